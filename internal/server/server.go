@@ -1,0 +1,484 @@
+// Package server owns what every HTTP request goes through, whichever door
+// (HTML or JSON) it enters by: request ids, structured logs, panic recovery,
+// security headers, metrics, the signed-in principal (session cookie or
+// bearer token), the request's locale, and health endpoints.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/danvan/danvan/internal/account"
+	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/config"
+	"github.com/danvan/danvan/internal/i18n"
+	"github.com/danvan/danvan/internal/store"
+)
+
+// Deps are what handlers need; built once in main.
+type Deps struct {
+	Store   *store.Store
+	Cfg     config.Config
+	I18n    *i18n.Bundle
+	Log     *slog.Logger
+	Policy  account.Policy
+	Version string
+	Metrics *Metrics
+}
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "danvan_session"
+
+// LangCookie remembers an anonymous visitor's language.
+const LangCookie = "danvan_lang"
+
+type ctxKey int
+
+const (
+	keyPrincipal ctxKey = iota
+	keyLocale
+	keyRequestID
+	keyNonce
+)
+
+// Principal is the signed-in user of a request.
+type Principal struct {
+	User     account.User
+	Grants   []authz.Grant
+	Session  *account.Session // nil for bearer-token requests
+	ViaToken bool
+}
+
+// IsAdmin reports whether the principal holds the admin role anywhere.
+func (p *Principal) IsAdmin() bool {
+	if p == nil {
+		return false
+	}
+	for _, g := range p.Grants {
+		if g.Role == authz.RoleAdmin {
+			return true
+		}
+	}
+	return false
+}
+
+// HasRole reports whether the principal holds role r on any unit.
+func (p *Principal) HasRole(r authz.Role) bool {
+	if p == nil {
+		return false
+	}
+	for _, g := range p.Grants {
+		if g.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// PrincipalFrom returns the request's principal, or nil when anonymous.
+func PrincipalFrom(ctx context.Context) *Principal {
+	p, _ := ctx.Value(keyPrincipal).(*Principal)
+	return p
+}
+
+// LocaleFrom returns the request's locale.
+func LocaleFrom(ctx context.Context) i18n.Locale {
+	l, _ := ctx.Value(keyLocale).(i18n.Locale)
+	return l
+}
+
+// RequestID returns the request's id.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(keyRequestID).(string)
+	return id
+}
+
+// Can checks an action on a unit for the request's principal (anonymous
+// callers hold no grants). unitID 0 is the installation-wide target.
+func (d *Deps) Can(ctx context.Context, a authz.Action, unitID int64) bool {
+	p := PrincipalFrom(ctx)
+	var grants []authz.Grant
+	if p != nil {
+		grants = p.Grants
+	}
+	t, err := d.Target(ctx, unitID)
+	if err != nil {
+		return false
+	}
+	return authz.Can(grants, a, t)
+}
+
+// Target builds a permission target from a unit id.
+func (d *Deps) Target(ctx context.Context, unitID int64) (authz.Target, error) {
+	if unitID == 0 {
+		return authz.Target{}, nil
+	}
+	path, err := d.Store.Path(ctx, unitID)
+	if err != nil {
+		return authz.Target{}, err
+	}
+	return authz.Target{UnitID: unitID, Path: path}, nil
+}
+
+// Wrap puts the common middleware around h.
+func (d *Deps) Wrap(h http.Handler) http.Handler {
+	h = d.authenticate(h)
+	h = d.locale(h)
+	h = d.securityHeaders(h)
+	h = d.recoverer(h)
+	h = d.logRequests(h)
+	return h
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (d *Deps) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			id = newID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		dur := time.Since(start)
+		if d.Metrics != nil {
+			d.Metrics.Observe(r.Method, routeOf(r), sw.status, dur)
+		}
+		lvl := slog.LevelInfo
+		if sw.status >= 500 {
+			lvl = slog.LevelError
+		}
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
+			lvl = slog.LevelDebug
+		}
+		d.Log.LogAttrs(ctx, lvl, "request", slog.String("request_id", id), slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
+			slog.Duration("duration", dur), slog.String("remote", ClientIP(r)))
+	})
+}
+
+func routeOf(r *http.Request) string {
+	if r.Pattern != "" {
+		if _, p, ok := strings.Cut(r.Pattern, " "); ok {
+			return p
+		}
+		return r.Pattern
+	}
+	return "other"
+}
+
+// ErrorPage renders a translated error page; set by the web package so
+// that panics and middleware refusals look like the rest of the site.
+var ErrorPage func(w http.ResponseWriter, r *http.Request, status int)
+
+func (d *Deps) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				d.Log.Error("panic", "request_id", RequestID(r.Context()), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				if ErrorPage != nil {
+					ErrorPage(w, r, http.StatusInternalServerError)
+					return
+				}
+				http.Error(w, http.StatusText(500), 500)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (d *Deps) securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		// No inline script anywhere: scripts come from /static only.
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if d.secure(r) {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// secure reports whether cookies should carry the Secure attribute.
+func (d *Deps) secure(r *http.Request) bool {
+	switch d.Cfg.SecureCookie {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return r.TLS != nil || strings.HasPrefix(d.Cfg.BaseURL, "https://")
+}
+
+// Secure is exported for handlers that set cookies.
+func (d *Deps) Secure(r *http.Request) bool { return d.secure(r) }
+
+func (d *Deps) locale(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pref := ""
+		if c, err := r.Cookie(LangCookie); err == nil {
+			pref = c.Value
+		}
+		if q := r.URL.Query().Get("lang"); q != "" {
+			pref = q
+		}
+		lang := i18n.Negotiate(pref, r.Header.Get("Accept-Language"))
+		ctx := context.WithValue(r.Context(), keyLocale, d.I18n.For(lang))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// authenticate resolves the session cookie or bearer token. A user's saved
+// language overrides the negotiated one.
+func (d *Deps) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var p *Principal
+		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
+			u, err := d.Store.UserByToken(ctx, account.HashToken(strings.TrimSpace(strings.TrimPrefix(auth, "Bearer "))))
+			if err == nil && !u.Disabled {
+				p = &Principal{User: u, ViaToken: true}
+			} else {
+				ctx = context.WithValue(ctx, badTokenKey{}, true)
+			}
+		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			p = d.sessionPrincipal(ctx, w, r, c.Value)
+		}
+		if p != nil {
+			grants, err := d.Store.AuthzGrants(ctx, p.User.ID)
+			if err != nil {
+				d.Log.Error("load grants", "err", err)
+				p = nil
+			} else {
+				p.Grants = grants
+				ctx = context.WithValue(ctx, keyPrincipal, p)
+				if p.User.Locale != "" && r.URL.Query().Get("lang") == "" {
+					ctx = context.WithValue(ctx, keyLocale, d.I18n.For(i18n.Negotiate(p.User.Locale, "")))
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+type badTokenKey struct{}
+
+// BadToken reports whether the request carried a bearer token that is not valid.
+func BadToken(r *http.Request) bool { v, _ := r.Context().Value(badTokenKey{}).(bool); return v }
+
+func (d *Deps) sessionPrincipal(ctx context.Context, w http.ResponseWriter, r *http.Request, token string) *Principal {
+	hash := account.HashToken(token)
+	sess, err := d.Store.GetSession(ctx, hash)
+	if err != nil {
+		d.ClearSessionCookie(w, r)
+		return nil
+	}
+	now := d.Store.Now()
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > d.Policy.IdleTimeout {
+		_ = d.Store.DeleteSession(ctx, hash)
+		d.ClearSessionCookie(w, r)
+		return nil
+	}
+	u, err := d.Store.GetUser(ctx, sess.UserID)
+	if err != nil || u.Disabled {
+		return nil
+	}
+	// Record activity at most once a minute: fewer writes on busy pages.
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		_ = d.Store.TouchSession(ctx, hash, now)
+	}
+	return &Principal{User: u, Session: &sess}
+}
+
+// StartSession signs a user in: a new random session, cookie set.
+func (d *Deps) StartSession(w http.ResponseWriter, r *http.Request, u account.User) error {
+	token, hash, err := account.NewToken("")
+	if err != nil {
+		return err
+	}
+	csrf, _, err := account.NewToken("")
+	if err != nil {
+		return err
+	}
+	now := d.Store.Now()
+	sess := account.Session{TokenHash: hash, UserID: u.ID, CSRF: csrf, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(d.Policy.AbsoluteTimeout)}
+	if err := d.Store.CreateSession(r.Context(), sess, ClientIP(r), r.UserAgent()); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: d.secure(r), SameSite: http.SameSiteLaxMode, MaxAge: int(d.Policy.AbsoluteTimeout / time.Second)})
+	return nil
+}
+
+// ClearSessionCookie removes the session cookie.
+func (d *Deps) ClearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: d.secure(r), SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// ClientIP is the peer address (no proxy headers are trusted by default).
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// --- health and metrics ---
+
+// Health registers /healthz, /readyz and /metrics.
+func (d *Deps) Health(mux *http.ServeMux, ready *atomic.Bool) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if !ready.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "starting")
+			return
+		}
+		if err := d.Store.DB().PingContext(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "database unavailable")
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		d.Metrics.Write(w, d.Store)
+	})
+}
+
+// Metrics counts requests in the Prometheus text format, without a
+// client library: a handful of counters do not justify one.
+type Metrics struct {
+	mu       sync.Mutex
+	requests map[[3]string]uint64
+	durSum   map[string]float64
+	durCount map[string]uint64
+	buckets  map[string][]uint64
+	started  time.Time
+}
+
+var bucketBounds = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
+
+// NewMetrics starts the counters.
+func NewMetrics() *Metrics {
+	return &Metrics{requests: map[[3]string]uint64{}, durSum: map[string]float64{}, durCount: map[string]uint64{}, buckets: map[string][]uint64{}, started: time.Now()}
+}
+
+// Observe records one request.
+func (m *Metrics) Observe(method, route string, status int, d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.requests[[3]string{method, route, fmt.Sprint(status)}]++
+	s := d.Seconds()
+	m.durSum[route] += s
+	m.durCount[route]++
+	b := m.buckets[route]
+	if b == nil {
+		b = make([]uint64, len(bucketBounds))
+		m.buckets[route] = b
+	}
+	for i, ub := range bucketBounds {
+		if s <= ub {
+			b[i]++
+		}
+	}
+}
+
+// Write renders the metrics.
+func (m *Metrics) Write(w http.ResponseWriter, st *store.Store) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	fmt.Fprintln(w, "# HELP danvan_http_requests_total HTTP requests by method, route and status.")
+	fmt.Fprintln(w, "# TYPE danvan_http_requests_total counter")
+	for k, v := range m.requests {
+		fmt.Fprintf(w, "danvan_http_requests_total{method=%q,route=%q,status=%q} %d\n", k[0], k[1], k[2], v)
+	}
+	fmt.Fprintln(w, "# HELP danvan_http_request_duration_seconds HTTP request latency by route.")
+	fmt.Fprintln(w, "# TYPE danvan_http_request_duration_seconds histogram")
+	for route, b := range m.buckets {
+		for i, ub := range bucketBounds {
+			fmt.Fprintf(w, "danvan_http_request_duration_seconds_bucket{route=%q,le=\"%g\"} %d\n", route, ub, b[i])
+		}
+		fmt.Fprintf(w, "danvan_http_request_duration_seconds_bucket{route=%q,le=\"+Inf\"} %d\n", route, m.durCount[route])
+		fmt.Fprintf(w, "danvan_http_request_duration_seconds_sum{route=%q} %g\n", route, m.durSum[route])
+		fmt.Fprintf(w, "danvan_http_request_duration_seconds_count{route=%q} %d\n", route, m.durCount[route])
+	}
+	stats := st.DB().Stats()
+	fmt.Fprintln(w, "# HELP danvan_db_open_connections Open database connections.")
+	fmt.Fprintln(w, "# TYPE danvan_db_open_connections gauge")
+	fmt.Fprintf(w, "danvan_db_open_connections %d\n", stats.OpenConnections)
+	fmt.Fprintln(w, "# HELP danvan_uptime_seconds Seconds since the process started.")
+	fmt.Fprintln(w, "# TYPE danvan_uptime_seconds gauge")
+	fmt.Fprintf(w, "danvan_uptime_seconds %g\n", time.Since(m.started).Seconds())
+}
+
+// ErrForbidden and friends are returned by helpers that check access.
+var (
+	ErrUnauthenticated = errors.New("unauthenticated")
+	ErrForbidden       = errors.New("forbidden")
+)
+
+// WithLocale binds a locale to ctx (error pages rendered outside the middleware).
+func WithLocale(ctx context.Context, l i18n.Locale) context.Context {
+	return context.WithValue(ctx, keyLocale, l)
+}

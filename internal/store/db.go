@@ -1,0 +1,293 @@
+// Package store is the only package that speaks SQL. It opens the embedded
+// SQLite database or PostgreSQL behind one type, runs the forward-only
+// migrations for either, and implements the storage each domain needs.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite": no cgo, FTS5 and JSON built in
+)
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// Dialect names the database engine.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// ErrNotFound is returned when a row asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a write would break a uniqueness rule or an
+// optimistic lock.
+var ErrConflict = errors.New("conflict")
+
+// Store wraps the database handle with the dialect it speaks.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	url     string
+	// now is the clock; tests may replace it.
+	now func() time.Time
+}
+
+// Open connects to dsn: a postgres:// or postgresql:// URL selects PostgreSQL,
+// anything else is taken as a SQLite file path (created if missing).
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{url: dsn, now: func() time.Time { return time.Now().UTC() }}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		s.dialect = Postgres
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(8)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s.db = db
+	} else {
+		s.dialect = SQLite
+		path := strings.TrimPrefix(dsn, "sqlite://")
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data directory: %w", err)
+			}
+		}
+		// WAL for concurrent readers, foreign keys on, wait instead of failing
+		// when busy, and one connection: SQLite has one writer anyway, and a
+		// single connection keeps transactions strictly serial.
+		q := "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db, err := sql.Open("sqlite", "file:"+path+q)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.SetMaxOpenConns(1)
+		s.db = db
+	}
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(pctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", s.dialect, err)
+	}
+	return s, nil
+}
+
+// Close releases the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dialect reports which engine this store speaks.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB exposes the handle for health checks.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// SetClock replaces the clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Now is the store's clock in UTC.
+func (s *Store) Now() time.Time { return s.now().UTC() }
+
+// q rewrites '?' placeholders to $n for PostgreSQL. Queries are written with
+// '?' and never contain a literal question mark.
+func (s *Store) q(query string) string {
+	if s.dialect != Postgres {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// ts converts a time to what the engine stores for a timestamp column.
+func (s *Store) ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	if s.dialect == Postgres {
+		return t.UTC()
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// Time scans a timestamp column from either engine.
+type Time struct{ time.Time }
+
+// Scan implements sql.Scanner.
+func (t *Time) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		t.Time = time.Time{}
+	case time.Time:
+		t.Time = x.UTC()
+	case string:
+		return t.parse(x)
+	case []byte:
+		return t.parse(string(x))
+	default:
+		return fmt.Errorf("store: cannot scan %T into Time", v)
+	}
+	return nil
+}
+
+func (t *Time) parse(x string) error {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05"} {
+		if p, err := time.Parse(layout, x); err == nil {
+			t.Time = p.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("store: bad timestamp %q", x)
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn inside a transaction, committing on success.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// insertID runs an INSERT … RETURNING id and returns the id.
+func (s *Store) insertID(ctx context.Context, qr querier, query string, args ...any) (int64, error) {
+	var id int64
+	if err := qr.QueryRowContext(ctx, s.q(query+" RETURNING id"), args...).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// isUnique reports whether err is a uniqueness violation on either engine.
+func isUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	m := err.Error()
+	return strings.Contains(m, "UNIQUE constraint failed") || strings.Contains(m, "SQLSTATE 23505") || strings.Contains(m, "duplicate key value")
+}
+
+// Migration is one numbered forward-only schema step.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations lists the embedded migrations for a dialect in order.
+func Migrations(d Dialect) ([]Migration, error) {
+	dir := "migrations/" + string(d)
+	entries, err := fs.ReadDir(migrationsFS, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", name)
+		}
+		b, err := fs.ReadFile(migrationsFS, dir+"/"+name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return out, nil
+}
+
+// Migrate applies every migration not yet applied, each in its own
+// transaction, and returns how many it applied.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("migrate: create schema_migrations: %w", err)
+	}
+	ms, err := Migrations(s.dialect)
+	if err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	applied := 0
+	for _, m := range ms {
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			if s.dialect == Postgres {
+				// Two processes migrating at once: the second waits, then sees the row.
+				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7261001)`); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("%s: %w", m.Name, err)
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`), m.Version, m.Name, s.Now().Format(time.RFC3339)); err != nil {
+				return err
+			}
+			applied++
+			return nil
+		})
+		if err != nil {
+			return applied, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return applied, nil
+}
+
+// SchemaVersion returns the highest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
+	return int(v.Int64), err
+}

@@ -1,0 +1,321 @@
+// Package web is the HTML door onto danvan: server-rendered, embedded
+// html/template pages that work without JavaScript, enhanced by htmx for
+// partial updates. Handlers parse the form, check permission, call the
+// store, and render or redirect.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/i18n"
+	"github.com/danvan/danvan/internal/org"
+	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/store"
+)
+
+//go:embed templates
+var templatesFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Web holds parsed templates and dependencies.
+type Web struct {
+	d     *server.Deps
+	pages map[string]*template.Template
+}
+
+// Page is what every template receives.
+type Page struct {
+	L       i18n.Locale
+	P       *server.Principal
+	CSRF    string
+	Title   string
+	Path    string // current path with query, for the language switch's return
+	Demo    bool
+	Flash   string
+	Version string
+	Data    any
+}
+
+// funcs are the template helpers; the locale comes from the Page.
+var funcs = template.FuncMap{
+	"kindKey": func(k org.Kind) string { return "units.kind." + string(k) },
+	"roleKey": func(r authz.Role) string { return "role." + string(r) },
+	"indent":  func(depth int) int { return depth * 16 },
+	"add":     func(a, b int) int { return a + b },
+	"sub":     func(a, b int) int { return a - b },
+	"query": func(base string, kv ...any) string {
+		v := url.Values{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			s := fmt.Sprint(kv[i+1])
+			if s != "" && s != "0" {
+				v.Set(fmt.Sprint(kv[i]), s)
+			}
+		}
+		if len(v) == 0 {
+			return base
+		}
+		return base + "?" + v.Encode()
+	},
+	"pretty":  prettyJSON,
+	"nodeCtx": func(p Page, n *node) nodeCtx { return nodeCtx{P: p, N: n} },
+	// indentName shows depth in a <select>, where markup is not allowed.
+	"indentName": func(u org.Unit) string { return strings.Repeat("\u00a0\u00a0", u.Depth) + u.Name },
+}
+
+// New parses every template at start-up: a broken template stops the
+// program before it serves anything.
+func New(d *server.Deps) (*Web, error) {
+	w := &Web{d: d, pages: map[string]*template.Template{}}
+	layout, err := fs.ReadFile(templatesFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.ReadDir(templatesFS, "templates")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if name == "layout.html" || !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		body, err := fs.ReadFile(templatesFS, "templates/"+name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New("layout").Funcs(funcs).Parse(string(layout))
+		if err != nil {
+			return nil, fmt.Errorf("layout: %w", err)
+		}
+		if _, err := t.Parse(string(body)); err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		w.pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	server.ErrorPage = w.errorPage
+	return w, nil
+}
+
+// page builds the common part of a Page.
+func (w *Web) page(rw http.ResponseWriter, r *http.Request, titleKey string, data any) Page {
+	l := server.LocaleFrom(r.Context())
+	return Page{
+		L: l, P: server.PrincipalFrom(r.Context()), CSRF: w.d.CSRFToken(rw, r),
+		Title: l.T(titleKey), Path: r.URL.RequestURI(), Demo: w.d.Cfg.Demo, Version: w.d.Version, Data: data,
+		Flash: r.URL.Query().Get("flash"),
+	}
+}
+
+// render executes a page; an htmx request for a fragment gets only the
+// named block.
+func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, name string, p Page) {
+	t, ok := w.pages[name]
+	if !ok {
+		w.d.Log.Error("missing template", "name", name)
+		w.errorPage(rw, r, http.StatusInternalServerError)
+		return
+	}
+	block := "layout"
+	if frag := r.Header.Get("HX-Target"); frag != "" && r.Header.Get("HX-Request") == "true" && t.Lookup("fragment-"+frag) != nil {
+		block = "fragment-" + frag
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, block, p); err != nil {
+		w.d.Log.Error("render", "template", name, "err", err, "request_id", server.RequestID(r.Context()))
+		w.errorPage(rw, r, http.StatusInternalServerError)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.Header().Set("Cache-Control", "no-store")
+	rw.Header().Set("Vary", "HX-Request, HX-Target, Cookie, Accept-Language")
+	rw.WriteHeader(status)
+	_, _ = rw.Write(buf.Bytes())
+}
+
+type errorData struct {
+	Status int
+	Detail string
+}
+
+// errorPage renders a translated error page.
+func (w *Web) errorPage(rw http.ResponseWriter, r *http.Request, status int) {
+	w.errorDetail(rw, r, status, "")
+}
+
+func (w *Web) errorDetail(rw http.ResponseWriter, r *http.Request, status int, detailKey string) {
+	l := server.LocaleFrom(r.Context())
+	if l == nil {
+		l = w.d.I18n.For("vi")
+		r = r.WithContext(server.WithLocale(r.Context(), l))
+	}
+	key := fmt.Sprintf("error.%d", status)
+	detail := l.T(key + ".detail")
+	if detailKey != "" {
+		detail = l.T(detailKey)
+	}
+	p := w.page(rw, r, key+".title", errorData{Status: status, Detail: detail})
+	t := w.pages["error"]
+	var buf bytes.Buffer
+	if t == nil || t.ExecuteTemplate(&buf, "layout", p) != nil {
+		http.Error(rw, l.T(key+".title"), status)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.Header().Set("Cache-Control", "no-store")
+	rw.WriteHeader(status)
+	_, _ = rw.Write(buf.Bytes())
+}
+
+// fail maps a domain error to a page.
+func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		w.errorPage(rw, r, http.StatusNotFound)
+	case errors.Is(err, store.ErrConflict):
+		w.errorPage(rw, r, http.StatusConflict)
+	case errors.Is(err, server.ErrUnauthenticated):
+		http.Redirect(rw, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	case errors.Is(err, server.ErrForbidden):
+		w.errorPage(rw, r, http.StatusForbidden)
+	default:
+		w.d.Log.Error("request failed", "err", err, "request_id", server.RequestID(r.Context()))
+		w.errorPage(rw, r, http.StatusInternalServerError)
+	}
+}
+
+// require checks that the principal may perform a on unitID; it writes the
+// refusal (redirect to sign-in or 403) and returns false when not.
+func (w *Web) require(rw http.ResponseWriter, r *http.Request, a authz.Action, unitID int64) bool {
+	if server.PrincipalFrom(r.Context()) == nil {
+		w.fail(rw, r, server.ErrUnauthenticated)
+		return false
+	}
+	if !w.d.Can(r.Context(), a, unitID) {
+		w.fail(rw, r, server.ErrForbidden)
+		return false
+	}
+	return true
+}
+
+// form parses a POST form and checks its CSRF token.
+func (w *Web) form(rw http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(rw, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			w.errorPage(rw, r, http.StatusRequestEntityTooLarge)
+		} else {
+			w.errorPage(rw, r, http.StatusBadRequest)
+		}
+		return false
+	}
+	if !w.d.CheckCSRF(r) {
+		w.errorDetail(rw, r, http.StatusForbidden, "error.csrf")
+		return false
+	}
+	return true
+}
+
+// Register adds the HTML routes and static files to mux.
+func (w *Web) Register(mux *http.ServeMux) {
+	static, _ := fs.Sub(staticFS, "static")
+	fileServer := http.FileServer(http.FS(static))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(fileServer)))
+	mux.HandleFunc("GET /{$}", w.home)
+	mux.HandleFunc("GET /signin", w.signinForm)
+	mux.HandleFunc("POST /signin", w.signin)
+	mux.HandleFunc("POST /signout", w.signout)
+	mux.HandleFunc("POST /lang", w.setLang)
+	mux.HandleFunc("GET /units", w.units)
+	mux.HandleFunc("GET /units/{id}", w.unit)
+	mux.HandleFunc("GET /admin/users", w.users)
+	mux.HandleFunc("POST /admin/users", w.createUser)
+	mux.HandleFunc("GET /admin/users/{id}", w.user)
+	mux.HandleFunc("POST /admin/users/{id}/grants", w.grant)
+	mux.HandleFunc("GET /admin/grants/{id}/revoke", w.revokeConfirm)
+	mux.HandleFunc("POST /admin/grants/{id}/revoke", w.revoke)
+	mux.HandleFunc("GET /admin/audit", w.auditLog)
+	mux.HandleFunc("GET /account", w.accountPage)
+	mux.HandleFunc("POST /account/password", w.changePassword)
+	mux.HandleFunc("POST /account/tokens", w.createToken)
+	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.errorPage(rw, r, http.StatusMethodNotAllowed)
+			return
+		}
+		w.errorPage(rw, r, http.StatusNotFound)
+	})
+}
+
+func cacheForever(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Cache-Control", "public, max-age=86400")
+		h.ServeHTTP(rw, r)
+	})
+}
+
+// today is the current date in Vietnam (UTC+7), the date legal questions are asked on.
+func today() string {
+	return time.Now().In(vietnam).Format(org.DateLayout)
+}
+
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// atParam reads ?at= as a date, defaulting to today; ok is false when malformed.
+func atParam(r *http.Request) (string, bool) {
+	s := r.URL.Query().Get("at")
+	if s == "" {
+		return today(), true
+	}
+	d, err := org.ParseDate(s)
+	return d, err == nil
+}
+
+func intParam(r *http.Request, name string, def int) int {
+	n, err := strconv.Atoi(r.URL.Query().Get(name))
+	if err != nil || n < 1 {
+		return def
+	}
+	return n
+}
+
+// pager holds pagination for lists.
+type pager struct {
+	Page, Pages, Total, Size int
+	Base                     string // URL without page
+	Label                    string // accessible name of the pagination landmark
+}
+
+func newPager(r *http.Request, total, size int) pager {
+	p := pager{Page: intParam(r, "page", 1), Total: total, Size: size, Label: server.LocaleFrom(r.Context()).T("pagination.label")}
+	p.Pages = (total + size - 1) / size
+	if p.Pages == 0 {
+		p.Pages = 1
+	}
+	if p.Page > p.Pages {
+		p.Page = p.Pages
+	}
+	q := r.URL.Query()
+	q.Del("page")
+	q.Del("flash")
+	p.Base = r.URL.Path + "?" + q.Encode()
+	if len(q) > 0 {
+		p.Base += "&"
+	}
+	return p
+}
+
+func (p pager) Offset() int { return (p.Page - 1) * p.Size }
