@@ -81,11 +81,17 @@ func yearDates(year int) lunarYearDates {
 }
 
 func solarToLunar(dayNumber int, tz float64) Lunar {
+	// Find the new moon starting the month of dayNumber. The mean-lunation
+	// estimate can be one month off near a new moon (Hồ Ngọc Đức's code then
+	// returns day 0, e.g. for 2054-05-07), so correct it both ways.
 	k := int(math.Floor((float64(dayNumber) - 2415021.076998695) / 29.530588853))
-	monthStart := newMoonDay(k+1, tz)
-	if monthStart > dayNumber {
-		monthStart = newMoonDay(k, tz)
+	for newMoonDay(k, tz) > dayNumber {
+		k--
 	}
+	for newMoonDay(k+1, tz) <= dayNumber {
+		k++
+	}
+	monthStart := newMoonDay(k, tz)
 	y := DateFromJulianDay(dayNumber).year
 	a11 := lunarMonth11(y, tz)
 	b11 := a11
@@ -231,6 +237,25 @@ func sunSector(dayNumber int, tz float64) int {
 // lunarMonth11 returns the day number of the first day of lunar month 11
 // (the month containing the winter solstice) that starts in Gregorian year y.
 func lunarMonth11(y int, tz float64) int {
+	key := month11Key{y, tz}
+	if v, ok := month11Cache.Load(key); ok {
+		return v.(int)
+	}
+	nm := computeLunarMonth11(y, tz)
+	month11Cache.Store(key, nm)
+	return nm
+}
+
+type month11Key struct {
+	year int
+	tz   float64
+}
+
+// month11Cache memoises lunarMonth11, which every conversion needs two or
+// three times and which does not change.
+var month11Cache sync.Map // month11Key → int
+
+func computeLunarMonth11(y int, tz float64) int {
 	off := NewDate(y, 12, 31).JulianDay() - 2415021
 	k := int(math.Floor(float64(off) / 29.530588853))
 	nm := newMoonDay(k, tz)

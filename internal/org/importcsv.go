@@ -133,14 +133,14 @@ func ParseCSV(r io.Reader, opt ImportOptions) ([]ImportRow, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			errs = append(errs, csvLineError(err, line))
+			errs = append(errs, csvLineError(err, 0))
 			if len(errs) > 1000 {
 				break
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}

@@ -291,3 +291,36 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
 	return int(v.Int64), err
 }
+
+// Column describes one column of the live schema.
+type Column struct {
+	Table, Name string
+	NotNull     bool
+}
+
+// Columns lists the columns of every table in the current schema, sorted, so
+// that a test can check that both engines' migrations agree.
+func (s *Store) Columns(ctx context.Context) ([]Column, error) {
+	var q string
+	if s.dialect == Postgres {
+		q = `SELECT table_name, column_name, is_nullable = 'NO' FROM information_schema.columns
+			WHERE table_schema = current_schema() ORDER BY table_name, column_name`
+	} else {
+		q = `SELECT m.name, p.name, p."notnull" <> 0 OR p.pk > 0 FROM sqlite_master m, pragma_table_info(m.name) p
+			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.name`
+	}
+	rows, err := s.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Column
+	for rows.Next() {
+		var c Column
+		if err := rows.Scan(&c.Table, &c.Name, &c.NotNull); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
