@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"flag"
 	"sync/atomic"
 	"time"
 
@@ -176,4 +176,3 @@ func purgeLoop(ctx context.Context, st *store.Store, p account.Policy, log *slog
 		}
 	}
 }
-

@@ -354,4 +354,3 @@ func TestMigrateTwiceIsNoop(t *testing.T) {
 		t.Fatalf("second migrate applied %d: %v", n, err)
 	}
 }
-
