@@ -69,11 +69,32 @@ pick_port() {
 cmd_stop() {
   local dir=${1:?usage: pg-throwaway.sh stop DIR}
   [[ -d "$dir" ]] || return 0
-  local bin
+  local bin pidfile="$dir/data/postmaster.pid"
   bin=$(cat "$dir/bindir" 2>/dev/null || find_bin || true)
-  if [[ -n "$bin" && -f "$dir/data/postmaster.pid" ]]; then
-    ( cd "$dir" && as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -t 30 -w stop >/dev/null 2>&1 ) ||
-      ( cd "$dir" && as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 ) || true
+  if [[ -f "$pidfile" ]]; then
+    # pg_ctl must run as the cluster's owner (postgres when started by root).
+    local owner run=()
+    owner=$(stat -c %U "$dir/data" 2>/dev/null || echo postgres)
+    if (( EUID == 0 )) && [[ "$owner" != root ]]; then
+      if command -v runuser >/dev/null 2>&1; then run=(runuser -u "$owner" --); else run=(su "$owner" -s /bin/sh -c); fi
+    fi
+    local stopped=0
+    if [[ -n "$bin" ]]; then
+      if [[ "${run[0]:-}" == su ]]; then
+        ( cd "$dir" && "${run[@]}" "$(printf '%q ' "$bin/pg_ctl" -D "$dir/data" -m fast -t 30 -w stop)" >/dev/null 2>&1 ) && stopped=1
+      else
+        ( cd "$dir" && "${run[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -t 30 -w stop >/dev/null 2>&1 ) && stopped=1
+      fi
+    fi
+    if (( ! stopped )) && [[ -f "$pidfile" ]]; then
+      # Last resort: immediate shutdown of the postmaster named in the pid file.
+      local pid
+      pid=$(head -n 1 "$pidfile" 2>/dev/null || true)
+      if [[ "$pid" =~ ^[0-9]+$ ]] && kill -QUIT "$pid" 2>/dev/null; then
+        local i
+        for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      fi
+    fi
   fi
   rm -rf -- "$dir"
 }
@@ -131,8 +152,7 @@ cmd_run() {
   (( $# > 0 )) || { log "usage: pg-throwaway.sh run -- CMD..."; return 2; }
   local out
   out=$(cmd_start) || return $?
-  local PG_THROWAWAY_DIR DANVAN_TEST_POSTGRES
-  eval "$out"
+  eval "$out"   # sets globals PG_THROWAWAY_DIR, DANVAN_TEST_POSTGRES (the EXIT trap needs them)
   trap 'cmd_stop "$PG_THROWAWAY_DIR"' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM

@@ -23,6 +23,10 @@ if [[ "${CI:-}" == "true" || "${DANVAN_TEST_STRICT:-}" == "1" ]]; then
   export DANVAN_TEST_STRICT=1
 fi
 
+# The SQLite step must not see a PostgreSQL URL; keep the caller's for the pg step.
+ext_pg=${DANVAN_TEST_POSTGRES:-}
+unset DANVAN_TEST_POSTGRES
+
 steps=("$@")
 (( ${#steps[@]} > 0 )) || steps=(go pg web)
 for s in "${steps[@]}"; do
@@ -130,8 +134,9 @@ if want pg; then
   header "go test ./... (PostgreSQL)"
   t0=$SECONDS
   pg_ok=1
-  if [[ -n "${DANVAN_TEST_POSTGRES:-}" ]]; then
+  if [[ -n "$ext_pg" ]]; then
     echo "using DANVAN_TEST_POSTGRES from the environment"
+    export DANVAN_TEST_POSTGRES=$ext_pg
   else
     out=$(bash scripts/pg-throwaway.sh start)
     rc=$?
@@ -157,8 +162,8 @@ if want pg; then
   if [[ -n "$pg_dir" ]]; then
     bash scripts/pg-throwaway.sh stop "$pg_dir" || true
     pg_dir=""
-    unset DANVAN_TEST_POSTGRES
   fi
+  unset DANVAN_TEST_POSTGRES
 fi
 
 # ---------------------------------------------------------------- c. browser tests

@@ -66,6 +66,9 @@ const (
 	msgFieldNoUnit     = "api.field.unit_not_found"
 	msgFieldCombine    = "api.field.cannot_combine"
 	msgFieldLimitAll   = "api.field.limit_all_tree_only"
+	msgFieldUsername   = "api.field.username_invalid"
+	msgFieldPwShort    = "api.field.password_short"
+	msgFieldPwLong     = "api.field.password_long"
 	detailMalformed    = "api.detail.malformed_json"
 	detailNotObject    = "api.detail.not_object"
 	detailEmptyBody    = "api.detail.empty_body"
@@ -84,6 +87,7 @@ const (
 	detailMethod       = "api.detail.method_not_allowed"
 	detailConflict     = "api.detail.conflict"
 	detailUserExists   = "api.detail.user_exists"
+	detailLastAdmin    = "api.detail.last_admin"
 	detailValidation   = "api.detail.validation"
 	detailInternal     = "api.detail.internal"
 )
@@ -169,15 +173,9 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// locale is the request's locale, or Vietnamese when the request did not
-// pass through the middleware (tests of single handlers).
-func (a *api) locale(r *http.Request) i18n.Locale {
-	l := server.LocaleFrom(r.Context())
-	if l.Lang() == "" && a.d.I18n != nil {
-		return a.d.I18n.For("vi")
-	}
-	return l
-}
+// locale is the request's locale (the zero Locale, outside the middleware,
+// is Vietnamese).
+func (a *api) locale(r *http.Request) i18n.Locale { return server.LocaleFrom(r.Context()) }
 
 // fail writes err as problem details. Errors that are not problems are
 // mapped: not found → 404, conflict → 409, anything else → 500 (logged).

@@ -11,14 +11,14 @@ import (
 
 // Unit is a unit as the API shows it. Absent values are null, not missing.
 type Unit struct {
-	ID        int64   `json:"id"`
-	Code      *string `json:"code"`
+	ID        int64    `json:"id"`
+	Code      *string  `json:"code"`
 	Kind      org.Kind `json:"kind"`
-	Name      string  `json:"name"`
-	ParentID  *int64  `json:"parent_id"`
-	Remote    bool    `json:"remote"`
-	ValidFrom string  `json:"valid_from"`
-	ValidTo   *string `json:"valid_to"`
+	Name      string   `json:"name"`
+	ParentID  *int64   `json:"parent_id"`
+	Remote    bool     `json:"remote"`
+	ValidFrom string   `json:"valid_from"`
+	ValidTo   *string  `json:"valid_to"`
 	// Depth is set in tree listings (the listing's roots are 0).
 	Depth *int `json:"depth,omitempty"`
 }

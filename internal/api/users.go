@@ -149,7 +149,7 @@ func (b *UserCreate) validate() error {
 	case b.Username == "":
 		v.add("username", msgFieldRequired)
 	case account.ValidUsername(b.Username) != nil:
-		v.add("username", account.ErrUsernameInvalid.Error())
+		v.add("username", msgFieldUsername)
 	}
 	switch {
 	case b.FullName == "":
@@ -171,8 +171,12 @@ func (b *UserCreate) validate() error {
 	case !utf8.ValidString(b.Password) || strings.ContainsRune(b.Password, 0):
 		v.add("password", msgFieldBadChars)
 	default:
-		if err := account.CheckPasswordStrength(b.Password); err != nil {
-			v.add("password", err.Error())
+		switch account.CheckPasswordStrength(b.Password) {
+		case nil:
+		case account.ErrPasswordLong:
+			v.add("password", msgFieldPwLong)
+		default:
+			v.add("password", msgFieldPwShort)
 		}
 	}
 	switch b.Locale {
@@ -377,11 +381,15 @@ func (a *api) deleteGrant(w http.ResponseWriter, r *http.Request) error {
 		return errForbidden()
 	}
 	if g.Role == authz.RoleAdmin {
+		holder, err := a.d.Store.GetUser(ctx, g.UserID)
+		if err != nil {
+			return err
+		}
 		n, err := a.d.Store.CountRoleGrants(ctx, authz.RoleAdmin)
 		if err != nil {
 			return err
 		}
-		if n <= 1 {
+		if !holder.Disabled && n <= 1 {
 			return newProblem(http.StatusConflict, kindConflict, detailLastAdmin)
 		}
 	}

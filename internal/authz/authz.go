@@ -5,7 +5,7 @@
 // A role is granted on a unit and holds for the unit's whole subtree. A
 // target names a unit together with its path from the root, so "grant covers
 // target" is simply "the grant's unit is on the target's path". Which roles
-// may perform which action is kept in one table (see [Actions]). The
+// may perform which action is kept in one table in this file. The
 // administrator role is installation-wide: an admin grant on any unit allows
 // every action everywhere, except reading a denouncer's identity, which the
 // law reserves to the handlers of the case (see [CanSeeDenouncer]).

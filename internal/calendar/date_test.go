@@ -191,3 +191,27 @@ func TestDateJSON(t *testing.T) {
 		t.Fatalf("Unmarshal of a bad date: err = %v", err)
 	}
 }
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2025-01-29", "2024-02-29", "2025-02-29", "", "0000-01-01", "9999-12-31", "2025-1-1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseDate(s)
+		if err != nil {
+			if !errors.Is(err, ErrBadDate) {
+				t.Fatalf("ParseDate(%q) error %v is not ErrBadDate", s, err)
+			}
+			return
+		}
+		if v.String() != s {
+			t.Fatalf("ParseDate(%q).String() = %q", s, v.String())
+		}
+		if DateFromJulianDay(v.JulianDay()) != v {
+			t.Fatalf("%v does not survive a Julian day round trip", v)
+		}
+		if l := SolarToLunar(v); l.Day < 1 || l.Day > 30 || l.Month < 1 || l.Month > 12 {
+			t.Fatalf("SolarToLunar(%v) = %+v", v, l)
+		}
+	})
+}

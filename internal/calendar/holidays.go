@@ -279,11 +279,39 @@ func (c Calendar) HolidayOn(d Date) (Holiday, bool) {
 
 // IsWorkingDay reports whether d is a working day: a weekend day swapped to
 // a working day, or a day that is neither a weekend day nor a holiday.
-func (c Calendar) IsWorkingDay(d Date) bool {
-	if slices.Contains(c.Overrides[d.Year()].WorkingWeekends, d) {
+func (c Calendar) IsWorkingDay(d Date) bool { return c.index().isWorkingDay(d) }
+
+// dayIndex answers IsWorkingDay for many days in a row, computing each
+// year's days off once instead of once per day counted.
+type dayIndex struct {
+	c       Calendar
+	daysOff map[int]map[Date]bool // year → days off listed under that year
+}
+
+func (c Calendar) index() *dayIndex {
+	return &dayIndex{c: c, daysOff: map[int]map[Date]bool{}}
+}
+
+func (ix *dayIndex) yearOff(y int) map[Date]bool {
+	m, ok := ix.daysOff[y]
+	if !ok {
+		hs := ix.c.Holidays(y)
+		m = make(map[Date]bool, len(hs))
+		for _, h := range hs {
+			m[h.Date] = true
+		}
+		ix.daysOff[y] = m
+	}
+	return m
+}
+
+func (ix *dayIndex) isWorkingDay(d Date) bool {
+	y := d.Year()
+	if slices.Contains(ix.c.Overrides[y].WorkingWeekends, d) {
 		return true
 	}
-	return !c.isWeekend(d) && !c.IsHoliday(d)
+	// The previous year is consulted for compensatory days spilling over New Year.
+	return !ix.c.isWeekend(d) && !ix.yearOff(y)[d] && !ix.yearOff(y - 1)[d]
 }
 
 func dateSet(ds []Date) map[Date]bool {

@@ -62,8 +62,8 @@ func HungKingsDay(year int) Date { return yearDates(year).hung }
 
 type lunarYearDates struct{ tet, hung Date }
 
-// lunarCache memoises the two lunar holidays per year: holiday look-ups are
-// made once per day counted, and the dates are pure functions of the year.
+// lunarCache memoises the two lunar holidays per year: every holiday list
+// needs them, and they are pure functions of the year.
 var lunarCache sync.Map // int → lunarYearDates
 
 func yearDates(year int) lunarYearDates {

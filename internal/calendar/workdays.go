@@ -8,18 +8,22 @@ package calendar
 // days (ngày làm việc); then only working days are counted.
 
 // NextWorkingDay returns the first working day strictly after d.
-func (c Calendar) NextWorkingDay(d Date) Date {
+func (c Calendar) NextWorkingDay(d Date) Date { return c.index().next(d) }
+
+func (ix *dayIndex) next(d Date) Date {
 	d = d.AddDays(1)
-	for !c.IsWorkingDay(d) {
+	for !ix.isWorkingDay(d) {
 		d = d.AddDays(1)
 	}
 	return d
 }
 
 // PreviousWorkingDay returns the last working day strictly before d.
-func (c Calendar) PreviousWorkingDay(d Date) Date {
+func (c Calendar) PreviousWorkingDay(d Date) Date { return c.index().previous(d) }
+
+func (ix *dayIndex) previous(d Date) Date {
 	d = d.AddDays(-1)
-	for !c.IsWorkingDay(d) {
+	for !ix.isWorkingDay(d) {
 		d = d.AddDays(-1)
 	}
 	return d
@@ -30,12 +34,12 @@ func (c Calendar) PreviousWorkingDay(d Date) Date {
 // AddWorkingDays(start, 0) is start; a negative n counts backwards, giving
 // the n-th working day before start (useful for reminders before a deadline).
 func (c Calendar) AddWorkingDays(start Date, n int) Date {
-	d := start
+	ix, d := c.index(), start
 	for ; n > 0; n-- {
-		d = c.NextWorkingDay(d)
+		d = ix.next(d)
 	}
 	for ; n < 0; n++ {
-		d = c.PreviousWorkingDay(d)
+		d = ix.previous(d)
 	}
 	return d
 }
@@ -46,9 +50,9 @@ func (c Calendar) AddWorkingDays(start Date, n int) Date {
 // at the end of the returned day. n should be positive; for n ≤ 0 the same
 // rule is applied to start + n.
 func (c Calendar) AddCalendarDays(start Date, n int) Date {
-	end := start.AddDays(n)
-	if !c.IsWorkingDay(end) {
-		end = c.NextWorkingDay(end)
+	ix, end := c.index(), start.AddDays(n)
+	if !ix.isWorkingDay(end) {
+		end = ix.next(end)
 	}
 	return end
 }
@@ -60,17 +64,17 @@ func (c Calendar) AddCalendarDays(start Date, n int) Date {
 // working days in [to, from), which keeps that identity when counting
 // backwards. It is 0 when from == to.
 func (c Calendar) WorkingDaysBetween(from, to Date) int {
-	n := 0
+	ix, n := c.index(), 0
 	switch {
 	case from.Before(to):
 		for d := from.AddDays(1); !d.After(to); d = d.AddDays(1) {
-			if c.IsWorkingDay(d) {
+			if ix.isWorkingDay(d) {
 				n++
 			}
 		}
 	case to.Before(from):
 		for d := to; d.Before(from); d = d.AddDays(1) {
-			if c.IsWorkingDay(d) {
+			if ix.isWorkingDay(d) {
 				n--
 			}
 		}

@@ -81,7 +81,7 @@ func TestWorkingDaysBetween(t *testing.T) {
 		{"2026-02-13", "2026-02-23", 1}, // Tết 2026 in between
 		{"2026-01-31", "2026-02-28", 15},
 		{"2025-03-21", "2025-03-07", -10},
-		{"2025-03-09", "2025-03-07", -1}, // [Fri, Sun) holds Friday
+		{"2025-03-09", "2025-03-07", -1},  // [Fri, Sun) holds Friday
 		{"2024-12-31", "2025-12-31", 250}, // 261 weekdays − 11 days off
 	}
 	var cal Calendar

@@ -16,26 +16,29 @@ import (
 )
 
 type homeData struct {
-	Communes, Bodies, OldCommunes int
+	Communes, Bodies, OldCommunes int64
 }
 
 func (w *Web) home(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	var d homeData
-	var err error
 	t := today()
-	if d.Communes, err = w.d.Store.CountUnitsAt(ctx, t, org.KindCommune, org.KindWard, org.KindSpecialZone); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	if d.Bodies, err = w.d.Store.CountUnitsAt(ctx, t, org.KindPartyCommittee, org.KindPartyCommission, org.KindPartyOrgan, org.KindPeoplesCouncil,
-		org.KindPeoplesCommittee, org.KindDepartment, org.KindStateAgency, org.KindFatherlandFront, org.KindMassOrg); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	if d.OldCommunes, err = w.d.Store.CountUnitsAt(ctx, "2025-03-01", org.KindCommune, org.KindWard, org.KindTownship); err != nil {
-		w.fail(rw, r, err)
-		return
+	var d homeData
+	for _, c := range []struct {
+		dst   *int64
+		at    string
+		kinds []org.Kind
+	}{
+		{&d.Communes, t, []org.Kind{org.KindCommune, org.KindWard, org.KindSpecialZone}},
+		{&d.Bodies, t, []org.Kind{org.KindPartyCommittee, org.KindPartyCommission, org.KindPartyOrgan, org.KindPeoplesCouncil,
+			org.KindPeoplesCommittee, org.KindDepartment, org.KindStateAgency, org.KindFatherlandFront, org.KindMassOrg}},
+		{&d.OldCommunes, "2025-03-01", []org.Kind{org.KindCommune, org.KindWard, org.KindTownship}},
+	} {
+		n, err := w.d.Store.CountUnitsAt(ctx, c.at, c.kinds...)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		*c.dst = int64(n)
 	}
 	w.render(rw, r, http.StatusOK, "home", w.page(rw, r, "home.title", d))
 }
@@ -133,7 +136,7 @@ func (w *Web) signin(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// An anonymous language choice carries over into the account.
-	if c, err := r.Cookie(server.LangCookie); err == nil && u.Locale == "" && i18n.Supported(c.Value) {
+	if c, err := r.Cookie(server.LangCookie); err == nil && u.Locale == "" && i18n.IsSupported(c.Value) {
 		_ = w.d.Store.SetLocale(ctx, u.ID, c.Value)
 	}
 	http.Redirect(rw, r, next, http.StatusSeeOther)
@@ -156,7 +159,7 @@ func (w *Web) setLang(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := r.PostFormValue("lang")
-	if !i18n.Supported(lang) {
+	if !i18n.IsSupported(lang) {
 		w.errorPage(rw, r, http.StatusBadRequest)
 		return
 	}

@@ -157,10 +157,6 @@ func (w *Web) errorPage(rw http.ResponseWriter, r *http.Request, status int) {
 
 func (w *Web) errorDetail(rw http.ResponseWriter, r *http.Request, status int, detailKey string) {
 	l := server.LocaleFrom(r.Context())
-	if l == nil {
-		l = w.d.I18n.For("vi")
-		r = r.WithContext(server.WithLocale(r.Context(), l))
-	}
 	key := fmt.Sprintf("error.%d", status)
 	detail := l.T(key + ".detail")
 	if detailKey != "" {

@@ -1,0 +1,247 @@
+package api_test
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/internal/api"
+)
+
+type unitPage struct {
+	At     string     `json:"at"`
+	Items  []api.Unit `json:"items"`
+	Total  int        `json:"total"`
+	Limit  int        `json:"limit"`
+	Offset int        `json:"offset"`
+	Next   *string    `json:"next"`
+}
+
+func names(us []api.Unit) []string {
+	var out []string
+	for _, u := range us {
+		out = append(out, u.Name)
+	}
+	return out
+}
+
+func TestUnitsBeforeAndAfterReform(t *testing.T) {
+	e := newEnv(t)
+	before := decode[unitPage](t, e.do("GET", "/api/v1/units?at=2025-06-30", nil), 200)
+	want := []string{"Tỉnh Thanh Hóa", "Thành phố Thanh Hóa", "Phường Điện Biên", "Phường Lam Sơn", "Huyện Đông Sơn", "Xã Đông Hòa", "Xã Đông Tiến"}
+	if got := names(before.Items); !slices.Equal(got, want) {
+		t.Fatalf("2025-06-30: %q, want %q (depth-first)", got, want)
+	}
+	if before.Total != 7 || before.At != "2025-06-30" || before.Next != nil {
+		t.Fatalf("envelope: %+v", before)
+	}
+	for _, u := range before.Items {
+		depth := map[string]int{"P38": 0, "D380": 1, "D391": 1}[*u.Code]
+		if strings.HasPrefix(*u.Code, "C") {
+			depth = 2
+		}
+		if u.Depth == nil || *u.Depth != depth {
+			t.Errorf("%s depth %v, want %d", u.Name, u.Depth, depth)
+		}
+		if (u.ParentID == nil) != (depth == 0) {
+			t.Errorf("%s parent_id %v", u.Name, u.ParentID)
+		}
+	}
+	if p := before.Items[2].ParentID; p == nil || *p != e.unit["D380"] {
+		t.Errorf("Điện Biên's parent = %v, want %d", p, e.unit["D380"])
+	}
+
+	after := decode[unitPage](t, e.do("GET", "/api/v1/units?at=2025-07-01", nil), 200)
+	if got, want := names(after.Items), []string{"Tỉnh Thanh Hóa", "Phường Hạc Thành", "Xã Đông Sơn"}; !slices.Equal(got, want) {
+		t.Fatalf("2025-07-01: %q, want %q", got, want)
+	}
+	if after.Items[1].ValidTo != nil || after.Items[1].ValidFrom != "2025-07-01" {
+		t.Errorf("validity: %+v", after.Items[1])
+	}
+	// Without ?at: today in Vietnam. 18:30 UTC on 30 June is already 1 July there.
+	e.st.SetClock(func() time.Time { return time.Date(2025, 6, 30, 18, 30, 0, 0, time.UTC) })
+	today := decode[unitPage](t, e.do("GET", "/api/v1/units", nil), 200)
+	if today.At != "2025-07-01" || today.Total != 3 {
+		t.Fatalf("default date: at=%s total=%d, want 2025-07-01 and 3", today.At, today.Total)
+	}
+	e.st.SetClock(func() time.Time { return time.Date(2025, 6, 30, 16, 30, 0, 0, time.UTC) })
+	if today := decode[unitPage](t, e.do("GET", "/api/v1/units", nil), 200); today.At != "2025-06-30" {
+		t.Fatalf("default date at 23:30 in Vietnam: %s", today.At)
+	}
+}
+
+func TestUnitsRootKindAndWholeTree(t *testing.T) {
+	e := newEnv(t)
+	sub := decode[unitPage](t, e.do("GET", fmt.Sprintf("/api/v1/units?at=2025-06-30&root=%d", e.unit["D391"]), nil), 200)
+	if got := names(sub.Items); !slices.Equal(got, []string{"Huyện Đông Sơn", "Xã Đông Hòa", "Xã Đông Tiến"}) || *sub.Items[0].Depth != 0 {
+		t.Fatalf("root subtree: %q", got)
+	}
+	communes := decode[unitPage](t, e.do("GET", "/api/v1/units?at=2025-06-30&kind=commune", nil), 200)
+	if got := names(communes.Items); !slices.Equal(got, []string{"Xã Đông Hòa", "Xã Đông Tiến"}) || communes.Total != 2 {
+		t.Fatalf("kind=commune: %q", got)
+	}
+	all := decode[unitPage](t, e.do("GET", "/api/v1/units?at=2025-06-30&limit=all", nil), 200)
+	if len(all.Items) != 7 || all.Total != 7 || all.Limit != 7 || all.Next != nil {
+		t.Fatalf("limit=all: %d items, %+v", len(all.Items), all)
+	}
+	// The subtree endpoint answers the whole subtree, flat or nested.
+	flat := decode[unitPage](t, e.do("GET", fmt.Sprintf("/api/v1/units/%d/subtree?at=2025-06-30&limit=1", e.unit["P38"]), nil), 200)
+	if len(flat.Items) != 7 || flat.Next != nil {
+		t.Fatalf("subtree: %d items", len(flat.Items))
+	}
+	type node struct {
+		api.Unit
+		Children []node `json:"children"`
+	}
+	type tree struct {
+		At    string `json:"at"`
+		Items []node `json:"items"`
+		Total int    `json:"total"`
+	}
+	for _, path := range []string{"/api/v1/units?at=2025-06-30&tree=1", fmt.Sprintf("/api/v1/units/%d/subtree?at=2025-06-30&tree=1", e.unit["P38"])} {
+		tr := decode[tree](t, e.do("GET", path, nil), 200)
+		if tr.Total != 7 || len(tr.Items) != 1 {
+			t.Fatalf("%s: total %d, %d roots", path, tr.Total, len(tr.Items))
+		}
+		p := tr.Items[0]
+		if len(p.Children) != 2 || p.Children[0].Name != "Thành phố Thanh Hóa" || len(p.Children[0].Children) != 2 || p.Children[1].Children[1].Name != "Xã Đông Tiến" {
+			t.Fatalf("%s: nested tree wrong: %+v", path, tr)
+		}
+		if p.Children[0].Children[0].Children == nil {
+			t.Fatalf("leaves must have children: []")
+		}
+	}
+	problem(t, e.do("GET", "/api/v1/units?tree=1&kind=ward", nil), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/units?root=999999", nil), 404, "not-found")
+	problem(t, e.do("GET", "/api/v1/units/999999/subtree", nil), 404, "not-found")
+}
+
+func TestUnitsPagination(t *testing.T) {
+	e := newEnv(t)
+	var seen []string
+	next := "/api/v1/units?at=2025-06-30&limit=3"
+	pages := 0
+	for next != "" {
+		p := decode[unitPage](t, e.do("GET", next, nil), 200)
+		pages++
+		if p.Total != 7 || p.Limit != 3 {
+			t.Fatalf("page %d: %+v", pages, p)
+		}
+		seen = append(seen, names(p.Items)...)
+		next = ""
+		if p.Next != nil {
+			u, err := url.Parse(*p.Next)
+			if err != nil || u.Query().Get("at") != "2025-06-30" || u.Query().Get("offset") != fmt.Sprint(p.Offset+3) {
+				t.Fatalf("next link %q keeps the query and moves the offset", *p.Next)
+			}
+			next = *p.Next
+		}
+	}
+	if pages != 3 || len(seen) != 7 {
+		t.Fatalf("%d pages, %d units", pages, len(seen))
+	}
+	p := decode[unitPage](t, e.do("GET", "/api/v1/units?at=2025-06-30&limit=3&page=3", nil), 200)
+	if p.Offset != 6 || len(p.Items) != 1 || p.Next != nil {
+		t.Fatalf("page=3: %+v", p)
+	}
+	if p := decode[unitPage](t, e.do("GET", "/api/v1/units?at=2025-06-30&limit=100000", nil), 200); p.Limit != api.MaxLimit {
+		t.Fatalf("limit is capped at %d, got %d", api.MaxLimit, p.Limit)
+	}
+	if p := decode[unitPage](t, e.do("GET", "/api/v1/units?at=2025-06-30&offset=50", nil), 200); len(p.Items) != 0 || p.Next != nil || p.Items == nil {
+		t.Fatalf("past the end: %+v", p)
+	}
+	for _, q := range []string{"limit=0", "limit=-1", "limit=abc", "offset=-3", "offset=x", "page=0", "page=2&offset=1", "limit=all&offset=2"} {
+		p := problem(t, e.do("GET", "/api/v1/units?"+q, nil), 400, "invalid-parameter")
+		if len(p.Errors) != 1 {
+			t.Errorf("%s: %+v", q, p)
+		}
+	}
+}
+
+func TestUnitSearchWithoutDiacritics(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"hac thanh", []string{"Phường Hạc Thành"}},
+		{"Hạc Thành", []string{"Phường Hạc Thành"}},
+		{"HAC THANH", []string{"Phường Hạc Thành"}},
+		{"dong", []string{"Huyện Đông Sơn", "Xã Đông Hòa", "Xã Đông Sơn", "Xã Đông Tiến"}},
+		{"đông sơn", []string{"Huyện Đông Sơn", "Xã Đông Sơn"}},
+		{"100%", nil},
+	} {
+		p := decode[unitPage](t, e.do("GET", "/api/v1/units?q="+url.QueryEscape(c.q), nil), 200)
+		if got := names(p.Items); !slices.Equal(got, c.want) || p.Total != len(c.want) {
+			t.Errorf("q=%q: %q (total %d), want %q", c.q, got, p.Total, c.want)
+		}
+	}
+	// With a date, only the units valid then.
+	p := decode[unitPage](t, e.do("GET", "/api/v1/units?q=dong&at=2025-07-01", nil), 200)
+	if got := names(p.Items); !slices.Equal(got, []string{"Xã Đông Sơn"}) {
+		t.Errorf("q=dong at 2025-07-01: %q", got)
+	}
+	p = decode[unitPage](t, e.do("GET", "/api/v1/units?q=dong&kind=district", nil), 200)
+	if got := names(p.Items); !slices.Equal(got, []string{"Huyện Đông Sơn"}) {
+		t.Errorf("q=dong kind=district: %q", got)
+	}
+	p = decode[unitPage](t, e.do("GET", "/api/v1/units?q=dong&limit=2", nil), 200)
+	if p.Total != 4 || len(p.Items) != 2 || p.Next == nil || !strings.Contains(*p.Next, "q=dong") {
+		t.Errorf("search paging: %+v", p)
+	}
+	problem(t, e.do("GET", "/api/v1/units?q=dong&tree=1", nil), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/units?q=dong&limit=all", nil), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/units?q=a%00b", nil), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/units?q=%ff%fe", nil), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/units?q="+strings.Repeat("a", 201), nil), 400, "invalid-parameter")
+}
+
+func TestUnitDetail(t *testing.T) {
+	e := newEnv(t)
+	d := decode[api.UnitDetail](t, e.do("GET", fmt.Sprintf("/api/v1/units/%d?at=2025-06-30", e.unit["C1"]), nil), 200)
+	if d.Name != "Phường Điện Biên" || !d.ValidAt || d.At != "2025-06-30" {
+		t.Fatalf("detail: %+v", d)
+	}
+	if got := names(d.Path); !slices.Equal(got, []string{"Tỉnh Thanh Hóa", "Thành phố Thanh Hóa"}) {
+		t.Errorf("path: %q", got)
+	}
+	if len(d.Successors) != 1 || d.Successors[0].UnitID != e.unit["W1"] || d.Successors[0].Name != "Phường Hạc Thành" || d.Successors[0].Effective != "2025-07-01" {
+		t.Errorf("successors: %+v", d.Successors)
+	}
+	if d.Children == nil || len(d.Predecessors) != 0 || d.Predecessors == nil {
+		t.Errorf("empty lists must be [], not null: %+v", d)
+	}
+	// Today (1 Aug 2025) the ward is gone; the detail still answers.
+	if d := decode[api.UnitDetail](t, e.do("GET", fmt.Sprintf("/api/v1/units/%d", e.unit["C1"]), nil), 200); d.ValidAt {
+		t.Errorf("C1 is not valid on %s", d.At)
+	}
+	w1 := decode[api.UnitDetail](t, e.do("GET", fmt.Sprintf("/api/v1/units/%d", e.unit["W1"]), nil), 200)
+	var preds []string
+	for _, l := range w1.Predecessors {
+		preds = append(preds, l.Name)
+	}
+	slices.Sort(preds) // the store orders by raw name
+	if !slices.Equal(preds, []string{"Phường Lam Sơn", "Phường Điện Biên"}) {
+		t.Errorf("predecessors: %q", preds)
+	}
+	p38 := decode[api.UnitDetail](t, e.do("GET", fmt.Sprintf("/api/v1/units/%d?at=2025-06-30", e.unit["P38"]), nil), 200)
+	if got := names(p38.Children); !slices.Equal(got, []string{"Thành phố Thanh Hóa", "Huyện Đông Sơn"}) || len(p38.Path) != 0 {
+		t.Errorf("province children on 2025-06-30: %q", got)
+	}
+	for _, path := range []string{"/api/v1/units/abc", "/api/v1/units/0", "/api/v1/units/-1", "/api/v1/units/99999999", "/api/v1/units/99999999999999999999999", "/api/v1/units/1.5/subtree"} {
+		problem(t, e.do("GET", path, nil), 404, "not-found")
+	}
+	for _, at := range []string{"2025-13-01", "2025-02-30", "yesterday", "2025-7-1", "20250701"} {
+		p := problem(t, e.do("GET", fmt.Sprintf("/api/v1/units/%d?at=%s", e.unit["P38"], at), nil), 400, "invalid-parameter")
+		if !slices.Equal(fields(p), []string{"at"}) {
+			t.Errorf("at=%s: fields %q", at, fields(p))
+		}
+		problem(t, e.do("GET", "/api/v1/units?at="+at, nil), 400, "invalid-parameter")
+	}
+	problem(t, e.do("GET", "/api/v1/units?kind=galaxy", nil), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/units?root=abc", nil), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/units?tree=maybe", nil), 400, "invalid-parameter")
+}

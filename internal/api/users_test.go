@@ -1,0 +1,332 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/danvan/danvan/internal/account"
+	"github.com/danvan/danvan/internal/api"
+)
+
+type userPage struct {
+	Items []api.User `json:"items"`
+	Total int        `json:"total"`
+	Next  *string    `json:"next"`
+}
+
+type grantPage struct {
+	Items []api.Grant `json:"items"`
+	Total int         `json:"total"`
+}
+
+type auditPage struct {
+	Items []api.AuditEntry `json:"items"`
+	Total int              `json:"total"`
+	Next  *string          `json:"next"`
+}
+
+func TestAuthentication(t *testing.T) {
+	e := newEnv(t)
+	w := e.do("GET", "/api/v1/me", nil)
+	problem(t, w, 401, "unauthenticated")
+	if got := w.Header().Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
+		t.Errorf("WWW-Authenticate %q", got)
+	}
+	w = e.do("GET", "/api/v1/units", nil, bearer("dvt_not-a-token"))
+	problem(t, w, 401, "invalid-token")
+	if got := w.Header().Get("WWW-Authenticate"); !strings.Contains(got, `error="invalid_token"`) {
+		t.Errorf("WWW-Authenticate %q", got)
+	}
+	for _, path := range []string{"/api/v1/users", "/api/v1/audit", "/api/v1/audit/verify", "/api/v1/users/1", "/api/v1/users/1/grants"} {
+		problem(t, e.do("GET", path, nil), 401, "unauthenticated")
+	}
+	problem(t, e.do("POST", "/api/v1/users", raw(`{}`)), 401, "unauthenticated")
+	problem(t, e.do("DELETE", "/api/v1/grants/1", nil), 401, "unauthenticated")
+
+	// A bearer token.
+	me := decode[api.Me](t, e.do("GET", "/api/v1/me", nil, e.as("truong")), 200)
+	if me.User.Username != "truong" || me.Auth != "token" || me.CSRFToken != nil || me.Admin {
+		t.Fatalf("me: %+v", me)
+	}
+	if len(me.Grants) != 1 || me.Grants[0].Role != "unit_head" || me.Grants[0].UnitName != "Phường Hạc Thành" {
+		t.Fatalf("grants: %+v", me.Grants)
+	}
+	// A session cookie.
+	s := e.signIn("admin")
+	me = decode[api.Me](t, e.do("GET", "/api/v1/me", nil, withSession(s, false)), 200)
+	if me.Auth != "session" || me.CSRFToken == nil || *me.CSRFToken != s.csrf || !me.Admin {
+		t.Fatalf("me by session: %+v", me)
+	}
+	if strings.Contains(e.do("GET", "/api/v1/me", nil, e.as("admin")).Body.String(), "argon2") {
+		t.Fatal("the password hash leaks")
+	}
+}
+
+func TestPermissionRefusals(t *testing.T) {
+	e := newEnv(t)
+	for _, who := range []string{"canbo", "truong", "dieuphoi", "khach"} {
+		problem(t, e.do("GET", "/api/v1/users", nil, e.as(who)), 403, "forbidden")
+		problem(t, e.do("POST", "/api/v1/users", map[string]string{"username": "x1"}, e.as(who)), 403, "forbidden")
+		problem(t, e.do("GET", "/api/v1/audit", nil, e.as(who)), 403, "forbidden")
+		problem(t, e.do("GET", "/api/v1/audit/verify", nil, e.as(who)), 403, "forbidden")
+		problem(t, e.do("GET", fmt.Sprintf("/api/v1/users/%d", e.user["admin"]), nil, e.as(who)), 403, "forbidden")
+	}
+	// Oneself is always visible.
+	if u := decode[api.User](t, e.do("GET", fmt.Sprintf("/api/v1/users/%d", e.user["canbo"]), nil, e.as("canbo")), 200); u.Username != "canbo" {
+		t.Fatalf("self: %+v", u)
+	}
+	// Someone without any power to grant sees only their own grants.
+	problem(t, e.do("GET", fmt.Sprintf("/api/v1/users/%d/grants", e.user["truong"]), nil, e.as("canbo")), 403, "forbidden")
+	problem(t, e.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", e.user["khach"]), map[string]any{"role": "citizen", "unit_id": e.unit["W1"]}, e.as("canbo")), 403, "forbidden")
+	users := decode[userPage](t, e.do("GET", "/api/v1/users?q=o", nil, e.as("admin")), 200)
+	if got := len(users.Items); got != 3 || users.Total != 3 { // canbo, dieuphoi, truong
+		t.Fatalf("q=an: %+v", users)
+	}
+	problem(t, e.do("GET", "/api/v1/users/424242", nil, e.as("admin")), 404, "not-found")
+}
+
+func TestCreateUser(t *testing.T) {
+	e := newEnv(t)
+	body := map[string]string{"username": "lan.vu", "full_name": "Vũ Thị Lan", "email": "lan@example.vn", "password": "một mật khẩu dài"}
+	w := e.do("POST", "/api/v1/users", body, e.as("admin"))
+	u := decode[api.User](t, w, 201)
+	if u.ID == 0 || u.Username != "lan.vu" || u.FullName != "Vũ Thị Lan" || u.Disabled {
+		t.Fatalf("created: %+v", u)
+	}
+	if loc := w.Header().Get("Location"); loc != fmt.Sprintf("/api/v1/users/%d", u.ID) {
+		t.Errorf("Location %q", loc)
+	}
+	stored, err := e.st.UserByName(t.Context(), "lan.vu")
+	if err != nil || !strings.HasPrefix(stored.PasswordHash, "$argon2id$") || !account.CheckPassword(stored.PasswordHash, "một mật khẩu dài") {
+		t.Fatalf("stored hash: %v %q", err, stored.PasswordHash)
+	}
+	if got := decode[api.User](t, e.do("GET", fmt.Sprintf("/api/v1/users/%d", u.ID), nil, e.as("admin")), 200); got != u {
+		t.Errorf("read back %+v, want %+v", got, u)
+	}
+	p := problem(t, e.do("POST", "/api/v1/users", body, e.as("admin")), 409, "conflict")
+	if !slices.Equal(fields(p), []string{"username"}) {
+		t.Errorf("duplicate: %+v", p)
+	}
+	p = problem(t, e.do("POST", "/api/v1/users", map[string]string{"username": "Bad Name", "email": "not an address", "password": "short"}, e.as("admin")), 422, "validation")
+	if got := fields(p); !slices.Equal(got, []string{"username", "full_name", "email", "password"}) {
+		t.Errorf("validation fields %q", got)
+	}
+	p = problem(t, e.do("POST", "/api/v1/users", map[string]string{"username": "ok", "full_name": "A\x00B", "password": "0123456789", "locale": "fr"}, e.as("admin")), 422, "validation")
+	if got := fields(p); !slices.Equal(got, []string{"full_name", "locale"}) {
+		t.Errorf("validation fields %q", got)
+	}
+	// The audit log names the actor and the address.
+	a := decode[auditPage](t, e.do("GET", "/api/v1/audit?action=user.create&entity_id="+fmt.Sprint(u.ID), nil, e.as("admin")), 200)
+	if a.Total != 1 || a.Items[0].Actor != "admin" || a.Items[0].ActorID == nil || *a.Items[0].ActorID != e.user["admin"] || a.Items[0].IP != "192.0.2.1" {
+		t.Fatalf("audit: %+v", a)
+	}
+	if strings.Contains(string(a.Items[0].After), "argon2") || !strings.Contains(string(a.Items[0].After), `"lan.vu"`) {
+		t.Errorf("audit after: %s", a.Items[0].After)
+	}
+}
+
+func TestMalformedBodies(t *testing.T) {
+	e := newEnv(t)
+	admin := e.as("admin")
+	grants := fmt.Sprintf("/api/v1/users/%d/grants", e.user["khach"])
+	for _, c := range []struct {
+		name   string
+		path   string
+		body   any
+		ct     string
+		status int
+		kind   string
+		field  string
+	}{
+		{"syntax", "/api/v1/users", raw(`{"username": "a",`), "", 400, "malformed-json", ""},
+		{"not json", "/api/v1/users", raw(`username=a`), "", 400, "malformed-json", ""},
+		{"empty", "/api/v1/users", raw(``), "", 400, "malformed-json", ""},
+		{"array", "/api/v1/users", raw(`[1,2]`), "", 400, "malformed-json", ""},
+		{"string", grants, raw(`"role"`), "", 400, "malformed-json", ""},
+		{"two values", "/api/v1/users", raw(`{} {}`), "", 400, "malformed-json", ""},
+		{"unknown field", "/api/v1/users", raw(`{"username": "a", "is_admin": true}`), "", 400, "unknown-field", "is_admin"},
+		{"unknown field grant", grants, raw(`{"role": "citizen", "unit": 1}`), "", 400, "unknown-field", "unit"},
+		{"wrong type", "/api/v1/users", raw(`{"username": 42}`), "", 400, "wrong-type", "username"},
+		{"wrong type id", grants, raw(`{"role": "citizen", "unit_id": "1"}`), "", 400, "wrong-type", "unit_id"},
+		{"float id", grants, raw(`{"role": "citizen", "unit_id": 1.5}`), "", 400, "wrong-type", "unit_id"},
+		{"huge id", grants, raw(`{"role": "citizen", "unit_id": 1e40}`), "", 400, "wrong-type", "unit_id"},
+		{"huge body", "/api/v1/users", raw(`{"full_name": "` + strings.Repeat("a", api.MaxBody) + `"}`), "", 413, "too-large", ""},
+		{"huge white space", grants, raw(`{}` + strings.Repeat(" ", api.MaxBody)), "chunked", 413, "too-large", ""},
+		{"huge chunked", "/api/v1/users", raw(`{"full_name": "` + strings.Repeat("a", 2*api.MaxBody) + `"}`), "chunked", 413, "too-large", ""},
+		{"form", "/api/v1/users", raw(`username=a`), "application/x-www-form-urlencoded", 415, "unsupported-media-type", ""},
+		{"no type", grants, raw(`{}`), "-", 415, "unsupported-media-type", ""},
+		{"bad type", grants, raw(`{}`), "application/json; charset", 415, "unsupported-media-type", ""},
+		{"null", grants, raw(`null`), "", 422, "validation", "role"},
+		{"bad role", grants, raw(`{"role": "emperor", "unit_id": 1}`), "", 422, "validation", "role"},
+		{"missing unit", grants, raw(`{"role": "citizen", "unit_id": 987654}`), "", 422, "validation", "unit_id"},
+		{"negative unit", grants, raw(`{"role": "citizen", "unit_id": -4}`), "", 422, "validation", "unit_id"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			opts := []opt{admin}
+			switch c.ct {
+			case "":
+			case "chunked": // length unknown until read
+				opts = append(opts, func(r *http.Request) { r.ContentLength = -1 })
+			case "-":
+				opts = append(opts, func(r *http.Request) { r.Header.Del("Content-Type") })
+			default:
+				opts = append(opts, header("Content-Type", c.ct))
+			}
+			p := problem(t, e.do("POST", c.path, c.body, opts...), c.status, c.kind)
+			if c.field != "" && !slices.Contains(fields(p), c.field) {
+				t.Errorf("fields %q, want %q", fields(p), c.field)
+			}
+		})
+	}
+	// application/merge-patch+json-style suffixes are JSON too.
+	problem(t, e.do("POST", grants, raw(`{}`), admin, header("Content-Type", "application/vnd.danvan+json; charset=utf-8")), 422, "validation")
+	problem(t, e.do("POST", "/api/v1/users/abc/grants", raw(`{}`), admin), 404, "not-found")
+	problem(t, e.do("POST", "/api/v1/users/777777/grants", map[string]any{"role": "citizen", "unit_id": e.unit["W1"]}, admin), 404, "not-found")
+}
+
+func TestCSRF(t *testing.T) {
+	e := newEnv(t)
+	s := e.signIn("admin")
+	body := map[string]any{"role": "citizen", "unit_id": e.unit["W1"]}
+	path := fmt.Sprintf("/api/v1/users/%d/grants", e.user["khach"])
+	problem(t, e.do("POST", path, body, withSession(s, false)), 403, "csrf")
+	problem(t, e.do("POST", path, body, withSession(s, false), header("X-CSRF-Token", "forged")), 403, "csrf")
+	problem(t, e.do("DELETE", "/api/v1/grants/1", nil, withSession(s, false)), 403, "csrf")
+	g := decode[api.Grant](t, e.do("POST", path, body, withSession(s, true)), 201)
+	if g.Role != "citizen" || g.UserID != e.user["khach"] {
+		t.Fatalf("grant: %+v", g)
+	}
+	// Reads need no token; bearer-token changes need none either.
+	decode[grantPage](t, e.do("GET", path, nil, withSession(s, false)), 200)
+	decode[api.Grant](t, e.do("POST", path, body, e.as("admin")), 200)
+}
+
+func TestGrantRoundTripIsAudited(t *testing.T) {
+	e := newEnv(t)
+	admin := e.as("admin")
+	path := fmt.Sprintf("/api/v1/users/%d/grants", e.user["khach"])
+	body := map[string]any{"role": "case_handler", "unit_id": e.unit["W1"]}
+	g := decode[api.Grant](t, e.do("POST", path, body, admin), 201)
+	if g.ID == 0 || g.Role != "case_handler" || g.UnitID != e.unit["W1"] || g.UnitName != "Phường Hạc Thành" || g.Username != "khach" {
+		t.Fatalf("grant: %+v", g)
+	}
+	if again := decode[api.Grant](t, e.do("POST", path, body, admin), 200); again.ID != g.ID {
+		t.Fatalf("idempotent grant: %+v", again)
+	}
+	list := decode[grantPage](t, e.do("GET", path, nil, admin), 200)
+	if list.Total != 1 || list.Items[0] != g {
+		t.Fatalf("grants: %+v", list)
+	}
+	// The holder sees it through /me and their own list.
+	if me := decode[api.Me](t, e.do("GET", "/api/v1/me", nil, e.as("khach")), 200); len(me.Grants) != 1 {
+		t.Fatalf("me: %+v", me)
+	}
+	w := e.do("DELETE", fmt.Sprintf("/api/v1/grants/%d", g.ID), nil, admin)
+	if w.Code != 204 || w.Body.Len() != 0 {
+		t.Fatalf("revoke: %d %s", w.Code, w.Body.String())
+	}
+	problem(t, e.do("DELETE", fmt.Sprintf("/api/v1/grants/%d", g.ID), nil, admin), 404, "not-found")
+	if list := decode[grantPage](t, e.do("GET", path, nil, admin), 200); list.Total != 0 || list.Items == nil {
+		t.Fatalf("after revoke: %+v", list)
+	}
+	a := decode[auditPage](t, e.do("GET", fmt.Sprintf("/api/v1/audit?action=grant.&entity=user&entity_id=%d", e.user["khach"]), nil, admin), 200)
+	if a.Total != 2 || a.Items[0].Action != "grant.revoke" || a.Items[1].Action != "grant.add" {
+		t.Fatalf("audit: %+v", a)
+	}
+	for _, it := range a.Items {
+		if it.Actor != "admin" || it.IP != "192.0.2.1" || !strings.Contains(string(it.Before)+string(it.After), `"case_handler"`) {
+			t.Errorf("audit entry: %+v", it)
+		}
+	}
+	v := decode[api.AuditVerify](t, e.do("GET", "/api/v1/audit/verify", nil, admin), 200)
+	if !v.OK || v.Count < 10 || v.BrokenAt != nil || v.Reason != nil {
+		t.Fatalf("verify: %+v", v)
+	}
+	// Tamper with the chain: verify says where it breaks.
+	if _, err := e.st.DB().Exec(`UPDATE audit_log SET actor_name = 'mallory' WHERE id = 3`); err != nil {
+		t.Fatal(err)
+	}
+	v = decode[api.AuditVerify](t, e.do("GET", "/api/v1/audit/verify", nil, admin), 200)
+	if v.OK || v.Count != 2 || v.BrokenAt == nil || *v.BrokenAt != 3 || v.Reason == nil {
+		t.Fatalf("verify after tampering: %+v", v)
+	}
+}
+
+func TestGrantScopes(t *testing.T) {
+	e := newEnv(t)
+	grant := func(who, role, unit string) *httptest.ResponseRecorder {
+		return e.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", e.user["khach"]), map[string]any{"role": role, "unit_id": e.unit[unit]}, e.as(who))
+	}
+	// A unit head grants officers and case handlers in their own unit only.
+	g := decode[api.Grant](t, grant("truong", "unit_officer", "W1"), 201)
+	problem(t, grant("truong", "coordinator", "W1"), 403, "forbidden")
+	problem(t, grant("truong", "unit_officer", "W2"), 403, "forbidden")
+	problem(t, grant("truong", "unit_officer", "P38"), 403, "forbidden")
+	// A coordinator: anything but admin and coordinator in their subtree.
+	decode[api.Grant](t, grant("dieuphoi", "leader", "W2"), 201)
+	problem(t, grant("dieuphoi", "admin", "W2"), 403, "forbidden")
+	// The unit head sees only the grants within reach.
+	list := decode[grantPage](t, e.do("GET", fmt.Sprintf("/api/v1/users/%d/grants", e.user["khach"]), nil, e.as("truong")), 200)
+	if list.Total != 1 || list.Items[0].ID != g.ID {
+		t.Fatalf("unit head's view: %+v", list)
+	}
+	// Revoking follows the same rules.
+	admins := decode[grantPage](t, e.do("GET", fmt.Sprintf("/api/v1/users/%d/grants", e.user["admin"]), nil, e.as("admin")), 200)
+	problem(t, e.do("DELETE", fmt.Sprintf("/api/v1/grants/%d", admins.Items[0].ID), nil, e.as("dieuphoi")), 403, "forbidden")
+	problem(t, e.do("DELETE", fmt.Sprintf("/api/v1/grants/%d", admins.Items[0].ID), nil, e.as("canbo")), 403, "forbidden")
+	problem(t, e.do("DELETE", "/api/v1/grants/abc", nil, e.as("admin")), 404, "not-found")
+	// The last administrator cannot remove themselves.
+	problem(t, e.do("DELETE", fmt.Sprintf("/api/v1/grants/%d", admins.Items[0].ID), nil, e.as("admin")), 409, "conflict")
+	if w := e.do("DELETE", fmt.Sprintf("/api/v1/grants/%d", g.ID), nil, e.as("truong")); w.Code != 204 {
+		t.Fatalf("unit head revokes: %d %s", w.Code, w.Body.String())
+	}
+}
+
+func TestAuditFilters(t *testing.T) {
+	e := newEnv(t)
+	admin := e.as("admin")
+	all := decode[auditPage](t, e.do("GET", "/api/v1/audit?limit=5", nil, admin), 200)
+	if all.Total < 10 || len(all.Items) != 5 || all.Next == nil || all.Items[0].ID < all.Items[1].ID {
+		t.Fatalf("audit: total %d, %d items, next %v", all.Total, len(all.Items), all.Next)
+	}
+	for _, q := range []string{"from=2025-08-01&to=2025-08-01", "from=2025-08-01T09:59:00%2B07:00", "to=2025-08-02", "actor=test"} {
+		if p := decode[auditPage](t, e.do("GET", "/api/v1/audit?"+q, nil, admin), 200); p.Total != all.Total {
+			t.Errorf("%s: total %d, want %d", q, p.Total, all.Total)
+		}
+	}
+	for _, q := range []string{"from=2025-08-02", "to=2025-07-31", "from=2025-08-01T10:00:01%2B07:00", "actor=nobody", "entity=galaxy"} {
+		if p := decode[auditPage](t, e.do("GET", "/api/v1/audit?"+q, nil, admin), 200); p.Total != 0 {
+			t.Errorf("%s: total %d, want 0", q, p.Total)
+		}
+	}
+	for _, q := range []string{"from=yesterday", "to=2025-02-30", "from=2025-08-01T25:00:00Z", "actor=%00", "limit=all"} {
+		problem(t, e.do("GET", "/api/v1/audit?"+q, nil, admin), 400, "invalid-parameter")
+	}
+}
+
+func TestNoRouteAndWrongMethod(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/api/v1/nope", "/api/v1", "/api/v1/", "/api/v1/units/", "/api/v1/units/1/nope", "/api/v1/grants"} {
+		problem(t, e.do("GET", path, nil), 404, "no-route")
+	}
+	for _, c := range []struct{ method, path, allow string }{
+		{"PUT", "/api/v1/units", "GET, HEAD"},
+		{"DELETE", "/api/v1/users", "GET, HEAD, POST"},
+		{"PATCH", "/api/v1/users/5", "GET, HEAD"},
+		{"GET", "/api/v1/grants/5", "DELETE"},
+		{"POST", "/api/v1/audit/verify", "GET, HEAD"},
+	} {
+		w := e.do(c.method, c.path, nil, e.as("admin"))
+		problem(t, w, 405, "method-not-allowed")
+		if got := w.Header().Get("Allow"); got != c.allow {
+			t.Errorf("%s %s: Allow %q, want %q", c.method, c.path, got, c.allow)
+		}
+	}
+	if w := e.do("OPTIONS", "/api/v1/users", nil); w.Code != 204 || w.Header().Get("Allow") != "GET, HEAD, POST, OPTIONS" {
+		t.Errorf("OPTIONS: %d %q", w.Code, w.Header().Get("Allow"))
+	}
+}
