@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/internal/api"
+	"github.com/danvan/danvan/internal/audit"
+	"github.com/danvan/danvan/internal/org"
 )
 
 type unitPage struct {
@@ -244,4 +246,49 @@ func TestUnitDetail(t *testing.T) {
 	problem(t, e.do("GET", "/api/v1/units?kind=galaxy", nil), 400, "invalid-parameter")
 	problem(t, e.do("GET", "/api/v1/units?root=abc", nil), 400, "invalid-parameter")
 	problem(t, e.do("GET", "/api/v1/units?tree=maybe", nil), 400, "invalid-parameter")
+}
+
+// TestWholeTreeOfThousands: an installation's few thousand units come back
+// in one call, flat or nested.
+func TestWholeTreeOfThousands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads 5000 units")
+	}
+	e := newEnv(t)
+	rows := []org.ImportRow{{Line: 1, Code: "BIG", Name: "Tỉnh Lớn", Kind: org.KindProvince, ValidFrom: "2000-01-01"}}
+	for d := range 50 {
+		dc := fmt.Sprintf("BIG-%d", d)
+		rows = append(rows, org.ImportRow{Line: len(rows) + 1, Code: dc, Name: "Huyện " + dc, Kind: org.KindDistrict, ParentCode: "BIG", ValidFrom: "2000-01-01"})
+		for c := range 100 {
+			cc := fmt.Sprintf("%s-%d", dc, c)
+			rows = append(rows, org.ImportRow{Line: len(rows) + 1, Code: cc, Name: "Xã " + cc, Kind: org.KindCommune, ParentCode: dc, ValidFrom: "2000-01-01"})
+		}
+	}
+	if _, err := e.st.ImportUnits(t.Context(), audit.System("test"), rows); err != nil {
+		t.Fatal(err)
+	}
+	big, err := e.st.UnitByCode(t.Context(), "BIG", "2025-08-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	all := decode[unitPage](t, e.do("GET", "/api/v1/units?limit=all", nil), 200)
+	if len(all.Items) != 5051+3 || all.Total != len(all.Items) || all.Next != nil {
+		t.Fatalf("limit=all: %d items, total %d", len(all.Items), all.Total)
+	}
+	sub := decode[unitPage](t, e.do("GET", fmt.Sprintf("/api/v1/units/%d/subtree", big.ID), nil), 200)
+	if len(sub.Items) != 5051 || *sub.Items[5050].Depth != 2 {
+		t.Fatalf("subtree: %d items", len(sub.Items))
+	}
+	type node struct {
+		Children []node `json:"children"`
+	}
+	tr := decode[struct {
+		Items []node `json:"items"`
+		Total int    `json:"total"`
+	}](t, e.do("GET", fmt.Sprintf("/api/v1/units?root=%d&tree=1", big.ID), nil), 200)
+	if tr.Total != 5051 || len(tr.Items) != 1 || len(tr.Items[0].Children) != 50 || len(tr.Items[0].Children[49].Children) != 100 {
+		t.Fatalf("tree: total %d", tr.Total)
+	}
+	t.Logf("three whole-tree calls over 5051 units: %v", time.Since(start))
 }

@@ -330,3 +330,30 @@ func TestNoRouteAndWrongMethod(t *testing.T) {
 		t.Errorf("OPTIONS: %d %q", w.Code, w.Header().Get("Allow"))
 	}
 }
+
+func TestProblemLanguage(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		opts  []opt
+		lang  string
+		title string
+	}{
+		{nil, "vi", "Không tìm thấy"},
+		{[]opt{header("Accept-Language", "ja-JP,ja;q=0.9")}, "ja", "見つかりません"},
+		{[]opt{header("Accept-Language", "ja"), header("X-Ignored", "")}, "ja", "見つかりません"},
+	} {
+		w := e.do("GET", "/api/v1/units/999999", nil, c.opts...)
+		p := problem(t, w, 404, "not-found")
+		if p.Title != c.title || w.Header().Get("Content-Language") != c.lang {
+			t.Errorf("%s: title %q, Content-Language %q", c.lang, p.Title, w.Header().Get("Content-Language"))
+		}
+	}
+	w := e.do("GET", "/api/v1/users/999999?lang=en", nil, e.as("admin"))
+	if p := problem(t, w, 404, "not-found"); p.Title != "Not found" || w.Header().Get("Content-Language") != "en" {
+		t.Errorf("?lang=en: %+v", p)
+	}
+	p := problem(t, e.do("POST", "/api/v1/users?lang=en", map[string]string{"username": "ok", "full_name": "Ok", "password": "short"}, e.as("admin")), 422, "validation")
+	if len(p.Errors) != 1 || p.Errors[0].Field != "password" || p.Errors[0].Message != "The password must have at least 10 characters." {
+		t.Errorf("field message: %+v", p.Errors)
+	}
+}

@@ -115,6 +115,14 @@ var bodies = []body{
 	{"DAI", "Đài Phát thanh và Truyền hình Thanh Hóa", org.KindStateAgency, ProvinceCode, Start, "", 6, nil},
 }
 
+// featureLoaders add each capability's demo data after the organisation and
+// accounts exist; feature files register them from an init function.
+var featureLoaders []func(ctx context.Context, s *store.Store) error
+
+func registerLoader(f func(ctx context.Context, s *store.Store) error) {
+	featureLoaders = append(featureLoaders, f)
+}
+
 // Loaded reports whether the database already holds the demo.
 func Loaded(ctx context.Context, s *store.Store) bool {
 	_, err := s.UnitByCode(ctx, ProvinceCode, ReformDay)
@@ -232,6 +240,11 @@ func Load(ctx context.Context, s *store.Store) error {
 			return fmt.Errorf("demo grant %s: %w", acc.Username, err)
 		}
 		if err := s.AddGrant(ctx, a, u.ID, acc.Role, unit.ID); err != nil {
+			return err
+		}
+	}
+	for _, f := range featureLoaders {
+		if err := f(ctx, s); err != nil {
 			return err
 		}
 	}

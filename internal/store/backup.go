@@ -9,20 +9,109 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"encoding/base64"
 )
 
-// backupTables lists the tables a backup carries, parents before children.
-// Sessions and sign-in attempts are deliberately left out: a restored
-// installation starts with everyone signed out.
-var backupTables = []string{"units", "unit_successors", "users", "grants", "api_tokens", "audit_log"}
+// notBackedUp are tables a backup leaves out: a restored installation
+// starts with everyone signed out, and the migration table is the target's own.
+var notBackedUp = map[string]bool{"sessions": true, "login_attempts": true, "schema_migrations": true}
 
-// timestampCols are converted between engines on restore.
-var timestampCols = map[string]bool{"created_at": true, "updated_at": true, "locked_until": true, "last_used_at": true, "revoked_at": true, "at": true, "last_seen_at": true, "expires_at": true}
+// backupTables lists every table of the schema, parents before children (by
+// their foreign keys), so that new features' tables are carried without
+// anyone remembering to list them.
+func (s *Store) backupTables(ctx context.Context) ([]string, error) {
+	var q string
+	if s.dialect == Postgres {
+		q = `SELECT t.table_name, COALESCE(ccu.table_name, '')
+			FROM information_schema.tables t
+			LEFT JOIN information_schema.table_constraints tc ON tc.table_schema = t.table_schema AND tc.table_name = t.table_name AND tc.constraint_type = 'FOREIGN KEY'
+			LEFT JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_schema = tc.constraint_schema AND ccu.constraint_name = tc.constraint_name
+			WHERE t.table_schema = current_schema() AND t.table_type = 'BASE TABLE'`
+	} else {
+		q = `SELECT m.name, COALESCE(f."table", '') FROM sqlite_master m LEFT JOIN pragma_foreign_key_list(m.name) f
+			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
+	}
+	rows, err := s.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	defer rows.Close()
+	deps := map[string]map[string]bool{}
+	for rows.Next() {
+		var t, parent string
+		if err := rows.Scan(&t, &parent); err != nil {
+			return nil, err
+		}
+		if deps[t] == nil {
+			deps[t] = map[string]bool{}
+		}
+		if parent != "" && parent != t {
+			deps[t][parent] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(deps))
+	for t := range deps {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	var out []string
+	done := map[string]bool{}
+	var visit func(t string, depth int)
+	visit = func(t string, depth int) {
+		if done[t] || depth > 64 {
+			return
+		}
+		done[t] = true
+		parents := make([]string, 0, len(deps[t]))
+		for p := range deps[t] {
+			parents = append(parents, p)
+		}
+		sort.Strings(parents)
+		for _, p := range parents {
+			visit(p, depth+1)
+		}
+		if !notBackedUp[t] {
+			out = append(out, t)
+		}
+	}
+	for _, t := range names {
+		visit(t, 0)
+	}
+	return out, nil
+}
 
-// boolCols hold booleans, which SQLite stores as integers.
-var boolCols = map[string]bool{"remote": true, "disabled": true, "ok": true}
+// columnTypes returns, for the target engine, which columns are booleans
+// (SQLite keeps them as 0/1) and which are binary.
+func (s *Store) boolColumns(ctx context.Context) (map[string]bool, error) {
+	out := map[string]bool{}
+	if s.dialect != Postgres {
+		return out, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = current_schema() AND data_type = 'boolean'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out[c] = true
+	}
+	return out, rows.Err()
+}
+
+// b64 marks binary values in the JSON lines.
+const b64Key = "$base64"
 
 type backupHeader struct {
 	Format  string    `json:"format"`
@@ -48,6 +137,11 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (int, error) {
 	if err := enc.Encode(backupHeader{Format: "danvan-backup-1", Schema: ver, Created: s.Now(), Dialect: s.dialect}); err != nil {
 		return 0, err
 	}
+	// Listed before the transaction: SQLite has a single connection.
+	tables, err := s.backupTables(ctx)
+	if err != nil {
+		return 0, err
+	}
 	// One read transaction gives a consistent snapshot across tables.
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres})
 	if err != nil {
@@ -55,7 +149,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (int, error) {
 	}
 	defer tx.Rollback()
 	n := 0
-	for _, t := range backupTables {
+	for _, t := range tables {
 		rows, err := tx.QueryContext(ctx, `SELECT * FROM `+t+` ORDER BY 1`)
 		if err != nil {
 			return n, fmt.Errorf("backup %s: %w", t, err)
@@ -75,7 +169,11 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (int, error) {
 			for i, c := range cols {
 				switch v := vals[i].(type) {
 				case []byte:
-					m[c] = string(v)
+					if utf8.Valid(v) && s.dialect == SQLite {
+						m[c] = string(v) // modernc returns TEXT as []byte in some expressions
+					} else {
+						m[c] = map[string]string{b64Key: base64.StdEncoding.EncodeToString(v)}
+					}
 				case time.Time:
 					m[c] = v.UTC().Format(time.RFC3339Nano)
 				default:
@@ -126,6 +224,14 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 	if h.Schema > ver {
 		return 0, fmt.Errorf("restore: backup has schema %d, this program knows %d; upgrade danvan first", h.Schema, ver)
 	}
+	tables, err := s.backupTables(ctx)
+	if err != nil {
+		return 0, err
+	}
+	bools, err := s.boolColumns(ctx)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		for {
@@ -137,7 +243,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 			if err != nil {
 				return fmt.Errorf("restore: row %d: %w", n+1, err)
 			}
-			if !contains(backupTables, br.Table) {
+			if !contains(tables, br.Table) {
 				return fmt.Errorf("restore: unknown table %q", br.Table)
 			}
 			cols := make([]string, 0, len(br.Row))
@@ -153,14 +259,16 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 						v, _ = num.Float64()
 					}
 				}
-				if i, ok := v.(int64); ok && boolCols[c] {
+				if i, ok := v.(int64); ok && bools[br.Table+"."+c] {
 					v = i != 0 // SQLite keeps booleans as 0/1
 				}
-				if str, ok := v.(string); ok && timestampCols[c] {
-					var t Time
-					if err := t.parse(str); err == nil {
-						v = s.ts(t.Time)
+				if m, ok := v.(map[string]any); ok {
+					enc, _ := m[b64Key].(string)
+					b, err := base64.StdEncoding.DecodeString(enc)
+					if err != nil {
+						return fmt.Errorf("restore: %s.%s: bad binary value", br.Table, c)
 					}
+					v = b
 				}
 				cols = append(cols, c)
 				args = append(args, v)
@@ -173,8 +281,14 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 		}
 		if s.dialect == Postgres {
 			// Explicit ids were inserted: move identity sequences past them.
-			for _, t := range []string{"units", "users", "grants", "api_tokens", "audit_log"} {
-				if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), COALESCE((SELECT MAX(id) FROM `+t+`), 0) + 1, false)`); err != nil {
+			for _, t := range tables {
+				var seq sql.NullString
+				err := tx.QueryRowContext(ctx, `SELECT pg_get_serial_sequence(table_name, 'id') FROM information_schema.columns
+					WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'id'`, t).Scan(&seq)
+				if err != nil || !seq.Valid {
+					continue // no identity column
+				}
+				if _, err := tx.ExecContext(ctx, `SELECT setval('`+seq.String+`', COALESCE((SELECT MAX(id) FROM `+t+`), 0) + 1, false)`); err != nil {
 					return fmt.Errorf("restore: sequence %s: %w", t, err)
 				}
 			}

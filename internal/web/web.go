@@ -247,6 +247,9 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /account", w.accountPage)
 	mux.HandleFunc("POST /account/password", w.changePassword)
 	mux.HandleFunc("POST /account/tokens", w.createToken)
+	for _, f := range featureRoutes {
+		f(w, mux)
+	}
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.errorPage(rw, r, http.StatusMethodNotAllowed)
