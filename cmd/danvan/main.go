@@ -35,6 +35,8 @@ func commands() []command {
 		{"backup", "write a backup of the database: backup FILE", runBackup},
 		{"restore", "restore a backup into an empty database: restore FILE", runRestore},
 		{"audit", "audit log: audit verify", runAudit},
+		{"bench", "benchmarks that print figures: bench report", runBench},
+		{"export", "export reports: export report … (DOCX, XLSX, CSV)", runExport},
 		{"version", "print the version", runVersion},
 	}
 }

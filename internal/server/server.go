@@ -482,3 +482,17 @@ var (
 func WithLocale(ctx context.Context, l i18n.Locale) context.Context {
 	return context.WithValue(ctx, keyLocale, l)
 }
+
+// OnlyCitizen reports whether the principal holds no role but citizen: such
+// users see the public parts only.
+func (p *Principal) OnlyCitizen() bool {
+	if p == nil {
+		return true
+	}
+	for _, g := range p.Grants {
+		if g.Role != authz.RoleCitizen {
+			return false
+		}
+	}
+	return true
+}
