@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli runs the command in-process and returns its exit status and output.
+func runCLI(t *testing.T, in string, args ...string) (int, string, string) {
+	t.Helper()
+	stdin = strings.NewReader(in)
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		code, _, stderr := runCLI(t, "", c.name, "--help")
+		if code != 0 {
+			t.Errorf("%s --help: exit %d", c.name, code)
+		}
+		if !strings.Contains(stderr, "Usage: danvan "+c.name) {
+			t.Errorf("%s --help printed no usage: %q", c.name, stderr)
+		}
+	}
+	if code, out, _ := runCLI(t, "", "--help"); code != 0 || !strings.Contains(out, "import") {
+		t.Fatalf("danvan --help: %d %q", code, out)
+	}
+	if code, _, stderr := runCLI(t, "", "frobnicate"); code != 2 || !strings.Contains(stderr, "unknown command") {
+		t.Fatalf("unknown command: %d %q", code, stderr)
+	}
+}
+
+func TestAdministrationFromTheCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	data := []string{"--data", filepath.Join(dir, "data")}
+	if os.Getenv("DANVAN_TEST_POSTGRES") != "" {
+		t.Skip("the command-line test uses its own SQLite data directory; the store suite covers PostgreSQL")
+	}
+	csvPath := filepath.Join(dir, "units.csv")
+	os.WriteFile(csvPath, []byte("code,name,kind,parent_code,valid_from,valid_to,remote\nP1,Tỉnh Thử,province,,2020-01-01,,\nC1,Xã Đông Sơn,commune,P1,2020-01-01,,true\n"), 0o600)
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("code,name,kind,parent_code,valid_from,valid_to,remote\nX1,,commune,,2020-01-01,,\nX2,Xã B,hamlet,,2020-01-01,,\n"), 0o600)
+
+	steps := []struct {
+		name string
+		in   string
+		args []string
+		code int
+		want string
+	}{
+		{"migrate", "", []string{"migrate"}, 0, "schema version"},
+		{"import bad", "", []string{"import", "units", bad}, 1, "line 2, column name"},
+		{"import", "", []string{"import", "units", csvPath}, 0, "2 created"},
+		{"import again", "", []string{"import", "units", csvPath}, 0, "2 unchanged"},
+		{"import missing file", "", []string{"import", "units", filepath.Join(dir, "nope.csv")}, 1, "no such file"},
+		{"import wrong kind", "", []string{"import", "people", csvPath}, 2, "want: import units FILE"},
+		{"user add short password", "short\n", []string{"user", "add", "lan", "--name", "Vũ Thị Lan"}, 2, "at least 10"},
+		{"user add", "mật khẩu đủ dài\n", []string{"user", "add", "lan", "--name", "Vũ Thị Lan"}, 0, "created user lan"},
+		{"user add twice", "mật khẩu đủ dài\n", []string{"user", "add", "lan"}, 1, "already exists"},
+		{"grant bad role", "", []string{"user", "grant", "lan", "king", "C1"}, 2, "unknown role"},
+		{"grant bad unit", "", []string{"user", "grant", "lan", "unit_officer", "ZZZ"}, 1, "no unit"},
+		{"grant", "", []string{"user", "grant", "lan", "unit_officer", "C1"}, 0, "granted unit_officer to lan on Xã Đông Sơn"},
+		{"list", "", []string{"user", "list"}, 0, "unit_officer@Xã Đông Sơn"},
+		{"passwd", "mật khẩu mới dài\n", []string{"user", "passwd", "lan"}, 0, "password changed"},
+		{"token", "", []string{"token", "create", "lan"}, 0, "dvt_"},
+		{"audit verify", "", []string{"audit", "verify"}, 0, "audit log intact"},
+		{"backup", "", []string{"backup", filepath.Join(dir, "b.gz")}, 0, ""},
+		{"version", "", []string{"version"}, 0, "danvan"},
+	}
+	for _, s := range steps {
+		args := s.args
+		if s.name != "version" {
+			args = append(append([]string{}, s.args...), data...)
+		}
+		code, out, errOut := runCLI(t, s.in, args...)
+		if code != s.code || !strings.Contains(out+errOut, s.want) {
+			t.Fatalf("%s: exit %d (want %d), output %q %q, want %q", s.name, code, s.code, out, errOut, s.want)
+		}
+	}
+	// Restore into a second, empty data directory; restoring again is refused.
+	other := []string{"--data", filepath.Join(dir, "other")}
+	if code, out, errOut := runCLI(t, "", append([]string{"restore", filepath.Join(dir, "b.gz")}, other...)...); code != 0 || !strings.Contains(out, "audit chain verified") {
+		t.Fatalf("restore: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", append([]string{"restore", filepath.Join(dir, "b.gz")}, other...)...); code != 1 || !strings.Contains(errOut, "empty database") {
+		t.Fatalf("second restore: %d %q", code, errOut)
+	}
+	if code, out, _ := runCLI(t, "", append([]string{"user", "list"}, other...)...); code != 0 || !strings.Contains(out, "Vũ Thị Lan") {
+		t.Fatalf("restored users: %q", out)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--addr", "nonsense"}, "address"},
+		{[]string{"serve", "--db", "mysql://x"}, "postgres://"},
+		{[]string{"serve", "--secure-cookie", "sometimes"}, "secure-cookie"},
+		{[]string{"migrate", "--no-such-flag"}, "flag provided but not defined"},
+	}
+	for _, tc := range tests {
+		code, _, errOut := runCLI(t, "", tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, %q (want %q)", tc.args, code, errOut, tc.want)
+		}
+	}
+}
