@@ -13,13 +13,12 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/internal/account"
-	"github.com/danvan/danvan/internal/api"
+	"github.com/danvan/danvan/internal/app"
 	"github.com/danvan/danvan/internal/config"
 	"github.com/danvan/danvan/internal/demo"
 	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/store"
-	"github.com/danvan/danvan/internal/web"
 )
 
 // loadConfig reads defaults, then the environment, then flags.
@@ -119,16 +118,11 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer, pre
 	policy := account.DefaultPolicy
 	policy.IdleTimeout, policy.AbsoluteTimeout = cfg.IdleTimeout, cfg.MaxSession
 	d := &server.Deps{Store: st, Cfg: cfg, I18n: bundle, Log: log, Policy: policy, Version: version, Metrics: server.NewMetrics()}
-	w, err := web.New(d)
+	var ready atomic.Bool
+	handler, err := app.Handler(d, &ready)
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	var ready atomic.Bool
-	d.Health(mux, &ready)
-	api.Register(mux, d)
-	w.Register(mux)
-	handler := http.NewCrossOriginProtection().Handler(d.Wrap(mux))
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
