@@ -407,8 +407,11 @@ func FuzzFormDecoding(f *testing.F) {
 	_, page, _ := e.get(c, "/")
 	token := csrfRE.FindStringSubmatch(page)[1]
 	f.Fuzz(func(t *testing.T, path, body, ctype string) {
-		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n\t#?%") || len(path) > 200 {
-			return
+		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " #?%") || len(path) > 200 || strings.IndexFunc(path, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+			return // not a path a client can send
+		}
+		if strings.IndexFunc(ctype, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+			return // not a header a client can send
 		}
 		if strings.Contains(ctype, "urlencoded") {
 			body = "csrf=" + token + "&" + body
