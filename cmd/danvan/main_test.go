@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/danvan/danvan/internal/store/storetest"
 )
 
 // cli runs the command in-process and returns its exit status and output.
@@ -38,10 +40,15 @@ func TestEveryCommandHasHelp(t *testing.T) {
 
 func TestAdministrationFromTheCommandLine(t *testing.T) {
 	dir := t.TempDir()
-	data := []string{"--data", filepath.Join(dir, "data")}
-	if os.Getenv("DANVAN_TEST_POSTGRES") != "" {
-		t.Skip("the command-line test uses its own SQLite data directory; the store suite covers PostgreSQL")
+	// The engine under test: a SQLite data directory, or a fresh PostgreSQL schema.
+	where := func() []string {
+		dsn := storetest.DSN(t)
+		if strings.HasPrefix(dsn, "postgres") {
+			return []string{"--db", dsn}
+		}
+		return []string{"--data", filepath.Dir(dsn)}
 	}
+	data := where()
 	csvPath := filepath.Join(dir, "units.csv")
 	os.WriteFile(csvPath, []byte("code,name,kind,parent_code,valid_from,valid_to,remote\nP1,Tỉnh Thử,province,,2020-01-01,,\nC1,Xã Đông Sơn,commune,P1,2020-01-01,,true\n"), 0o600)
 	bad := filepath.Join(dir, "bad.csv")
@@ -84,7 +91,7 @@ func TestAdministrationFromTheCommandLine(t *testing.T) {
 		}
 	}
 	// Restore into a second, empty data directory; restoring again is refused.
-	other := []string{"--data", filepath.Join(dir, "other")}
+	other := where()
 	if code, out, errOut := runCLI(t, "", append([]string{"restore", filepath.Join(dir, "b.gz")}, other...)...); code != 0 || !strings.Contains(out, "audit chain verified") {
 		t.Fatalf("restore: %d %q %q", code, out, errOut)
 	}

@@ -231,7 +231,7 @@ func schemas() obj {
 		"disabled": obj{"type": "boolean"}, "locked": obj{"type": "boolean", "description": "Locked after failed sign-ins."},
 		"created_at": obj{"type": "string", "format": "date-time"},
 	})
-	return obj{
+	out := obj{
 		"Problem": obj{
 			"type":        "object",
 			"description": "RFC 9457 problem details; title, detail and error messages are in the request's language.",
@@ -287,6 +287,13 @@ func schemas() obj {
 			"broken_at": nullable("integer", obj{"description": "Id of the first bad entry."}), "reason": nullable("string"),
 		}),
 	}
+	for k, v := range featureSchemas {
+		if _, dup := out[k]; dup {
+			panic("api: feature schema shadows a core schema: " + k)
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func buildOpenAPI() obj {
@@ -352,14 +359,14 @@ func buildOpenAPI() obj {
 		},
 		"servers":  []obj{{"url": Prefix}},
 		"security": []obj{{"bearer": []string{}}, {"cookie": []string{}}},
-		"tags": []obj{
+		"tags": append([]obj{
 			{"name": "units", "description": "The organisation tree, as of any date."},
 			{"name": "account", "description": "The caller."},
 			{"name": "users", "description": "Accounts."},
 			{"name": "grants", "description": "Roles held on units."},
 			{"name": "audit", "description": "The hash-chained audit log."},
 			{"name": "meta", "description": "This description."},
-		},
+		}, featureTags...),
 		"paths": paths,
 		"components": obj{
 			"schemas":   schemas(),

@@ -50,7 +50,20 @@ const (
 	keyLocale
 	keyRequestID
 	keyNonce
+	keyPattern
 )
+
+// recordPattern sits just outside the mux: the mux sets the matched pattern
+// on the request it is given, and the logger (outermost, holding another
+// copy of the request) reads it from here for metrics labels.
+func recordPattern(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(keyPattern).(*string); ok {
+			*p = r.Pattern
+		}
+	})
+}
 
 // Principal is the signed-in user of a request.
 type Principal struct {
@@ -133,6 +146,7 @@ func (d *Deps) Target(ctx context.Context, unitID int64) (authz.Target, error) {
 
 // Wrap puts the common middleware around h.
 func (d *Deps) Wrap(h http.Handler) http.Handler {
+	h = recordPattern(h)
 	h = d.authenticate(h)
 	h = d.locale(h)
 	h = d.securityHeaders(h)
@@ -180,8 +194,11 @@ func (d *Deps) logRequests(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		pattern := new(string)
+		ctx = context.WithValue(ctx, keyPattern, pattern)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(ctx))
+		r.Pattern = *pattern
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}

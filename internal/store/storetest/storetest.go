@@ -45,6 +45,20 @@ func Open(t testing.TB) *store.Store {
 	return st
 }
 
+// DSN returns what store.Open takes for a fresh, empty database of the
+// engine under test (nothing migrated): a new SQLite file, or a new
+// PostgreSQL schema dropped when t ends. Command-line tests pass it as --db
+// or --data.
+func DSN(t testing.TB) string {
+	t.Helper()
+	if base := os.Getenv(EnvPostgres); base != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		return postgresSchema(t, ctx, base)
+	}
+	return filepath.Join(t.TempDir(), "danvan.db")
+}
+
 // postgresSchema creates a uniquely named schema, registers its removal, and
 // returns base with search_path set to it (pgx passes unknown URL
 // parameters to the server as run-time parameters).
