@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -140,6 +140,11 @@ export async function launchBrowser(options = {}) {
 }
 
 const axePath = require.resolve('axe-core/axe.min.js');
+let axeSrc = null;
+function axeSource() {
+  if (axeSrc === null) axeSrc = readFileSync(axePath, 'utf8');
+  return axeSrc;
+}
 
 /**
  * Run axe-core (WCAG 2.0/2.1 A and AA) against the current page.
@@ -148,7 +153,9 @@ const axePath = require.resolve('axe-core/axe.min.js');
  */
 export async function checkA11y(page, label = page.url()) {
   const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!hasAxe) await page.addScriptTag({ path: axePath });
+  // Inject axe through the DevTools protocol (page.evaluate), not a <script> tag:
+  // the app's CSP (script-src 'self') rightly blocks inline scripts.
+  if (!hasAxe) await page.evaluate(axeSource());
   const results = await page.evaluate(() =>
     window.axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
@@ -166,4 +173,63 @@ export async function checkA11y(page, label = page.url()) {
     throw new Error(lines.join('\n'));
   }
   return results;
+}
+
+// ---------------------------------------------------------------------------
+// Helpers shared by the flow tests (additions).
+
+/** The demo accounts' password (also shown on the sign-in page in demo mode). */
+export const DEMO_PASSWORD = 'danvan-demo-2026';
+
+/**
+ * Click something that submits a form or follows a link, and wait until the
+ * resulting page has loaded. Returns the main-frame response (may be null).
+ */
+export async function clickAndWait(page, locator) {
+  const [res] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    locator.click(),
+  ]);
+  return res;
+}
+
+/** Go to a path (relative to baseURL) and return the response. */
+export async function visit(page, baseURL, pathname) {
+  const res = await page.goto(new URL(pathname, baseURL).href, { waitUntil: 'load' });
+  if (!res) throw new Error(`no response for ${pathname}`);
+  return res;
+}
+
+/**
+ * Sign in through the form at /signin?next=… and wait for the redirect.
+ * Returns the response of the page we land on.
+ */
+export async function signIn(page, baseURL, username, password = DEMO_PASSWORD, next = '/') {
+  await visit(page, baseURL, `/signin?next=${encodeURIComponent(next)}`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  return clickAndWait(page, page.locator('main form[action="/signin"] button[type="submit"]'));
+}
+
+/** Sign out with the button in the header. */
+export async function signOut(page) {
+  return clickAndWait(page, page.locator('header form[action="/signout"] button'));
+}
+
+/**
+ * Record what goes wrong inside a page: uncaught errors, console errors
+ * (CSP refusals show up there) and failed same-origin requests.
+ * Returns a live array of strings.
+ */
+export function watchPage(page) {
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+  });
+  page.on('requestfailed', (req) => {
+    const f = req.failure()?.errorText || '';
+    if (f !== 'net::ERR_ABORTED') problems.push(`requestfailed: ${req.url()} ${f}`);
+  });
+  return problems;
 }

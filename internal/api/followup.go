@@ -1,0 +1,663 @@
+package api
+
+// Follow-up: the caller's notifications, formal urges (đôn đốc), and
+// inspection and supervision plans with findings and recommendations. Rules
+// are in internal/followup; notifications are composed by internal/jobs.
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/followup"
+	"github.com/danvan/danvan/internal/jobs"
+	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/store"
+)
+
+func init() {
+	registerFeature("followup", "Notifications, formal urges (đôn đốc) of units, and inspection and supervision plans with findings and recommendations tracked to closure.",
+		[]route{
+			{"GET", Prefix + "/notifications", true, (*api).fuNotifications},
+			{"POST", Prefix + "/notifications/{id}/read", true, (*api).fuNotificationRead},
+			{"GET", Prefix + "/urges", true, (*api).fuUrges},
+			{"POST", Prefix + "/urges", true, (*api).fuCreateUrge},
+			{"GET", Prefix + "/inspections", true, (*api).fuInspections},
+			{"POST", Prefix + "/inspections", true, (*api).fuCreateInspection},
+			{"GET", Prefix + "/inspections/{id}", true, (*api).fuInspection},
+			{"POST", Prefix + "/inspections/{id}/findings", true, (*api).fuAddFinding},
+			{"POST", Prefix + "/inspections/{id}/recommendations", true, (*api).fuAddRecommendation},
+			{"POST", Prefix + "/recommendations/{id}/response", true, (*api).fuRespond},
+		},
+		followupOps(), followupSchemas())
+}
+
+// Notification is one message to the caller.
+type Notification struct {
+	ID        int64      `json:"id"`
+	Kind      string     `json:"kind"`
+	UnitID    *int64     `json:"unit_id"`
+	UnitName  string     `json:"unit_name"`
+	Subject   string     `json:"subject"`
+	Body      string     `json:"body"`
+	Link      string     `json:"link"`
+	CreatedAt time.Time  `json:"created_at"`
+	ReadAt    *time.Time `json:"read_at"`
+	EmailedAt *time.Time `json:"emailed_at"`
+}
+
+// NotificationPage is the list with the unread count.
+type NotificationPage struct {
+	Page[Notification]
+	Unread int `json:"unread"`
+}
+
+// UrgeCreate is the body of POST /urges.
+type UrgeCreate struct {
+	ReportID     int64  `json:"report_id"`
+	TemplateID   int64  `json:"template_id"`
+	UnitID       int64  `json:"unit_id"`
+	PeriodType   string `json:"period_type"`
+	PeriodYear   int    `json:"period_year"`
+	PeriodNumber int    `json:"period_number"`
+	Message      string `json:"message"`
+}
+
+// InspectionCreate is the body of POST /inspections.
+type InspectionCreate struct {
+	Kind       string  `json:"kind"`
+	Topic      string  `json:"topic"`
+	LeadUnitID int64   `json:"lead_unit_id"`
+	UnitIDs    []int64 `json:"unit_ids"`
+	StartOn    string  `json:"start_on"`
+	EndOn      string  `json:"end_on"`
+	Team       string  `json:"team"`
+	MemberIDs  []int64 `json:"member_ids"`
+	Status     string  `json:"status"`
+}
+
+// FindingCreate is the body of POST /inspections/{id}/findings.
+type FindingCreate struct {
+	UnitID int64  `json:"unit_id"`
+	Text   string `json:"text"`
+}
+
+// RecommendationCreate is the body of POST /inspections/{id}/recommendations.
+type RecommendationCreate struct {
+	UnitID int64  `json:"unit_id"`
+	Owner  string `json:"owner"`
+	Text   string `json:"text"`
+	DueOn  string `json:"due_on"`
+}
+
+// RecommendationResponse is the body of POST /recommendations/{id}/response.
+type RecommendationResponse struct {
+	Response string `json:"response"`
+	Done     bool   `json:"done"`
+}
+
+// Recommendation is a recommendation as the API shows it.
+type Recommendation struct {
+	ID           int64      `json:"id"`
+	InspectionID int64      `json:"inspection_id"`
+	UnitID       int64      `json:"unit_id"`
+	UnitName     string     `json:"unit_name"`
+	Owner        string     `json:"owner"`
+	Text         string     `json:"text"`
+	DueOn        string     `json:"due_on"`
+	Status       string     `json:"status"`
+	Response     string     `json:"response"`
+	Overdue      bool       `json:"overdue"`
+	ClosedAt     *time.Time `json:"closed_at"`
+	CreatedAt    time.Time  `json:"created_at"`
+}
+
+// Inspection is a plan as the API shows it.
+type Inspection struct {
+	ID              int64            `json:"id"`
+	Kind            string           `json:"kind"`
+	Topic           string           `json:"topic"`
+	LeadUnitID      int64            `json:"lead_unit_id"`
+	LeadUnitName    string           `json:"lead_unit_name"`
+	StartOn         string           `json:"start_on"`
+	EndOn           string           `json:"end_on"`
+	Team            string           `json:"team"`
+	Status          string           `json:"status"`
+	Units           []store.UnitRef  `json:"units"`
+	Members         []store.UserRef  `json:"members"`
+	Findings        []store.Finding  `json:"findings"`
+	Recommendations []Recommendation `json:"recommendations"`
+	OpenRecs        int              `json:"open_recommendations"`
+	OverdueRecs     int              `json:"overdue_recommendations"`
+	CreatedAt       time.Time        `json:"created_at"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func recOf(r store.Recommendation) Recommendation {
+	return Recommendation{ID: r.ID, InspectionID: r.InspectionID, UnitID: r.UnitID, UnitName: r.UnitName, Owner: r.Owner, Text: r.Text,
+		DueOn: r.DueOn, Status: r.Status, Response: r.Response, Overdue: r.Overdue, ClosedAt: timePtr(r.ClosedAt), CreatedAt: r.CreatedAt}
+}
+
+func inspectionOf(in store.Inspection) Inspection {
+	out := Inspection{ID: in.ID, Kind: in.Kind, Topic: in.Topic, LeadUnitID: in.LeadUnitID, LeadUnitName: in.LeadUnitName, StartOn: in.StartOn,
+		EndOn: in.EndOn, Team: in.Team, Status: in.Status, Units: in.Units, Members: in.Members, Findings: in.Findings,
+		OpenRecs: in.OpenRecs, OverdueRecs: in.OverdueRecs, CreatedAt: in.CreatedAt, Recommendations: []Recommendation{}}
+	for _, r := range in.Recs {
+		out.Recommendations = append(out.Recommendations, recOf(r))
+	}
+	if out.Units == nil {
+		out.Units = []store.UnitRef{}
+	}
+	if out.Members == nil {
+		out.Members = []store.UserRef{}
+	}
+	if out.Findings == nil {
+		out.Findings = []store.Finding{}
+	}
+	return out
+}
+
+// fuInvalid turns followup field errors into a 422, fields sorted.
+func fuInvalid(errs followup.Errors) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(errs))
+	for k := range errs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var v invalid
+	for _, k := range keys {
+		v.add(k, errs[k])
+	}
+	return v.err()
+}
+
+// --- notifications ---
+
+func (a *api) fuNotifications(w http.ResponseWriter, r *http.Request) error {
+	p := server.PrincipalFrom(r.Context())
+	q := r.URL.Query()
+	pg, err := pageParams(q, false)
+	if err != nil {
+		return err
+	}
+	unread, err := boolParam(q, "unread")
+	if err != nil {
+		return err
+	}
+	ns, total, err := a.d.Store.ListNotifications(r.Context(), p.User.ID, unread, pg.Limit, pg.Offset)
+	if err != nil {
+		return err
+	}
+	n, err := a.d.Store.UnreadCount(r.Context(), p.User.ID)
+	if err != nil {
+		return err
+	}
+	items := make([]Notification, len(ns))
+	for i, x := range ns {
+		items[i] = Notification{ID: x.ID, Kind: x.Kind, UnitName: x.UnitName, Subject: x.Subject, Body: x.Body, Link: x.Link,
+			CreatedAt: x.CreatedAt, ReadAt: timePtr(x.ReadAt), EmailedAt: timePtr(x.EmailedAt)}
+		if x.UnitID != 0 {
+			id := x.UnitID
+			items[i].UnitID = &id
+		}
+	}
+	return writeJSON(w, http.StatusOK, NotificationPage{Page: newPage(a, r, items, total, pg), Unread: n})
+}
+
+func (a *api) fuNotificationRead(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.d.Store.MarkNotificationRead(r.Context(), server.PrincipalFrom(r.Context()).User.ID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// --- urges ---
+
+func (a *api) fuUrges(w http.ResponseWriter, r *http.Request) error {
+	p := server.PrincipalFrom(r.Context())
+	q := r.URL.Query()
+	pg, err := pageParams(q, false)
+	if err != nil {
+		return err
+	}
+	f := store.UrgeFilter{Limit: pg.Limit, Offset: pg.Offset}
+	if v := q.Get("unit"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return badParam("unit", msgFieldBadInt)
+		}
+		if !a.d.Can(r.Context(), authz.ActionReportRead, id) {
+			return errForbidden()
+		}
+		f.UnitID = id
+		f.Scope.All = true
+	} else {
+		f.Scope.All, f.Scope.Roots = followup.ScopeRoots(p.Grants, authz.ActionReportRead)
+	}
+	us, total, err := a.d.Store.ListUrges(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, newPage(a, r, us, total, pg))
+}
+
+func (a *api) fuCreateUrge(w http.ResponseWriter, r *http.Request) error {
+	var in UrgeCreate
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	in.Message = strings.TrimSpace(in.Message)
+	if in.ReportID != 0 {
+		rs, err := a.d.Store.ReportStateOf(ctx, in.ReportID)
+		if errors.Is(err, store.ErrNotFound) {
+			return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"report_id", msgFieldBadInt})
+		}
+		if err != nil {
+			return err
+		}
+		in.UnitID, in.TemplateID, in.PeriodType, in.PeriodYear, in.PeriodNumber = rs.UnitID, rs.TemplateID, rs.PeriodType, rs.PeriodYear, rs.PeriodNumber
+	}
+	if in.UnitID != 0 {
+		if _, err := a.d.Store.GetUnit(ctx, in.UnitID); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"unit_id", msgFieldNoUnit})
+			}
+			return err
+		}
+		if !a.d.Can(ctx, authz.ActionUrgeSend, in.UnitID) {
+			return errForbidden()
+		}
+	}
+	if !cleanText(strings.ReplaceAll(strings.ReplaceAll(in.Message, "\n", " "), "\r", " ")) {
+		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"message", msgFieldBadChars})
+	}
+	if err := fuInvalid(followup.CheckUrge(in.UnitID, in.Message)); err != nil {
+		return err
+	}
+	if in.TemplateID != 0 {
+		if _, err := a.d.Store.TemplateName(ctx, in.TemplateID); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"template_id", msgFieldBadInt})
+			}
+			return err
+		}
+	}
+	p := server.PrincipalFrom(ctx)
+	name := p.User.FullName
+	if name == "" {
+		name = p.User.Username
+	}
+	u := store.Urge{UnitID: in.UnitID, TemplateID: in.TemplateID, ReportID: in.ReportID, PeriodType: in.PeriodType, PeriodYear: in.PeriodYear, PeriodNumber: in.PeriodNumber, Message: in.Message}
+	if err := jobs.SendUrge(ctx, a.d.Store, a.d.Cfg, actor(r), name, &u); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, u)
+}
+
+// --- inspections ---
+
+func (a *api) fuToday() string { return jobs.Today(a.d.Store).String() }
+
+func (a *api) fuInspections(w http.ResponseWriter, r *http.Request) error {
+	p := server.PrincipalFrom(r.Context())
+	pg, err := pageParams(r.URL.Query(), false)
+	if err != nil {
+		return err
+	}
+	all, roots := followup.ScopeRoots(p.Grants, authz.ActionInspectionRead)
+	ins, total, err := a.d.Store.ListInspections(r.Context(), store.Scope{All: all, Roots: roots, UserID: p.User.ID}, a.fuToday(), pg.Limit, pg.Offset)
+	if err != nil {
+		return err
+	}
+	items := make([]Inspection, len(ins))
+	for i, in := range ins {
+		items[i] = inspectionOf(in)
+	}
+	return writeJSON(w, http.StatusOK, newPage(a, r, items, total, pg))
+}
+
+func (a *api) fuCreateInspection(w http.ResponseWriter, r *http.Request) error {
+	var in InspectionCreate
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	if in.LeadUnitID != 0 {
+		if _, err := a.d.Store.GetUnit(ctx, in.LeadUnitID); errors.Is(err, store.ErrNotFound) {
+			return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"lead_unit_id", msgFieldNoUnit})
+		}
+		if !a.d.Can(ctx, authz.ActionInspectionManage, in.LeadUnitID) {
+			return errForbidden()
+		}
+	} else if all, roots := followup.ScopeRoots(server.PrincipalFrom(ctx).Grants, authz.ActionInspectionManage); !all && len(roots) == 0 {
+		return errForbidden()
+	}
+	fi := followup.InspectionInput{Kind: in.Kind, Topic: strings.TrimSpace(in.Topic), LeadUnitID: in.LeadUnitID, StartOn: in.StartOn, EndOn: in.EndOn,
+		Team: strings.TrimSpace(in.Team), Status: in.Status}
+	for _, u := range in.UnitIDs {
+		if !slices.Contains(fi.UnitIDs, u) {
+			fi.UnitIDs = append(fi.UnitIDs, u)
+		}
+	}
+	errs := fi.Check()
+	for _, u := range fi.UnitIDs {
+		if _, err := a.d.Store.GetUnit(ctx, u); err != nil {
+			errs["unit_ids"] = msgFieldNoUnit
+		}
+	}
+	for _, m := range in.MemberIDs {
+		if _, err := a.d.Store.GetUser(ctx, m); err != nil {
+			errs["member_ids"] = "followup.unknown_users"
+		} else if !slices.Contains(fi.MemberIDs, m) {
+			fi.MemberIDs = append(fi.MemberIDs, m)
+		}
+	}
+	if !cleanText(fi.Topic) {
+		errs["topic"] = msgFieldBadChars
+	}
+	if err := fuInvalid(errs); err != nil {
+		return err
+	}
+	id, err := a.d.Store.CreateInspection(ctx, actor(r), fi)
+	if err != nil {
+		return err
+	}
+	got, err := a.d.Store.GetInspection(ctx, id, a.fuToday())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, inspectionOf(got))
+}
+
+// fuLoadInspection fetches a plan the caller may see (404 otherwise, so as
+// not to reveal that it exists).
+func (a *api) fuLoadInspection(r *http.Request) (store.Inspection, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return store.Inspection{}, err
+	}
+	ctx := r.Context()
+	in, err := a.d.Store.GetInspection(ctx, id, a.fuToday())
+	if err != nil {
+		return in, err
+	}
+	p := server.PrincipalFrom(ctx)
+	if a.d.Can(ctx, authz.ActionInspectionRead, in.LeadUnitID) || a.d.Can(ctx, authz.ActionInspectionManage, in.LeadUnitID) {
+		return in, nil
+	}
+	for _, u := range in.Units {
+		if a.d.Can(ctx, authz.ActionInspectionRead, u.ID) {
+			return in, nil
+		}
+	}
+	for _, m := range in.Members {
+		if m.ID == p.User.ID {
+			return in, nil
+		}
+	}
+	return in, errForbidden()
+}
+
+func (a *api) fuInspection(w http.ResponseWriter, r *http.Request) error {
+	in, err := a.fuLoadInspection(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, inspectionOf(in))
+}
+
+func inspectsUnit(in store.Inspection, unitID int64) bool {
+	for _, u := range in.Units {
+		if u.ID == unitID {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *api) fuAddFinding(w http.ResponseWriter, r *http.Request) error {
+	in, err := a.fuLoadInspection(r)
+	if err != nil {
+		return err
+	}
+	if !a.d.Can(r.Context(), authz.ActionInspectionManage, in.LeadUnitID) {
+		return errForbidden()
+	}
+	var body FindingCreate
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	body.Text = strings.TrimSpace(body.Text)
+	errs := followup.CheckFinding(body.UnitID, body.Text)
+	if body.UnitID != 0 && !inspectsUnit(in, body.UnitID) {
+		errs["unit_id"] = followup.MsgBadChoice
+	}
+	if err := fuInvalid(errs); err != nil {
+		return err
+	}
+	id, err := a.d.Store.AddFinding(r.Context(), actor(r), in.ID, body.UnitID, body.Text)
+	if err != nil {
+		return err
+	}
+	got, err := a.d.Store.GetInspection(r.Context(), in.ID, a.fuToday())
+	if err != nil {
+		return err
+	}
+	for _, f := range got.Findings {
+		if f.ID == id {
+			return writeJSON(w, http.StatusCreated, f)
+		}
+	}
+	return errNotFound()
+}
+
+func (a *api) fuAddRecommendation(w http.ResponseWriter, r *http.Request) error {
+	in, err := a.fuLoadInspection(r)
+	if err != nil {
+		return err
+	}
+	if !a.d.Can(r.Context(), authz.ActionInspectionManage, in.LeadUnitID) {
+		return errForbidden()
+	}
+	var body RecommendationCreate
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	rec := store.Recommendation{InspectionID: in.ID, UnitID: body.UnitID, Owner: strings.TrimSpace(body.Owner), Text: strings.TrimSpace(body.Text), DueOn: body.DueOn}
+	errs := followup.CheckRecommendation(rec.UnitID, rec.Owner, rec.Text, rec.DueOn)
+	if rec.UnitID != 0 && !inspectsUnit(in, rec.UnitID) {
+		errs["unit_id"] = followup.MsgBadChoice
+	}
+	if err := fuInvalid(errs); err != nil {
+		return err
+	}
+	if err := jobs.AddRecommendation(r.Context(), a.d.Store, a.d.Cfg, actor(r), in.Topic, &rec); err != nil {
+		return err
+	}
+	got, err := a.d.Store.GetRecommendation(r.Context(), rec.ID, a.fuToday())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, recOf(got))
+}
+
+func (a *api) fuRespond(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	rec, err := a.d.Store.GetRecommendation(ctx, id, a.fuToday())
+	if err != nil {
+		return err
+	}
+	in, err := a.d.Store.GetInspection(ctx, rec.InspectionID, a.fuToday())
+	if err != nil {
+		return err
+	}
+	t, err := a.d.Target(ctx, rec.UnitID)
+	if err != nil {
+		return err
+	}
+	if !followup.UnitStaff(server.PrincipalFrom(ctx).Grants, t) && !a.d.Can(ctx, authz.ActionInspectionManage, in.LeadUnitID) {
+		return errForbidden()
+	}
+	var body RecommendationResponse
+	if err := decodeJSON(w, r, &body); err != nil {
+		return err
+	}
+	body.Response = strings.TrimSpace(body.Response)
+	if err := fuInvalid(followup.CheckResponse(body.Response, body.Done)); err != nil {
+		return err
+	}
+	if err := jobs.RespondRecommendation(ctx, a.d.Store, a.d.Cfg, actor(r), rec, in, body.Response, body.Done); err != nil {
+		return err
+	}
+	got, err := a.d.Store.GetRecommendation(ctx, id, a.fuToday())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, recOf(got))
+}
+
+// --- OpenAPI ---
+
+func followupOps() map[string]op {
+	idp := []obj{paramRef("id")}
+	return map[string]op{
+		"GET " + Prefix + "/notifications": {
+			tag: "followup", summary: "The caller's notifications, newest first, with the unread count",
+			params: []obj{param("unread", "query", "1: only unread ones.", obj{"type": "string", "enum": []string{"0", "1", "true", "false"}}, false), paramRef("limit"), paramRef("offset"), paramRef("page")},
+			status: 200, schema: ref("NotificationPage"), errs: []int{400, 401},
+		},
+		"POST " + Prefix + "/notifications/{id}/read": {
+			tag: "followup", summary: "Mark one of the caller's notifications read",
+			params: append(idp, paramRef("csrf")), status: 204, errs: []int{401, 403, 404},
+		},
+		"GET " + Prefix + "/urges": {
+			tag: "followup", summary: "Formal urges visible to the caller (report.read), newest first",
+			params: []obj{param("unit", "query", "Only urges of this unit (report.read on it).", obj{"type": "integer", "format": "int64", "minimum": 1}, false), paramRef("limit"), paramRef("offset"), paramRef("page")},
+			status: 200, schema: pageOf(ref("Urge")), errs: []int{400, 401, 403},
+		},
+		"POST " + Prefix + "/urges": {
+			tag: "followup", summary: "Urge a unit (urge.send: coordinator)",
+			desc:   "Records the urge and an audit entry, and notifies the unit's heads and officers in the app and by e-mail. With report_id, the unit, template and period come from the report.",
+			params: []obj{paramRef("csrf")}, body: "UrgeCreate",
+			status: 201, schema: ref("Urge"), errs: []int{400, 401, 403, 413, 415, 422},
+		},
+		"GET " + Prefix + "/inspections": {
+			tag: "followup", summary: "Inspection and supervision plans visible to the caller",
+			desc:   "Plans whose lead or inspected units are where the caller may read inspections (inspection.read), and plans the caller is a team member of.",
+			params: []obj{paramRef("limit"), paramRef("offset"), paramRef("page")},
+			status: 200, schema: pageOf(ref("Inspection")), errs: []int{400, 401},
+		},
+		"POST " + Prefix + "/inspections": {
+			tag: "followup", summary: "Plan an inspection or supervision (inspection.manage on the lead unit)",
+			params: []obj{paramRef("csrf")}, body: "InspectionCreate",
+			status: 201, schema: ref("Inspection"), errs: []int{400, 401, 403, 413, 415, 422},
+		},
+		"GET " + Prefix + "/inspections/{id}": {
+			tag: "followup", summary: "A plan with its findings and recommendations",
+			params: idp, status: 200, schema: ref("Inspection"), errs: []int{401, 403, 404},
+		},
+		"POST " + Prefix + "/inspections/{id}/findings": {
+			tag: "followup", summary: "Record a finding at an inspected unit (inspection.manage)",
+			params: append(idp, paramRef("csrf")), body: "FindingCreate",
+			status: 201, schema: ref("Finding"), errs: []int{400, 401, 403, 404, 413, 415, 422},
+		},
+		"POST " + Prefix + "/inspections/{id}/recommendations": {
+			tag: "followup", summary: "Address a recommendation to an inspected unit (inspection.manage)",
+			desc:   "The unit's heads and officers are notified.",
+			params: append(idp, paramRef("csrf")), body: "RecommendationCreate",
+			status: 201, schema: ref("Recommendation"), errs: []int{400, 401, 403, 404, 413, 415, 422},
+		},
+		"POST " + Prefix + "/recommendations/{id}/response": {
+			tag: "followup", summary: "The unit's response; done closes the recommendation",
+			desc:   "Allowed to the unit's heads and officers and to whoever manages the inspection. Closing needs a response.",
+			params: append(idp, paramRef("csrf")), body: "RecommendationResponse",
+			status: 200, schema: ref("Recommendation"), errs: []int{400, 401, 403, 404, 413, 415, 422},
+		},
+	}
+}
+
+func followupSchemas() obj {
+	id := obj{"type": "integer", "format": "int64"}
+	date := obj{"type": "string", "format": "date"}
+	dt := obj{"type": "string", "format": "date-time"}
+	ndt := nullable("string", obj{"format": "date-time"})
+	notifPage := pageOf(ref("Notification"))
+	notifPage["properties"].(obj)["unread"] = obj{"type": "integer", "minimum": 0, "description": "Unread notifications of the caller."}
+	notifPage["required"] = append(notifPage["required"].([]string), "unread")
+	return obj{
+		"Notification": object([]string{"id", "kind", "unit_id", "unit_name", "subject", "body", "link", "created_at", "read_at", "emailed_at"}, obj{
+			"id": id, "kind": obj{"type": "string", "enum": followup.Kinds}, "unit_id": nullable("integer", obj{"format": "int64"}),
+			"unit_name": obj{"type": "string"}, "subject": obj{"type": "string"}, "body": obj{"type": "string"},
+			"link":       obj{"type": "string", "format": "uri-reference", "description": "Where to act, relative to the site."},
+			"created_at": dt, "read_at": ndt, "emailed_at": ndt,
+		}),
+		"NotificationPage": notifPage,
+		"Urge": object([]string{"id", "unit_id", "unit_name", "message", "sent_by_name", "created_at"}, obj{
+			"id": id, "unit_id": id, "unit_name": obj{"type": "string"}, "template_id": id, "template_name": obj{"type": "string"},
+			"report_id": id, "period_type": obj{"type": "string"}, "period_year": obj{"type": "integer"}, "period_number": obj{"type": "integer"},
+			"message": obj{"type": "string"}, "sent_by": id, "sent_by_name": obj{"type": "string"}, "created_at": dt,
+		}),
+		"UrgeCreate": object([]string{"message"}, obj{
+			"report_id":     obj{"type": "integer", "format": "int64", "description": "The late report; fills unit, template and period."},
+			"template_id":   obj{"type": "integer", "format": "int64"},
+			"unit_id":       obj{"type": "integer", "format": "int64", "description": "Required unless report_id is given."},
+			"period_type":   obj{"type": "string", "enum": []string{"", "monthly", "quarterly", "six_month", "nine_month", "annual"}},
+			"period_year":   obj{"type": "integer"},
+			"period_number": obj{"type": "integer"},
+			"message":       obj{"type": "string", "maxLength": followup.MaxMessage},
+		}),
+		"UnitRef": object([]string{"id", "name"}, obj{"id": id, "name": obj{"type": "string"}}),
+		"UserRef": object([]string{"id", "username", "full_name"}, obj{"id": id, "username": obj{"type": "string"}, "full_name": obj{"type": "string"}}),
+		"Finding": object([]string{"id", "unit_id", "unit_name", "text", "created_at"}, obj{
+			"id": id, "unit_id": id, "unit_name": obj{"type": "string"}, "text": obj{"type": "string"}, "created_at": dt,
+		}),
+		"Recommendation": object([]string{"id", "inspection_id", "unit_id", "unit_name", "owner", "text", "due_on", "status", "response", "overdue", "closed_at", "created_at"}, obj{
+			"id": id, "inspection_id": id, "unit_id": id, "unit_name": obj{"type": "string"}, "owner": obj{"type": "string"},
+			"text": obj{"type": "string"}, "due_on": date, "status": obj{"type": "string", "enum": []string{followup.RecOpen, followup.RecDone}},
+			"response": obj{"type": "string"}, "overdue": obj{"type": "boolean", "description": "Open and past its due date (Vietnam time)."},
+			"closed_at": ndt, "created_at": dt,
+		}),
+		"Inspection": object([]string{"id", "kind", "topic", "lead_unit_id", "lead_unit_name", "start_on", "end_on", "team", "status", "units", "members", "findings", "recommendations", "open_recommendations", "overdue_recommendations", "created_at"}, obj{
+			"id": id, "kind": obj{"type": "string", "enum": followup.InspectionKinds}, "topic": obj{"type": "string"},
+			"lead_unit_id": id, "lead_unit_name": obj{"type": "string"}, "start_on": date, "end_on": date,
+			"team":   obj{"type": "string", "description": "Team members as free text, one a line."},
+			"status": obj{"type": "string", "enum": followup.InspectionStatuses}, "units": arrayOf(ref("UnitRef")), "members": arrayOf(ref("UserRef")),
+			"findings": arrayOf(ref("Finding")), "recommendations": arrayOf(ref("Recommendation")),
+			"open_recommendations": obj{"type": "integer"}, "overdue_recommendations": obj{"type": "integer"}, "created_at": dt,
+		}),
+		"InspectionCreate": object([]string{"kind", "topic", "lead_unit_id", "unit_ids", "start_on", "end_on"}, obj{
+			"kind": obj{"type": "string", "enum": followup.InspectionKinds}, "topic": obj{"type": "string", "maxLength": followup.MaxTopic},
+			"lead_unit_id": id, "unit_ids": arrayOf(id), "start_on": date, "end_on": date,
+			"team": obj{"type": "string"}, "member_ids": arrayOf(id), "status": obj{"type": "string", "enum": followup.InspectionStatuses},
+		}),
+		"FindingCreate": object([]string{"unit_id", "text"}, obj{"unit_id": id, "text": obj{"type": "string", "maxLength": followup.MaxText}}),
+		"RecommendationCreate": object([]string{"unit_id", "text", "due_on"}, obj{
+			"unit_id": id, "owner": obj{"type": "string"}, "text": obj{"type": "string", "maxLength": followup.MaxText}, "due_on": date,
+		}),
+		"RecommendationResponse": object([]string{"response"}, obj{"response": obj{"type": "string"}, "done": obj{"type": "boolean"}}),
+	}
+}

@@ -1,0 +1,225 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/danvan/danvan/internal/account"
+	"github.com/danvan/danvan/internal/audit"
+	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/report"
+)
+
+const reportDef = `{
+ "sections": [{"key":"highlights","title":{"vi":"Kết quả nổi bật"}}],
+ "indicators": [
+  {"code":"cases_received","name":{"vi":"Số vụ việc tiếp nhận"},"type":"integer","required":true,"min":0},
+  {"code":"cases_resolved_on_time","name":{"vi":"Giải quyết đúng hạn"},"type":"integer","min":0}
+ ],
+ "rules": [{"left":"cases_resolved_on_time","op":"<=","right":"cases_received"}]
+}`
+
+type rptOut struct {
+	report.Report
+	FieldErrors map[string]string `json:"field_errors"`
+}
+
+// rptEnv adds a template scheduled for the new communes and wards, an
+// officer of W2 and a leader; returns the template id.
+func rptEnv(t *testing.T) (*env, int64) {
+	e := newEnv(t)
+	w := e.do("POST", "/api/v1/report-templates", map[string]any{
+		"code": "BC-T", "name": "Báo cáo tháng", "period_type": "monthly", "cutoff_day": 15, "definition": rptRaw(reportDef),
+	}, e.as("dieuphoi"))
+	tpl := decode[report.Template](t, w, http.StatusCreated)
+	sc := report.Assignment{TemplateID: tpl.ID, UnitID: e.unit["P38"], Kinds: []string{"commune", "ward"},
+		Deadlines: []report.LevelDeadline{{Level: "commune", DaysAfterEnd: 2, WorkingDays: true}}}
+	if err := e.st.CreateSchedule(context.Background(), audit.System("test"), &sc); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []struct {
+		name string
+		role authz.Role
+		unit string
+	}{{"canbo2", authz.RoleUnitOfficer, "W2"}, {"lanhdao", authz.RoleLeader, "P38"}} {
+		id := e.addUser(u.name)
+		if err := e.st.AddGrant(context.Background(), audit.System("test"), id, u.role, e.unit[u.unit]); err != nil {
+			t.Fatal(err)
+		}
+		e.token[u.name] = e.rptToken(id)
+	}
+	return e, tpl.ID
+}
+
+type rptRaw string
+
+func (r rptRaw) MarshalJSON() ([]byte, error) { return []byte(r), nil }
+
+func (e *env) rptToken(userID int64) string {
+	e.t.Helper()
+	tok, hash, err := account.NewToken("dvt_")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.st.CreateToken(context.Background(), audit.System("test"), userID, "test", hash); err != nil {
+		e.t.Fatal(err)
+	}
+	return tok
+}
+
+func TestPeriodsEndpoint(t *testing.T) {
+	e := newEnv(t)
+	var got struct {
+		Items []struct {
+			Type, From, To, Label string
+			Year, Number          int
+		}
+	}
+	got = decode[struct {
+		Items []struct {
+			Type, From, To, Label string
+			Year, Number          int
+		}
+	}](t, e.do("GET", "/api/v1/periods?type=monthly&year=2025", nil), 200)
+	if len(got.Items) != 12 || got.Items[0].From != "2024-12-15" || got.Items[0].To != "2025-01-14" || got.Items[0].Label != "2025-01" {
+		t.Fatalf("monthly 2025: %+v", got.Items[:1])
+	}
+	got = decode[struct {
+		Items []struct {
+			Type, From, To, Label string
+			Year, Number          int
+		}
+	}](t, e.do("GET", "/api/v1/periods?type=quarterly&year=2026&cutoff=1", nil), 200)
+	if len(got.Items) != 4 || got.Items[1].From != "2026-04-01" || got.Items[1].To != "2026-06-30" {
+		t.Fatalf("quarterly calendar: %+v", got.Items)
+	}
+	problem(t, e.do("GET", "/api/v1/periods?type=weekly&year=2025", nil), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/periods?type=monthly&year=abc", nil), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/periods?type=monthly", nil), 400, "invalid-parameter")
+}
+
+func TestTemplateValidationAndPermission(t *testing.T) {
+	e := newEnv(t)
+	body := map[string]any{"code": "X", "name": "X", "period_type": "monthly", "definition": rptRaw(`{"indicators":[{"code":"A","name":{"vi":"a"},"type":"float"}]}`)}
+	problem(t, e.do("POST", "/api/v1/report-templates", body, e.as("canbo")), 403, "forbidden")
+	p := problem(t, e.do("POST", "/api/v1/report-templates", body, e.as("dieuphoi")), 422, "validation")
+	f := fields(p)
+	if len(f) != 2 || f[0] != "definition.indicators[0].code" || f[1] != "definition.indicators[0].type" {
+		t.Fatalf("fields = %v", f)
+	}
+}
+
+func TestReportPermissionsAndWorkflow(t *testing.T) {
+	e, tid := rptEnv(t)
+	open := func(user, unit string) *httptest.ResponseRecorder {
+		return e.do("POST", "/api/v1/reports", map[string]any{"template_id": tid, "unit_id": e.unit[unit], "year": 2025, "number": 8}, e.as(user))
+	}
+	// A unit opens only its own report.
+	problem(t, open("canbo", "W2"), 403, "forbidden")
+	problem(t, open("dieuphoi", "W1"), 403, "forbidden")
+	r1 := decode[rptOut](t, open("canbo", "W1"), 200)
+	r2 := decode[rptOut](t, open("canbo2", "W2"), 200)
+	if r1.DueOn != "2025-08-18" || r1.Status != report.Draft {
+		t.Fatalf("opened %+v", r1.Report)
+	}
+	path := func(id int64, s string) string { return "/api/v1/reports/" + rptID(id) + s }
+	// Drafts are the unit's own: not the other unit's, not the parent's.
+	problem(t, e.do("GET", path(r2.ID, ""), nil, e.as("canbo")), 403, "forbidden")
+	problem(t, e.do("GET", path(r1.ID, ""), nil, e.as("dieuphoi")), 403, "forbidden")
+	problem(t, e.do("GET", path(r1.ID, ""), nil, e.as("lanhdao")), 403, "forbidden")
+	// Nobody edits another unit's report.
+	save := map[string]any{"version": r1.Version, "values": map[string]string{"cases_received": "5", "cases_resolved_on_time": "6"}}
+	problem(t, e.do("PUT", path(r1.ID, ""), save, e.as("canbo2")), 403, "forbidden")
+	problem(t, e.do("PUT", path(r1.ID, ""), save, e.as("dieuphoi")), 403, "forbidden")
+	saved := decode[rptOut](t, e.do("PUT", path(r1.ID, ""), save, e.as("canbo")), 200)
+	if saved.Version != 2 || saved.FieldErrors["cases_resolved_on_time"] == "" {
+		t.Fatalf("draft save: %+v", saved)
+	}
+	// Stale version: 409, nothing changed.
+	problem(t, e.do("PUT", path(r1.ID, ""), save, e.as("canbo")), 409, "conflict")
+	// Invalid submit: 422 listing the field; kept as draft.
+	p := problem(t, e.do("POST", path(r1.ID, "/submit"), map[string]any{"version": 2}, e.as("canbo")), 422, "validation")
+	if f := fields(p); len(f) != 1 || f[0] != "values.cases_resolved_on_time" {
+		t.Fatalf("submit fields %v", f)
+	}
+	sub := decode[rptOut](t, e.do("POST", path(r1.ID, "/submit"), map[string]any{"version": 2, "values": map[string]string{"cases_received": "5", "cases_resolved_on_time": "4"}}, e.as("canbo")), 200)
+	if sub.Status != report.Submitted {
+		t.Fatalf("submitted: %+v", sub.Report)
+	}
+	// The parent side and leaders now see it; the unit cannot accept its own.
+	decode[rptOut](t, e.do("GET", path(r1.ID, ""), nil, e.as("lanhdao")), 200)
+	problem(t, e.do("POST", path(r1.ID, "/accept"), map[string]any{}, e.as("truong")), 403, "forbidden")
+	problem(t, e.do("POST", path(r1.ID, "/accept"), map[string]any{}, e.as("canbo")), 403, "forbidden")
+	problem(t, e.do("POST", path(r1.ID, "/accept"), map[string]any{}, e.as("lanhdao")), 403, "forbidden")
+	problem(t, e.do("POST", path(r1.ID, "/return"), map[string]any{"comment": ""}, e.as("dieuphoi")), 422, "validation")
+	ret := decode[rptOut](t, e.do("POST", path(r1.ID, "/return"), map[string]any{"comment": "Bổ sung"}, e.as("dieuphoi")), 200)
+	if ret.Status != report.Returned || ret.ReviewComment != "Bổ sung" {
+		t.Fatalf("returned %+v", ret.Report)
+	}
+	problem(t, e.do("POST", path(r1.ID, "/accept"), map[string]any{}, e.as("dieuphoi")), 409, "conflict")
+	sub = decode[rptOut](t, e.do("POST", path(r1.ID, "/submit"), map[string]any{"version": ret.Version}, e.as("canbo")), 200)
+	acc := decode[rptOut](t, e.do("POST", path(r1.ID, "/accept"), map[string]any{"version": sub.Version}, e.as("dieuphoi")), 200)
+	if acc.Status != report.Accepted {
+		t.Fatalf("accepted %+v", acc.Report)
+	}
+	// Locked for everyone.
+	problem(t, e.do("PUT", path(r1.ID, ""), map[string]any{"version": acc.Version, "values": map[string]string{"cases_received": "9"}}, e.as("canbo")), 409, "conflict")
+	problem(t, e.do("PUT", path(r1.ID, ""), map[string]any{"version": acc.Version}, e.as("admin")), 403, "forbidden")
+	vs := decode[struct{ Items []report.Version }](t, e.do("GET", path(r1.ID, "/versions"), nil, e.as("lanhdao")), 200)
+	if len(vs.Items) != 4 {
+		t.Fatalf("versions %d", len(vs.Items))
+	}
+	// Lists follow the same visibility.
+	l := decode[struct{ Total int }](t, e.do("GET", "/api/v1/reports?year=2025", nil, e.as("dieuphoi")), 200)
+	if l.Total != 1 {
+		t.Fatalf("coordinator sees %d reports", l.Total)
+	}
+	l = decode[struct{ Total int }](t, e.do("GET", "/api/v1/reports?status=draft", nil, e.as("canbo2")), 200)
+	if l.Total != 1 {
+		t.Fatalf("W2 officer sees %d drafts", l.Total)
+	}
+	problem(t, e.do("GET", "/api/v1/reports?status=nope", nil, e.as("canbo")), 400, "invalid-parameter")
+	// Completeness: as of 1 Aug 2025 (test clock) August is not yet due.
+	c := decode[report.Completeness](t, e.do("GET", "/api/v1/completeness?template="+rptID(tid)+"&year=2025&number=8", nil, e.as("dieuphoi")), 200)
+	if c.Total.Expected != 2 || c.Total.Received != 1 || c.Total.Pending != 1 {
+		t.Fatalf("completeness %+v", c.Total)
+	}
+	c = decode[report.Completeness](t, e.do("GET", "/api/v1/completeness?template="+rptID(tid)+"&year=2025&number=8", nil, e.as("canbo2")), 200)
+	if c.Total.Expected != 1 {
+		t.Fatalf("W2 completeness %+v", c.Total)
+	}
+}
+
+func TestImportEndpoint(t *testing.T) {
+	e, tid := rptEnv(t)
+	r := decode[rptOut](t, e.do("POST", "/api/v1/reports", map[string]any{"template_id": tid, "unit_id": e.unit["W1"], "year": 2025, "number": 8}, e.as("canbo")), 200)
+	upload := func(csv string, version int) *httptest.ResponseRecorder {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField("version", rptID(int64(version)))
+		fw, _ := mw.CreateFormFile("file", "values.csv")
+		_, _ = fw.Write([]byte(csv))
+		_ = mw.Close()
+		req := httptest.NewRequest("POST", "/api/v1/reports/"+rptID(r.ID)+"/import", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+e.token["canbo"])
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, req)
+		return w
+	}
+	p := problem(t, upload("indicator_code,category,value\ncases_received,,x\nnope,,1\n", r.Version), 422, "validation")
+	if f := fields(p); len(f) != 2 || f[0] != "line 2, column 3" || f[1] != "line 3, column 1" {
+		t.Fatalf("import fields %v", f)
+	}
+	got := decode[rptOut](t, upload("indicator_code,category,value\ncases_received,,12\n", r.Version), 200)
+	if got.Values["cases_received"] != "12" {
+		t.Fatalf("imported %+v", got.Values)
+	}
+}
+
+func rptID(n int64) string { return strconv.FormatInt(n, 10) }

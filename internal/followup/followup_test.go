@@ -1,0 +1,109 @@
+package followup
+
+import (
+	"testing"
+
+	"github.com/danvan/danvan/internal/calendar"
+)
+
+func TestStageOn(t *testing.T) {
+	due := calendar.MustParseDate("2026-03-20")
+	r := DefaultReminders
+	for _, c := range []struct {
+		today string
+		want  string // "" = none
+	}{
+		{"2026-03-10", ""},
+		{"2026-03-16", ""},
+		{"2026-03-17", "before-3"},
+		{"2026-03-18", "before-3"},
+		{"2026-03-19", "before-1"},
+		{"2026-03-20", "before-1"}, // due today
+		{"2026-03-21", "after-1"},
+		{"2026-03-22", "after-1"},
+		{"2026-03-23", "after-3"},
+		{"2026-03-26", "after-3"},
+		{"2026-03-27", "after-7"},
+		{"2026-04-02", "after-7"},
+		{"2026-04-03", ""}, // 14 days late: left to urges
+		{"2027-01-01", ""},
+	} {
+		s, ok := r.StageOn(calendar.MustParseDate(c.today), due)
+		got := ""
+		if ok {
+			got = s.Key()
+		}
+		if got != c.want {
+			t.Errorf("%s: %q, want %q", c.today, got, c.want)
+		}
+	}
+	// Across a year boundary.
+	s, ok := r.StageOn(calendar.MustParseDate("2026-01-02"), calendar.MustParseDate("2025-12-30"))
+	if !ok || s.Key() != "after-3" {
+		t.Errorf("year boundary: %v %v", s, ok)
+	}
+	from, to := r.Horizon(calendar.MustParseDate("2026-03-20"))
+	if from.String() != "2026-03-06" || to.String() != "2026-03-23" {
+		t.Errorf("horizon %s %s", from, to)
+	}
+}
+
+func TestParseDays(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []int
+		err  bool
+	}{
+		{"3,1", []int{1, 3}, false},
+		{" 7, 1 ,3,3", []int{1, 3, 7}, false},
+		{"", nil, false},
+		{"x", nil, true},
+		{"-1", nil, true},
+		{"400", nil, true},
+	} {
+		got, err := ParseDays(c.in)
+		if (err != nil) != c.err || len(got) != len(c.want) {
+			t.Errorf("%q: %v %v", c.in, got, err)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%q: %v", c.in, got)
+			}
+		}
+	}
+}
+
+func TestInspectionCheck(t *testing.T) {
+	ok := InspectionInput{Kind: Inspection, Topic: "Kiểm tra thực hiện Quy chế dân chủ", LeadUnitID: 1, UnitIDs: []int64{2}, StartOn: "2026-03-01", EndOn: "2026-03-31"}
+	if errs := ok.Check(); len(errs) != 0 {
+		t.Fatalf("valid input: %v", errs)
+	}
+	for name, c := range map[string]struct {
+		mut   func(*InspectionInput)
+		field string
+	}{
+		"kind":   {func(i *InspectionInput) { i.Kind = "audit" }, "kind"},
+		"topic":  {func(i *InspectionInput) { i.Topic = "  " }, "topic"},
+		"units":  {func(i *InspectionInput) { i.UnitIDs = nil }, "unit_ids"},
+		"date":   {func(i *InspectionInput) { i.StartOn = "2026-02-30" }, "start_on"},
+		"range":  {func(i *InspectionInput) { i.EndOn = "2026-02-01" }, "end_on"},
+		"status": {func(i *InspectionInput) { i.Status = "closed" }, "status"},
+		"lead":   {func(i *InspectionInput) { i.LeadUnitID = 0 }, "lead_unit_id"},
+	} {
+		in := ok
+		c.mut(&in)
+		if errs := in.Check(); errs[c.field] == "" {
+			t.Errorf("%s: no error on %s: %v", name, c.field, errs)
+		}
+	}
+	if e := CheckRecommendation(1, "", "Khắc phục", "2026-13-01"); e["due_on"] == "" {
+		t.Error("bad due date accepted")
+	}
+	if e := CheckResponse("", true); e["response"] == "" {
+		t.Error("closing without a response accepted")
+	}
+	if !Overdue(RecOpen, "2026-01-01", "2026-01-02") || Overdue(RecDone, "2026-01-01", "2026-01-02") || Overdue(RecOpen, "2026-01-02", "2026-01-02") {
+		t.Error("overdue rule")
+	}
+}

@@ -1,0 +1,761 @@
+package store
+
+// Dashboard: read-only figures for coordinators and leaders — programme
+// progress per task and per unit, reporting completeness and timeliness per
+// period, late lists and indicator trends — all within one unit's subtree.
+// Nothing here writes. Each section is read on its own: a section whose
+// tables are missing or unreadable is left empty and named in Problems, so
+// that the page still renders the rest.
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danvan/danvan/internal/programme"
+	"github.com/danvan/danvan/internal/report"
+)
+
+// DashboardQuery selects what a dashboard shows.
+type DashboardQuery struct {
+	UnitID      int64  // scope: this unit and everything below it (required)
+	DirectiveID int64  // 0: the newest directive
+	TemplateID  int64  // 0: the first active template with reports in scope
+	Period      string // "YYYY-N": the last period shown; "": the latest begun
+	Today       string // YYYY-MM-DD in Vietnam
+	Lang        string // language of task titles
+	Periods     int    // completeness periods (default 6)
+	TrendN      int    // trend periods (default 12)
+}
+
+// DashOption is one choice of a selector.
+type DashOption struct {
+	ID    int64  `json:"id"`
+	Key   string `json:"key,omitempty"`
+	Label string `json:"label"`
+}
+
+// DashTask is a task's progress within the scope.
+type DashTask struct {
+	TaskID  int64            `json:"task_id"`
+	Number  int              `json:"number"`
+	Title   string           `json:"title"`
+	Percent float64          `json:"percent"`
+	Status  programme.Status `json:"status"`
+	Units   int              `json:"units"`
+}
+
+// DashUnit is one unit's own progress under the directive.
+type DashUnit struct {
+	UnitID     int64            `json:"unit_id"`
+	Name       string           `json:"name"`
+	Percent    float64          `json:"percent"`
+	Status     programme.Status `json:"status"`
+	Activities int              `json:"activities"`
+}
+
+// DashPeriod is a report period with its completeness in the scope.
+type DashPeriod struct {
+	Key      string `json:"key"` // YYYY-N
+	Type     string `json:"type"`
+	Year     int    `json:"year"`
+	Number   int    `json:"number"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+	DueOn    string `json:"due_on"`
+	Expected int    `json:"expected"`
+	OnTime   int    `json:"on_time"`
+	Late     int    `json:"late"`
+	Missing  int    `json:"missing"`
+	Pending  int    `json:"pending"` // not received, not yet due
+}
+
+// DashSeries is one indicator's figure per trend period (nil: no data).
+type DashSeries struct {
+	IndicatorID int64      `json:"indicator_id"`
+	Code        string     `json:"code"`
+	Name        string     `json:"name"`
+	ValueType   string     `json:"value_type"`
+	Values      []*float64 `json:"values"`
+}
+
+// DashTrends are indicator figures over periods at the scope unit.
+type DashTrends struct {
+	Periods []DashPeriod `json:"periods"`
+	Series  []DashSeries `json:"series"`
+	// Source per period: "consolidated" (maintained aggregates) or "values"
+	// (summed from counted reports).
+	Source []string `json:"source"`
+}
+
+// DashLateReport is an expected report past its due date and not received.
+type DashLateReport struct {
+	ReportID int64  `json:"report_id,omitempty"` // 0: no report started
+	UnitID   int64  `json:"unit_id"`
+	UnitName string `json:"unit_name"`
+	Period   string `json:"period"`
+	Type     string `json:"period_type"`
+	Year     int    `json:"year"`
+	Number   int    `json:"number"`
+	DueOn    string `json:"due_on"`
+	Status   string `json:"status"` // draft, returned, or "" when none started
+	DaysLate int    `json:"days_late"`
+}
+
+// DashLateActivity is an activity past its due date and not done.
+type DashLateActivity struct {
+	ActivityID int64  `json:"activity_id"`
+	UnitID     int64  `json:"unit_id"`
+	UnitName   string `json:"unit_name"`
+	Title      string `json:"title"`
+	TaskNumber int    `json:"task_number"`
+	DueOn      string `json:"due_on"`
+	Progress   int    `json:"progress"`
+	DaysLate   int    `json:"days_late"`
+}
+
+// Dashboard is everything the dashboard shows for one scope.
+type Dashboard struct {
+	UnitID int64  `json:"unit_id"`
+	Today  string `json:"today"`
+
+	Directives     []DashOption             `json:"directives"`
+	DirectiveID    int64                    `json:"directive_id,omitempty"`
+	Directive      string                   `json:"directive,omitempty"` // number
+	Progress       *float64                 `json:"progress"`            // weighted, nil without data
+	ProgressStatus programme.Status         `json:"progress_status,omitempty"`
+	StatusCounts   map[programme.Status]int `json:"status_counts"`
+	Tasks          []DashTask               `json:"tasks"`
+	Units          []DashUnit               `json:"units"` // worst first
+
+	Templates     []DashOption `json:"templates"`
+	TemplateID    int64        `json:"template_id,omitempty"`
+	PeriodType    string       `json:"period_type,omitempty"`
+	PeriodChoices []DashPeriod `json:"period_choices"`
+	Period        string       `json:"period,omitempty"`
+	Completeness  []DashPeriod `json:"completeness"` // oldest first
+	// OnTimePercent: received on time / expected, over the shown periods
+	// already due; nil when none is due.
+	OnTimePercent *float64   `json:"on_time_percent"`
+	Trends        DashTrends `json:"trends"`
+
+	LateReports         []DashLateReport   `json:"late_reports"`
+	LateActivities      []DashLateActivity `json:"late_activities"`
+	OpenRecommendations *int               `json:"open_recommendations"` // nil: not tracked here
+
+	Problems []string `json:"problems,omitempty"` // sections left empty because they could not be read
+}
+
+// subtreeSQL selects the ids of a unit and everything ever below it (old
+// units included, so that periods before a reorganisation still count).
+const subtreeSQL = `SELECT id FROM sub`
+
+func subtreeWith(first string) string {
+	return `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = ` + first + `
+		UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) `
+}
+
+var vnDay = time.FixedZone("ICT", 7*3600)
+
+func daysLate(due, today string) int {
+	d, err1 := time.Parse("2006-01-02", due)
+	t, err2 := time.Parse("2006-01-02", today)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return int(t.Sub(d).Hours() / 24)
+}
+
+// Dashboard reads every section for q. Only a missing scope unit is an
+// error; a section that cannot be read is recorded in Problems.
+func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (Dashboard, error) {
+	if _, err := s.GetUnit(ctx, q.UnitID); err != nil {
+		return Dashboard{}, err
+	}
+	if q.Today == "" {
+		q.Today = s.Now().In(vnDay).Format("2006-01-02")
+	}
+	if q.Periods <= 0 {
+		q.Periods = 6
+	}
+	if q.TrendN <= 0 {
+		q.TrendN = 12
+	}
+	d := Dashboard{UnitID: q.UnitID, Today: q.Today, StatusCounts: map[programme.Status]int{},
+		Tasks: []DashTask{}, Units: []DashUnit{}, Directives: []DashOption{}, Templates: []DashOption{},
+		PeriodChoices: []DashPeriod{}, Completeness: []DashPeriod{}, LateReports: []DashLateReport{}, LateActivities: []DashLateActivity{},
+		Trends: DashTrends{Periods: []DashPeriod{}, Series: []DashSeries{}, Source: []string{}}}
+	scope, err := s.subtreeIDs(ctx, q.UnitID)
+	if err != nil {
+		return d, err
+	}
+	if err := s.dashProgramme(ctx, q, scope, &d); err != nil {
+		d.Problems = append(d.Problems, "programme: "+err.Error())
+	}
+	if err := s.dashReports(ctx, q, scope, &d); err != nil {
+		d.Problems = append(d.Problems, "reports: "+err.Error())
+	}
+	d.OpenRecommendations = s.openRecommendations(ctx, q.UnitID)
+	return d, nil
+}
+
+func (s *Store) subtreeIDs(ctx context.Context, root int64) (map[int64]bool, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(subtreeWith("?")+subtreeSQL), root)
+	if err != nil {
+		return nil, fmt.Errorf("subtree of %d: %w", root, err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// dashProgramme rolls the chosen directive's activities in scope up to its
+// tasks and units with the programme package's rules.
+func (s *Store) dashProgramme(ctx context.Context, q DashboardQuery, scope map[int64]bool, d *Dashboard) error {
+	ds, err := s.ListDirectives(ctx)
+	if err != nil {
+		return err
+	}
+	for _, x := range ds {
+		d.Directives = append(d.Directives, DashOption{ID: x.ID, Label: x.Number})
+	}
+	if len(ds) == 0 {
+		return nil
+	}
+	id := ds[0].ID
+	for _, x := range ds {
+		if x.ID == q.DirectiveID {
+			id = x.ID
+		}
+	}
+	dir, err := s.GetDirective(ctx, id)
+	if err != nil {
+		return err
+	}
+	d.DirectiveID, d.Directive = dir.ID, dir.Number
+	all, err := s.DirectiveActivities(ctx, id)
+	if err != nil {
+		return err
+	}
+	var acts []programme.Activity
+	for _, a := range all {
+		if scope[a.UnitID] {
+			acts = append(acts, a)
+		}
+	}
+	// Only the assignments in scope count (a commune's view is its own), and
+	// only the tasks that concern the scope.
+	planned := map[int64]bool{}
+	for _, a := range acts {
+		planned[a.TaskID] = true
+	}
+	var tasks []programme.Task
+	for _, t := range dir.Tasks {
+		var as []programme.Assignment
+		for _, a := range t.Assignments {
+			if scope[a.UnitID] {
+				as = append(as, a)
+			}
+		}
+		t.Assignments = as
+		if len(as) > 0 || planned[t.ID] {
+			tasks = append(tasks, t)
+		}
+	}
+	dir.Tasks = tasks
+	sum := programme.Summarise(dir, acts, programme.DefaultRules(), q.Today)
+	if sum.Rollup.N() > 0 {
+		p := sum.Rollup.Percent
+		d.Progress = &p
+		d.ProgressStatus = sum.Rollup.Status
+	}
+	for st, n := range sum.Rollup.Counts {
+		d.StatusCounts[st] = n
+	}
+	for i, t := range sum.Tasks {
+		title := programme.TextIn(dir.Tasks[i].Texts, q.Lang).Title
+		d.Tasks = append(d.Tasks, DashTask{TaskID: t.TaskID, Number: t.Number, Title: title, Percent: t.Rollup.Percent, Status: t.Rollup.Status, Units: len(t.Units)})
+	}
+	actsPer := map[int64]int{}
+	for _, a := range acts {
+		actsPer[a.UnitID]++
+	}
+	for _, u := range sum.Units {
+		d.Units = append(d.Units, DashUnit{UnitID: u.UnitID, Name: u.UnitName, Percent: u.Rollup.Percent, Status: u.Rollup.Status, Activities: actsPer[u.UnitID]})
+	}
+	sort.SliceStable(d.Units, func(i, j int) bool {
+		if d.Units[i].Percent != d.Units[j].Percent {
+			return d.Units[i].Percent < d.Units[j].Percent
+		}
+		return d.Units[i].Name < d.Units[j].Name
+	})
+	for _, a := range acts { // Summarise set each activity's status
+		if a.Status == programme.StatusLate {
+			d.LateActivities = append(d.LateActivities, DashLateActivity{ActivityID: a.ID, UnitID: a.UnitID, UnitName: a.UnitName,
+				Title: a.Title, TaskNumber: a.TaskNumber, DueOn: a.DueOn, Progress: a.Progress, DaysLate: daysLate(a.DueOn, q.Today)})
+		}
+	}
+	sort.SliceStable(d.LateActivities, func(i, j int) bool { return d.LateActivities[i].DueOn < d.LateActivities[j].DueOn })
+	return nil
+}
+
+func periodKey(y, n int) string { return strconv.Itoa(y) + "-" + strconv.Itoa(n) }
+
+// dashReports fills templates, periods, completeness, the late reports and
+// the trends of the chosen template.
+func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int64]bool, d *Dashboard) error {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT t.id, t.name, t.period_type, t.cutoff_day,
+			(SELECT COUNT(*) FROM reports r WHERE r.template_id = t.id AND r.unit_id IN (`+subtreeWith("?")+subtreeSQL+`))
+		FROM report_templates t WHERE t.active = ? ORDER BY t.id`), q.UnitID, true)
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	type tpl struct {
+		id     int64
+		ptype  string
+		cutoff int
+		n      int
+	}
+	var tpls []tpl
+	for rows.Next() {
+		var t tpl
+		var name string
+		if err := rows.Scan(&t.id, &name, &t.ptype, &t.cutoff, &t.n); err != nil {
+			rows.Close()
+			return err
+		}
+		tpls = append(tpls, t)
+		d.Templates = append(d.Templates, DashOption{ID: t.id, Label: name})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(tpls) == 0 {
+		return nil
+	}
+	chosen := tpls[0]
+	for _, t := range tpls { // default: the first with reports in scope
+		if t.n > 0 {
+			chosen = t
+			break
+		}
+	}
+	for _, t := range tpls {
+		if t.id == q.TemplateID {
+			chosen = t
+		}
+	}
+	d.TemplateID, d.PeriodType = chosen.id, chosen.ptype
+
+	// Periods: those with report rows that have begun, newest first.
+	rows, err = s.db.QueryContext(ctx, s.q(`SELECT period_year, period_number, MIN(period_from), MAX(period_to), MIN(due_on)
+		FROM reports WHERE template_id = ? AND period_type = ? AND period_from <= ?
+		GROUP BY period_year, period_number ORDER BY period_year DESC, period_number DESC`), chosen.id, chosen.ptype, q.Today)
+	if err != nil {
+		return fmt.Errorf("periods: %w", err)
+	}
+	var periods []DashPeriod
+	for rows.Next() {
+		p := DashPeriod{Type: chosen.ptype}
+		if err := rows.Scan(&p.Year, &p.Number, &p.From, &p.To, &p.DueOn); err != nil {
+			rows.Close()
+			return err
+		}
+		p.Key = periodKey(p.Year, p.Number)
+		periods = append(periods, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(periods) > 48 {
+		periods = periods[:48]
+	}
+	d.PeriodChoices = append(d.PeriodChoices, periods...)
+	if len(periods) == 0 {
+		return nil
+	}
+	start := 0
+	for i, p := range periods {
+		if p.Key == q.Period {
+			start = i
+		}
+	}
+	d.Period = periods[start].Key
+	window := func(n int) []DashPeriod { // oldest first
+		end := min(start+n, len(periods))
+		out := append([]DashPeriod(nil), periods[start:end]...)
+		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+			out[i], out[j] = out[j], out[i]
+		}
+		return out
+	}
+	if err := s.dashCompleteness(ctx, q, chosen.id, chosen.cutoff, window(q.Periods), scope, d); err != nil {
+		return err
+	}
+	return s.dashTrends(ctx, q, chosen.id, chosen.ptype, window(q.TrendN), d)
+}
+
+type expectedUnit struct {
+	name, kind     string
+	validFrom, vTo string
+}
+
+// dashCompleteness counts, per period, the expected reports of the scope
+// and their timeliness. Expected are the units the reports work's
+// Completeness names (schedules, deadlines per level), together with every
+// unit in scope that has a report row for the period; when Completeness
+// cannot answer, the schedules are expanded here with the period's earliest
+// due date. Timeliness is report.CompletenessRow.Classify's.
+func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, templateID int64, cutoff int, ps []DashPeriod, scope map[int64]bool, d *Dashboard) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	type row struct {
+		id          int64
+		unit        int64
+		name        string
+		due, status string
+		submitted   Time
+	}
+	byPeriod := map[string]map[int64]row{}
+	rows, err := s.db.QueryContext(ctx, s.q(subtreeWith("?")+`SELECT r.id, r.unit_id, u.name, r.period_year, r.period_number, r.due_on, r.status, r.submitted_at
+		FROM reports r JOIN units u ON u.id = r.unit_id
+		WHERE r.template_id = ? AND r.period_type = ? AND r.period_from >= ? AND r.period_to <= ? AND r.unit_id IN (SELECT id FROM sub)`),
+		q.UnitID, templateID, ps[0].Type, ps[0].From, ps[len(ps)-1].To)
+	if err != nil {
+		return fmt.Errorf("completeness: %w", err)
+	}
+	for rows.Next() {
+		var r row
+		var y, n int
+		if err := rows.Scan(&r.id, &r.unit, &r.name, &y, &n, &r.due, &r.status, &r.submitted); err != nil {
+			rows.Close()
+			return err
+		}
+		k := periodKey(y, n)
+		if byPeriod[k] == nil {
+			byPeriod[k] = map[int64]row{}
+		}
+		byPeriod[k][r.unit] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var sched map[int64]expectedUnit // read once, when needed
+	var due, onTime int
+	for _, p := range ps {
+		exp := map[int64]report.CompletenessRow{}
+		theirs := false
+		if ws := report.Windows(report.Rule{CutoffDay: cutoff}, report.Type(p.Type), p.Year); p.Number >= 1 && p.Number <= len(ws) {
+			if c, err := s.Completeness(ctx, templateID, ws[p.Number-1], q.Today); err == nil {
+				theirs = true
+				for _, r := range c.Rows {
+					if scope[r.UnitID] {
+						exp[r.UnitID] = r
+					}
+				}
+			}
+		}
+		if !theirs {
+			if sched == nil {
+				if sched, err = s.scheduledUnits(ctx, templateID, q.UnitID); err != nil {
+					return err
+				}
+			}
+			for id, u := range sched {
+				if u.validFrom <= p.To && (u.vTo == "" || u.vTo >= p.To) {
+					exp[id] = report.CompletenessRow{Expected: report.Expected{UnitID: id, UnitName: u.name, UnitKind: u.kind, DueOn: p.DueOn}}
+				}
+			}
+		}
+		for id, r := range byPeriod[p.Key] {
+			e, ok := exp[id]
+			if !ok {
+				e = report.CompletenessRow{Expected: report.Expected{UnitID: id, UnitName: r.name, DueOn: r.due}}
+			}
+			e.ReportID, e.Status, e.DueOn, e.UnitName = r.id, report.Status(r.status), r.due, r.name
+			if !r.submitted.IsZero() {
+				t := r.submitted.Time
+				e.SubmittedAt = &t
+			}
+			exp[id] = e
+		}
+		ids := make([]int64, 0, len(exp))
+		for id := range exp {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool {
+			a, b := exp[ids[i]], exp[ids[j]]
+			return a.UnitName < b.UnitName || a.UnitName == b.UnitName && ids[i] < ids[j]
+		})
+		for _, id := range ids {
+			e := exp[id]
+			e.Classify(q.Today)
+			p.Expected++
+			switch e.Timeliness {
+			case report.OnTimeStatus:
+				p.OnTime++
+			case report.LateStatus:
+				p.Late++
+			case report.MissingState:
+				p.Missing++
+				d.LateReports = append(d.LateReports, DashLateReport{ReportID: e.ReportID, UnitID: id, UnitName: e.UnitName, Period: p.Key, Type: p.Type,
+					Year: p.Year, Number: p.Number, DueOn: e.DueOn, Status: string(e.Status), DaysLate: daysLate(e.DueOn, q.Today)})
+			default:
+				p.Pending++
+			}
+		}
+		if p.Expected-p.Pending > 0 {
+			due += p.Expected - p.Pending
+			onTime += p.OnTime
+		}
+		d.Completeness = append(d.Completeness, p)
+	}
+	if due > 0 {
+		v := 100 * float64(onTime) / float64(due)
+		d.OnTimePercent = &v
+	}
+	sort.SliceStable(d.LateReports, func(i, j int) bool {
+		if d.LateReports[i].DueOn != d.LateReports[j].DueOn {
+			return d.LateReports[i].DueOn < d.LateReports[j].DueOn
+		}
+		return d.LateReports[i].UnitName < d.LateReports[j].UnitName
+	})
+	return nil
+}
+
+// scheduledUnits lists the units in scope that a template's active
+// schedules require to report, with their validity.
+func (s *Store) scheduledUnits(ctx context.Context, templateID, scopeID int64) (map[int64]expectedUnit, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT unit_id, unit_kinds FROM report_schedules WHERE template_id = ? AND active = ?`), templateID, true)
+	if err != nil {
+		return nil, fmt.Errorf("schedules: %w", err)
+	}
+	type sch struct {
+		unit  int64
+		kinds string
+	}
+	var ss []sch
+	for rows.Next() {
+		var x sch
+		if err := rows.Scan(&x.unit, &x.kinds); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ss = append(ss, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := map[int64]expectedUnit{}
+	for _, x := range ss {
+		kinds := map[string]bool{}
+		for _, k := range strings.Split(x.kinds, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				kinds[k] = true
+			}
+		}
+		// Units in both the schedule's subtree and the scope's.
+		rows, err := s.db.QueryContext(ctx, s.q(`WITH RECURSIVE sched(id) AS (SELECT id FROM units WHERE id = ?
+				UNION ALL SELECT u.id FROM units u JOIN sched ON u.parent_id = sched.id),
+			sub(id) AS (SELECT id FROM units WHERE id = ?
+				UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
+			SELECT id, name, kind, valid_from, COALESCE(valid_to, '') FROM units
+			WHERE id IN (SELECT id FROM sched) AND id IN (SELECT id FROM sub)`), x.unit, scopeID)
+		if err != nil {
+			return nil, fmt.Errorf("scheduled units: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var u expectedUnit
+			if err := rows.Scan(&id, &u.name, &u.kind, &u.validFrom, &u.vTo); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if (len(kinds) == 0 && id == x.unit) || kinds[u.kind] {
+				out[id] = u
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// dashTrends reads the numeric indicators of the template per period at the
+// scope unit: the maintained consolidated figure where one exists, else the
+// figures of the counted (submitted or accepted) reports in the subtree.
+func (s *Store) dashTrends(ctx context.Context, q DashboardQuery, templateID int64, ptype string, ps []DashPeriod, d *Dashboard) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, code, name, value_type, aggregation FROM report_indicators
+		WHERE template_id = ? AND value_type IN ('integer', 'decimal', 'percent') ORDER BY sort_key, id`), templateID)
+	if err != nil {
+		return fmt.Errorf("indicators: %w", err)
+	}
+	idx := map[int64]int{}
+	var aggs []string
+	for rows.Next() {
+		var se DashSeries
+		var agg string
+		if err := rows.Scan(&se.IndicatorID, &se.Code, &se.Name, &se.ValueType, &agg); err != nil {
+			rows.Close()
+			return err
+		}
+		se.Values = make([]*float64, len(ps))
+		idx[se.IndicatorID] = len(d.Trends.Series)
+		d.Trends.Series = append(d.Trends.Series, se)
+		aggs = append(aggs, agg)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	pidx := map[string]int{}
+	for i, p := range ps {
+		pidx[p.Key] = i
+		d.Trends.Periods = append(d.Trends.Periods, p)
+		d.Trends.Source = append(d.Trends.Source, "values")
+	}
+	if len(d.Trends.Series) == 0 {
+		return nil
+	}
+	type parts struct{ sum, cnt, mn, mx, wsum, wtotal float64 }
+	value := func(agg string, p parts) *float64 {
+		var v float64
+		switch agg {
+		case "avg":
+			if p.cnt == 0 {
+				return nil
+			}
+			v = p.sum / p.cnt
+		case "wavg":
+			if p.wtotal != 0 {
+				v = p.wsum / p.wtotal
+			} else if p.cnt != 0 {
+				v = p.sum / p.cnt
+			} else {
+				return nil
+			}
+		case "min":
+			v = p.mn
+		case "max":
+			v = p.mx
+		case "none":
+			return nil
+		default:
+			v = p.sum
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	first, last := ps[0], ps[len(ps)-1]
+	inRange := func(y, n int) (int, bool) {
+		i, ok := pidx[periodKey(y, n)]
+		return i, ok
+	}
+	consolidated := map[int]bool{}
+	// The maintained aggregates of the scope unit itself.
+	rows, err = s.db.QueryContext(ctx, s.q(`SELECT period_year, period_number, indicator_id, sum, cnt, min, max, wsum, wtotal FROM report_aggregates
+		WHERE template_id = ? AND unit_id = ? AND period_type = ? AND category = '' AND period_year BETWEEN ? AND ?`),
+		templateID, q.UnitID, ptype, first.Year, last.Year)
+	if err == nil {
+		for rows.Next() {
+			var y, n int
+			var ind int64
+			var p parts
+			if err := rows.Scan(&y, &n, &ind, &p.sum, &p.cnt, &p.mn, &p.mx, &p.wsum, &p.wtotal); err != nil {
+				rows.Close()
+				return err
+			}
+			i, ok := inRange(y, n)
+			j, ok2 := idx[ind]
+			if !ok || !ok2 {
+				continue
+			}
+			consolidated[i] = true
+			d.Trends.Series[j].Values[i] = value(aggs[j], p)
+		}
+		rows.Close()
+	}
+	for i := range ps {
+		if consolidated[i] {
+			d.Trends.Source[i] = "consolidated"
+		}
+	}
+	// The rest from the reports' own values.
+	rows, err = s.db.QueryContext(ctx, s.q(subtreeWith("?")+`SELECT r.period_year, r.period_number, v.indicator_id,
+			SUM(v.num_value), COUNT(v.num_value), MIN(v.num_value), MAX(v.num_value)
+		FROM report_values v JOIN reports r ON r.id = v.report_id
+		WHERE r.template_id = ? AND r.period_type = ? AND r.status IN ('submitted', 'accepted') AND v.category = '' AND v.num_value IS NOT NULL
+			AND r.period_year BETWEEN ? AND ? AND r.unit_id IN (SELECT id FROM sub)
+		GROUP BY r.period_year, r.period_number, v.indicator_id`), q.UnitID, templateID, ptype, first.Year, last.Year)
+	if err != nil {
+		return fmt.Errorf("trend values: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var y, n int
+		var ind int64
+		var p parts
+		if err := rows.Scan(&y, &n, &ind, &p.sum, &p.cnt, &p.mn, &p.mx); err != nil {
+			return err
+		}
+		i, ok := inRange(y, n)
+		j, ok2 := idx[ind]
+		if !ok || !ok2 || consolidated[i] {
+			continue
+		}
+		d.Trends.Series[j].Values[i] = value(aggs[j], p)
+	}
+	return rows.Err()
+}
+
+// openRecommendations counts inspection recommendations not yet closed for
+// units in scope, when the inspection tables exist; nil otherwise.
+func (s *Store) openRecommendations(ctx context.Context, unitID int64) *int {
+	for _, table := range []string{"inspection_recommendations", "recommendations"} {
+		if !s.tableExists(ctx, table) {
+			continue
+		}
+		var n int
+		err := s.db.QueryRowContext(ctx, s.q(subtreeWith("?")+`SELECT COUNT(*) FROM `+table+`
+			WHERE status NOT IN ('closed', 'done', 'resolved', 'cancelled') AND unit_id IN (SELECT id FROM sub)`), unitID).Scan(&n)
+		if err == nil {
+			return &n
+		}
+	}
+	return nil
+}
+
+// tableExists reports whether the current schema has the table.
+func (s *Store) tableExists(ctx context.Context, name string) bool {
+	var n int
+	var err error
+	if s.dialect == Postgres {
+		err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, name).Scan(&n)
+	} else {
+		err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, name).Scan(&n)
+	}
+	return err == nil && n > 0
+}

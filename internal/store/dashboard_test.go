@@ -1,0 +1,245 @@
+package store_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/danvan/danvan/internal/programme"
+	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/store/storetest"
+)
+
+// dashNow: 20 Mar 2026, 10:00 in Vietnam.
+var dashNow = time.Date(2026, 3, 20, 3, 0, 0, 0, time.UTC)
+
+// sqlExec runs a query written with '?' on either engine (tests only).
+func sqlExec(t *testing.T, st *store.Store, query string, args ...any) int64 {
+	t.Helper()
+	if st.Dialect() == store.Postgres {
+		var b strings.Builder
+		n := 0
+		for _, r := range query {
+			if r == '?' {
+				n++
+				b.WriteString("$" + strconv.Itoa(n))
+				continue
+			}
+			b.WriteRune(r)
+		}
+		query = b.String()
+	}
+	if strings.HasPrefix(query, "INSERT") && !strings.Contains(query, "report_values") && !strings.Contains(query, "task_texts") && !strings.Contains(query, "report_aggregates") {
+		var id int64
+		if err := st.DB().QueryRowContext(context.Background(), query+" RETURNING id", args...).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return id
+	}
+	if _, err := st.DB().ExecContext(context.Background(), query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return 0
+}
+
+func sqlTime(st *store.Store, t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	if st.Dialect() == store.Postgres {
+		return t
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// dashFixture fills a directive with two tasks, plans of units 10 and 11,
+// a monthly template scheduled for communes and wards, and reports of three
+// months (see the expectations in TestDashboard).
+func dashFixture(t *testing.T, st *store.Store, u map[string]int64) (reportDraft int64) {
+	t.Helper()
+	now := sqlTime(st, dashNow)
+	dir := sqlExec(t, st, `INSERT INTO directives (number, doc_type, issued_on, issuer_unit_id, lang, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		"1470-CV/TU", "cv", "2024-02-22", u["P38"], "vi", "Năm dân vận chính quyền", now, now)
+	task := map[int]int64{}
+	for n, title := range map[int]string{1: "Quán triệt <quy định> & \"dân vận\"", 2: "Cụ thể hóa"} {
+		task[n] = sqlExec(t, st, `INSERT INTO directive_tasks (directive_id, number, weight, created_at) VALUES (?, ?, ?, ?)`, dir, n, 1.0, now)
+		sqlExec(t, st, `INSERT INTO directive_task_texts (task_id, lang, title, body, is_translation) VALUES (?, ?, ?, ?, ?)`, task[n], "vi", title, "", false)
+	}
+	for _, a := range []struct {
+		task int
+		unit string
+	}{{1, "10"}, {1, "11"}, {2, "11"}} {
+		sqlExec(t, st, `INSERT INTO task_assignments (task_id, unit_id, role, due_on, created_at) VALUES (?, ?, ?, ?, ?)`, task[a.task], u[a.unit], "lead", "2026-12-31", now)
+	}
+	for _, a := range []struct {
+		task       int
+		unit       string
+		start, due string
+		progress   int
+	}{{1, "10", "2026-01-01", "2026-12-31", 50}, {1, "11", "2026-01-01", "2026-03-01", 100}, {2, "11", "2026-01-01", "2026-02-28", 20}} {
+		sqlExec(t, st, `INSERT INTO plan_activities (unit_id, task_id, title, start_on, due_on, weight, progress, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u[a.unit], task[a.task], "Hoạt động "+a.unit, a.start, a.due, 1.0, a.progress, now, now)
+	}
+	tpl := sqlExec(t, st, `INSERT INTO report_templates (code, name, period_type, definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		"BC-THANG", "Báo cáo tháng", "monthly", "{}", now, now)
+	ind := map[string]int64{}
+	for i, x := range [][3]string{{"tiep_cd", "Số buổi tiếp công dân", "integer"}, {"ty_le", "Tỷ lệ giải quyết", "percent"}, {"ghi_chu", "Ghi chú", "text"}} {
+		agg := "sum"
+		if x[2] == "percent" {
+			agg = "avg"
+		}
+		ind[x[0]] = sqlExec(t, st, `INSERT INTO report_indicators (template_id, code, name, value_type, aggregation, sort_key) VALUES (?, ?, ?, ?, ?, ?)`, tpl, x[0], x[1], x[2], agg, i)
+	}
+	sqlExec(t, st, `INSERT INTO report_schedules (template_id, unit_id, unit_kinds, deadlines, created_at) VALUES (?, ?, ?, ?, ?)`, tpl, u["P38"], "commune,ward", `[{"level":"commune","days_after_end":6}]`, now)
+	type rep struct {
+		unit      string
+		n         int
+		status    string
+		submitted time.Time
+		tiep      float64
+		tyle      float64
+	}
+	windows := map[int][3]string{1: {"2025-12-15", "2026-01-14", "2026-01-20"}, 2: {"2026-01-15", "2026-02-14", "2026-02-20"}, 3: {"2026-02-15", "2026-03-14", "2026-03-25"}}
+	for _, r := range []rep{
+		{"10", 1, "submitted", time.Date(2026, 1, 18, 2, 0, 0, 0, time.UTC), 5, 80},
+		{"11", 1, "accepted", time.Date(2026, 1, 21, 18, 0, 0, 0, time.UTC), 7, 90}, // 22 Jan in Vietnam: late
+		{"10", 2, "draft", time.Time{}, 3, 0},
+		{"10", 3, "submitted", time.Date(2026, 3, 16, 2, 0, 0, 0, time.UTC), 4, 70},
+	} {
+		w := windows[r.n]
+		id := sqlExec(t, st, `INSERT INTO reports (template_id, unit_id, period_type, period_year, period_number, period_from, period_to, due_on, status, submitted_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tpl, u[r.unit], "monthly", 2026, r.n, w[0], w[1], w[2], r.status, sqlTime(st, r.submitted), now, now)
+		if r.status == "draft" {
+			reportDraft = id
+		}
+		sqlExec(t, st, `INSERT INTO report_values (report_id, indicator_id, category, num_value) VALUES (?, ?, ?, ?)`, id, ind["tiep_cd"], "", r.tiep)
+		sqlExec(t, st, `INSERT INTO report_values (report_id, indicator_id, category, num_value) VALUES (?, ?, ?, ?)`, id, ind["ty_le"], "", r.tyle)
+		sqlExec(t, st, `INSERT INTO report_values (report_id, indicator_id, category, text_value) VALUES (?, ?, ?, ?)`, id, ind["ghi_chu"], "", "<b>x</b>")
+	}
+	// A maintained consolidated figure for the province in January wins
+	// over the sum of values.
+	sqlExec(t, st, `INSERT INTO report_aggregates (template_id, unit_id, period_type, period_year, period_number, indicator_id, category, sum, cnt, min, max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		tpl, u["P38"], "monthly", 2026, 1, ind["tiep_cd"], "", 99.0, 2, 5.0, 94.0)
+	return reportDraft
+}
+
+func fptr(p *float64) float64 {
+	if p == nil {
+		return -1
+	}
+	return *p
+}
+
+func TestDashboard(t *testing.T) {
+	st := storetest.Open(t)
+	st.SetClock(func() time.Time { return dashNow })
+	u := smallTree(t, st)
+
+	// Empty database: every section empty, no problems.
+	d, err := st.Dashboard(ctx, store.DashboardQuery{UnitID: u["P38"], Lang: "vi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Progress != nil || d.OnTimePercent != nil || len(d.Tasks)+len(d.Completeness)+len(d.LateReports)+len(d.Trends.Series) != 0 || len(d.Problems) != 0 {
+		t.Fatalf("empty dashboard = %+v", d)
+	}
+	if d.Today != "2026-03-20" {
+		t.Fatalf("today %s", d.Today)
+	}
+
+	draft := dashFixture(t, st, u)
+	d, err = st.Dashboard(ctx, store.DashboardQuery{UnitID: u["P38"], Lang: "vi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Problems) > 0 {
+		t.Fatalf("problems: %v", d.Problems)
+	}
+	if d.Directive != "1470-CV/TU" || fptr(d.Progress) != 47.5 {
+		t.Errorf("directive %s progress %v, want 1470-CV/TU 47.5", d.Directive, fptr(d.Progress))
+	}
+	if len(d.Tasks) != 2 || d.Tasks[0].Percent != 75 || d.Tasks[1].Percent != 20 || !strings.Contains(d.Tasks[0].Title, "<quy định>") {
+		t.Errorf("tasks = %+v", d.Tasks)
+	}
+	if len(d.Units) != 2 || d.Units[0].UnitID != u["10"] || d.Units[0].Percent != 50 || d.Units[1].Percent != 60 {
+		t.Errorf("units (worst first) = %+v", d.Units)
+	}
+	if d.StatusCounts[programme.StatusLate] != 1 || d.StatusCounts[programme.StatusDone] != 1 {
+		t.Errorf("status counts = %v", d.StatusCounts)
+	}
+	if len(d.LateActivities) != 1 || d.LateActivities[0].UnitID != u["11"] || d.LateActivities[0].DaysLate != 20 {
+		t.Errorf("late activities = %+v", d.LateActivities)
+	}
+	want := []struct {
+		key                       string
+		exp, on, late, miss, pend int
+	}{
+		{"2026-1", 2, 1, 1, 0, 0}, {"2026-2", 2, 0, 0, 2, 0}, {"2026-3", 2, 1, 0, 0, 1},
+	}
+	if len(d.Completeness) != len(want) {
+		t.Fatalf("completeness = %+v", d.Completeness)
+	}
+	for i, w := range want {
+		p := d.Completeness[i]
+		if p.Key != w.key || p.Expected != w.exp || p.OnTime != w.on || p.Late != w.late || p.Missing != w.miss || p.Pending != w.pend {
+			t.Errorf("period %d = %+v, want %+v", i, p, w)
+		}
+	}
+	if v := fptr(d.OnTimePercent); v != 40 {
+		t.Errorf("on time %v%%, want 40", v)
+	}
+	if len(d.LateReports) != 2 || d.LateReports[0].ReportID != draft && d.LateReports[1].ReportID != draft {
+		t.Errorf("late reports = %+v", d.LateReports)
+	}
+	if len(d.Trends.Series) != 2 || d.Trends.Series[0].Code != "tiep_cd" {
+		t.Fatalf("series = %+v", d.Trends.Series)
+	}
+	tc := d.Trends.Series[0].Values
+	if fptr(tc[0]) != 99 || tc[1] != nil || fptr(tc[2]) != 4 || d.Trends.Source[0] != "consolidated" || d.Trends.Source[2] != "values" {
+		t.Errorf("trend tiep_cd = %v, %v, %v; sources %v", fptr(tc[0]), tc[1], fptr(tc[2]), d.Trends.Source)
+	}
+	if ty := d.Trends.Series[1].Values; fptr(ty[2]) != 70 {
+		t.Errorf("ty_le March = %v, want 70 (average)", fptr(ty[2]))
+	}
+
+	// A commune sees its own part only.
+	d, err = st.Dashboard(ctx, store.DashboardQuery{UnitID: u["10"], Lang: "vi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fptr(d.Progress) != 50 || len(d.Tasks) != 1 || len(d.Units) != 1 || len(d.LateActivities) != 0 {
+		t.Errorf("commune 10: progress %v tasks %+v units %+v", fptr(d.Progress), d.Tasks, d.Units)
+	}
+	if v := fptr(d.OnTimePercent); v < 66.6 || v > 66.7 || len(d.LateReports) != 1 {
+		t.Errorf("commune 10: on time %v, late %+v", v, d.LateReports)
+	}
+	if fptr(d.Trends.Series[0].Values[0]) != 5 {
+		t.Errorf("commune 10 January = %v, want its own 5", fptr(d.Trends.Series[0].Values[0]))
+	}
+
+	// Choosing the period moves the window back.
+	d, err = st.Dashboard(ctx, store.DashboardQuery{UnitID: u["P38"], Period: "2026-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Period != "2026-2" || len(d.Completeness) != 2 || d.Completeness[1].Key != "2026-2" || len(d.PeriodChoices) != 3 {
+		t.Errorf("period 2026-2: %s %+v", d.Period, d.Completeness)
+	}
+
+	// When the schedules cannot be read by Completeness (bad deadlines),
+	// the dashboard expands them itself and still counts the same units.
+	sqlExec(t, st, `UPDATE report_schedules SET deadlines = ?`, "not json")
+	d, err = st.Dashboard(ctx, store.DashboardQuery{UnitID: u["P38"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Completeness) != 3 || d.Completeness[1].Expected != 2 || d.Completeness[1].Missing != 2 {
+		t.Errorf("fallback completeness = %+v", d.Completeness)
+	}
+
+	if _, err := st.Dashboard(ctx, store.DashboardQuery{UnitID: 99999}); err == nil {
+		t.Error("unknown unit: no error")
+	}
+}

@@ -1,0 +1,1105 @@
+package store
+
+// Periodic reports: templates with their indicator rows, schedules (who
+// reports), reports with values, the submit → return → accept workflow with
+// optimistic locking and kept versions, attachments, and completeness.
+// Every status change (and an edit of a submitted report) calls
+// s.consolidate in the same transaction.
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danvan/danvan/internal/audit"
+	"github.com/danvan/danvan/internal/calendar"
+	"github.com/danvan/danvan/internal/report"
+)
+
+// ---------- templates ----------
+
+const templateCols = `id, code, name, description, period_type, cutoff_day, definition, version, active, created_at, updated_at`
+
+func scanTemplate(sc interface{ Scan(...any) error }) (report.Template, error) {
+	var t report.Template
+	var pt, def string
+	var created, updated Time
+	if err := sc.Scan(&t.ID, &t.Code, &t.Name, &t.Description, &pt, &t.CutoffDay, &def, &t.Version, &t.Active, &created, &updated); err != nil {
+		return t, err
+	}
+	t.PeriodType = report.Type(pt)
+	t.CreatedAt, t.UpdatedAt = created.Time, updated.Time
+	if err := json.Unmarshal([]byte(def), &t.Definition); err != nil {
+		return t, fmt.Errorf("template %d: definition: %w", t.ID, err)
+	}
+	return t, nil
+}
+
+// TemplateError holds the field errors of a template (message keys).
+type TemplateError map[string]string
+
+func (e TemplateError) Error() string {
+	keys := make([]string, 0, len(e))
+	for k, v := range e {
+		keys = append(keys, k+": "+v)
+	}
+	sort.Strings(keys)
+	return "template: " + strings.Join(keys, "; ")
+}
+
+// CreateTemplate stores a new template and its indicator rows.
+func (s *Store) CreateTemplate(ctx context.Context, a audit.Actor, t *report.Template) error {
+	if errs := t.Check(); len(errs) > 0 {
+		return TemplateError(errs)
+	}
+	now := s.Now()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		id, err := s.insertID(ctx, tx, `INSERT INTO report_templates (code, name, description, period_type, cutoff_day, definition, version, active, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+			t.Code, t.Name, t.Description, string(t.PeriodType), t.CutoffDay, string(t.Definition.JSON()), t.Active, s.ts(now), s.ts(now))
+		if isUnique(err) {
+			return fmt.Errorf("template %s: %w", t.Code, ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("insert template: %w", err)
+		}
+		t.ID, t.Version, t.CreatedAt, t.UpdatedAt = id, 1, now, now
+		if err := s.syncIndicators(ctx, tx, id, t.Definition); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, "report_template.create", "report_template", id, nil, t)
+	})
+}
+
+// UpdateTemplate replaces a template's fields and definition. version is
+// the version the editor saw (0: do not check); a stale one is ErrConflict.
+// Indicators dropped from the definition keep their rows (old values refer
+// to them) but no longer appear in forms.
+func (s *Store) UpdateTemplate(ctx context.Context, a audit.Actor, t *report.Template, version int) error {
+	if errs := t.Check(); len(errs) > 0 {
+		return TemplateError(errs)
+	}
+	now := s.Now()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		before, err := scanTemplate(tx.QueryRowContext(ctx, s.q(`SELECT `+templateCols+` FROM report_templates WHERE id = ?`), t.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("template %d: %w", t.ID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if version != 0 && version != before.Version {
+			return fmt.Errorf("template %d: stale version %d: %w", t.ID, version, ErrConflict)
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE report_templates SET code = ?, name = ?, description = ?, period_type = ?, cutoff_day = ?, definition = ?, active = ?, version = version + 1, updated_at = ? WHERE id = ?`),
+			t.Code, t.Name, t.Description, string(t.PeriodType), t.CutoffDay, string(t.Definition.JSON()), t.Active, s.ts(now), t.ID)
+		if isUnique(err) {
+			return fmt.Errorf("template %s: %w", t.Code, ErrConflict)
+		}
+		if err != nil {
+			return fmt.Errorf("update template: %w", err)
+		}
+		t.Version, t.CreatedAt, t.UpdatedAt = before.Version+1, before.CreatedAt, now
+		if err := s.syncIndicators(ctx, tx, t.ID, t.Definition); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, "report_template.update", "report_template", t.ID, before, t)
+	})
+}
+
+// syncIndicators upserts one report_indicators row per indicator of def.
+func (s *Store) syncIndicators(ctx context.Context, tx *sql.Tx, templateID int64, def report.Definition) error {
+	for i, in := range def.Indicators {
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_indicators (template_id, code, name, value_type, aggregation, weight_code, sort_key) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (template_id, code) DO UPDATE SET name = excluded.name, value_type = excluded.value_type, aggregation = excluded.aggregation, weight_code = excluded.weight_code, sort_key = excluded.sort_key`),
+			templateID, in.Code, in.Name.In("vi"), string(in.Type), string(in.Aggregation), in.WeightCode, i+1)
+		if err != nil {
+			return fmt.Errorf("indicator %s: %w", in.Code, err)
+		}
+	}
+	return nil
+}
+
+// GetTemplate returns one template.
+func (s *Store) GetTemplate(ctx context.Context, id int64) (report.Template, error) {
+	t, err := scanTemplate(s.db.QueryRowContext(ctx, s.q(`SELECT `+templateCols+` FROM report_templates WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("template %d: %w", id, ErrNotFound)
+	}
+	return t, err
+}
+
+// TemplateByCode returns the template with a code.
+func (s *Store) TemplateByCode(ctx context.Context, code string) (report.Template, error) {
+	t, err := scanTemplate(s.db.QueryRowContext(ctx, s.q(`SELECT `+templateCols+` FROM report_templates WHERE code = ?`), code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("template %s: %w", code, ErrNotFound)
+	}
+	return t, err
+}
+
+// ListTemplates returns the templates by code (only active ones if asked).
+func (s *Store) ListTemplates(ctx context.Context, activeOnly bool) ([]report.Template, error) {
+	q := `SELECT ` + templateCols + ` FROM report_templates`
+	if activeOnly {
+		q += ` WHERE active = TRUE`
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("list templates: %w", err)
+	}
+	defer rows.Close()
+	var out []report.Template
+	for rows.Next() {
+		t, err := scanTemplate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// IndicatorRow is a stored indicator (the id values and aggregates refer to).
+type IndicatorRow struct {
+	ID          int64
+	TemplateID  int64
+	Code        string
+	Name        string
+	Type        report.ValueType
+	Aggregation report.Aggregation
+	WeightCode  string
+	SortKey     int
+}
+
+// ListIndicators returns a template's indicator rows in table order.
+func (s *Store) ListIndicators(ctx context.Context, templateID int64) ([]IndicatorRow, error) {
+	return s.listIndicators(ctx, s.db, templateID)
+}
+
+func (s *Store) listIndicators(ctx context.Context, qr querier, templateID int64) ([]IndicatorRow, error) {
+	rows, err := qr.QueryContext(ctx, s.q(`SELECT id, template_id, code, name, value_type, aggregation, weight_code, sort_key FROM report_indicators WHERE template_id = ? ORDER BY sort_key, id`), templateID)
+	if err != nil {
+		return nil, fmt.Errorf("indicators of template %d: %w", templateID, err)
+	}
+	defer rows.Close()
+	var out []IndicatorRow
+	for rows.Next() {
+		var r IndicatorRow
+		var vt, ag string
+		if err := rows.Scan(&r.ID, &r.TemplateID, &r.Code, &r.Name, &vt, &ag, &r.WeightCode, &r.SortKey); err != nil {
+			return nil, err
+		}
+		r.Type, r.Aggregation = report.ValueType(vt), report.Aggregation(ag)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ---------- schedules ----------
+
+// CreateSchedule stores who reports on a template and their deadlines.
+func (s *Store) CreateSchedule(ctx context.Context, a audit.Actor, sc *report.Assignment) error {
+	levels := make([]report.Deadline, len(sc.Deadlines))
+	for i, l := range sc.Deadlines {
+		levels[i] = l.Deadline()
+	}
+	if len(levels) == 0 {
+		return fmt.Errorf("schedule: %w", report.ErrDeadlineLevel)
+	}
+	if err := report.ValidateDeadlines(levels); err != nil {
+		return fmt.Errorf("schedule: %w", err)
+	}
+	dl, _ := json.Marshal(sc.Deadlines)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		id, err := s.insertID(ctx, tx, `INSERT INTO report_schedules (template_id, unit_id, unit_kinds, deadlines, active, created_at) VALUES (?, ?, ?, ?, TRUE, ?)`,
+			sc.TemplateID, sc.UnitID, strings.Join(sc.Kinds, ","), string(dl), s.ts(s.Now()))
+		if err != nil {
+			return fmt.Errorf("insert schedule: %w", err)
+		}
+		sc.ID, sc.Active = id, true
+		return s.appendAudit(ctx, tx, a, "report_schedule.create", "report_schedule", id, nil, sc)
+	})
+}
+
+// ListSchedules returns a template's active schedules.
+func (s *Store) ListSchedules(ctx context.Context, templateID int64) ([]report.Assignment, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, template_id, unit_id, unit_kinds, deadlines, active FROM report_schedules WHERE template_id = ? AND active = TRUE ORDER BY id`), templateID)
+	if err != nil {
+		return nil, fmt.Errorf("schedules of template %d: %w", templateID, err)
+	}
+	defer rows.Close()
+	var out []report.Assignment
+	for rows.Next() {
+		var sc report.Assignment
+		var kinds, dl string
+		if err := rows.Scan(&sc.ID, &sc.TemplateID, &sc.UnitID, &kinds, &dl, &sc.Active); err != nil {
+			return nil, err
+		}
+		if kinds != "" {
+			sc.Kinds = strings.Split(kinds, ",")
+		}
+		if err := json.Unmarshal([]byte(dl), &sc.Deadlines); err != nil {
+			return nil, fmt.Errorf("schedule %d deadlines: %w", sc.ID, err)
+		}
+		out = append(out, sc)
+	}
+	return out, rows.Err()
+}
+
+// Calendar is the working-day calendar deadlines are computed with (the
+// statutory holidays; per-year overrides are configuration to come).
+var Calendar = calendar.Calendar{}
+
+// ExpectedReports returns the units that must report on template for window
+// w, with their level and due date: the units of the schedules' kinds in
+// their subtrees that are valid on the window's last day — so windows ending
+// before 1 Jul 2025 expect the old communes, later ones the new communes.
+func (s *Store) ExpectedReports(ctx context.Context, templateID int64, w report.Window) ([]report.Expected, error) {
+	scs, err := s.ListSchedules(ctx, templateID)
+	if err != nil {
+		return nil, err
+	}
+	at := w.To.String()
+	seen := map[int64]bool{}
+	var out []report.Expected
+	for _, sc := range scs {
+		units, err := s.Subtree(ctx, sc.UnitID, at)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range units {
+			if seen[u.ID] || !u.ValidOn(at) {
+				continue
+			}
+			if len(sc.Kinds) == 0 {
+				if u.ID != sc.UnitID {
+					continue
+				}
+			} else if !contains(sc.Kinds, string(u.Kind)) {
+				continue
+			}
+			l, ok := sc.LevelFor(string(u.Kind))
+			if !ok {
+				continue
+			}
+			seen[u.ID] = true
+			out = append(out, report.Expected{UnitID: u.ID, UnitName: u.Name, UnitKind: string(u.Kind), ParentID: u.ParentID,
+				Level: l.Level, DueOn: report.DueOn(Calendar, w, l).String()})
+		}
+	}
+	return out, nil
+}
+
+// ErrNotScheduled means the unit is not expected to report on the template.
+var ErrNotScheduled = errors.New("report.not_scheduled")
+
+// dueFor finds the unit's deadline for the template's window.
+func (s *Store) dueFor(ctx context.Context, templateID, unitID int64, w report.Window) (string, error) {
+	exp, err := s.ExpectedReports(ctx, templateID, w)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range exp {
+		if e.UnitID == unitID {
+			return e.DueOn, nil
+		}
+	}
+	return "", fmt.Errorf("unit %d template %d %s: %w", unitID, templateID, w.Label, ErrNotScheduled)
+}
+
+// ---------- reports ----------
+
+const reportCols = `r.id, r.template_id, r.unit_id, r.period_type, r.period_year, r.period_number, r.period_from, r.period_to, r.due_on, r.status, r.version, r.narrative,
+	r.submitted_at, COALESCE(r.submitted_by, 0), r.reviewed_at, COALESCE(r.reviewed_by, 0), r.review_comment, r.created_at, r.updated_at, u.name, u.kind, t.code, t.name`
+
+const reportFrom = ` FROM reports r JOIN units u ON u.id = r.unit_id JOIN report_templates t ON t.id = r.template_id`
+
+func scanReport(sc interface{ Scan(...any) error }) (report.Report, error) {
+	var r report.Report
+	var pt, st, narr string
+	var sub, rev, created, updated Time
+	err := sc.Scan(&r.ID, &r.TemplateID, &r.UnitID, &pt, &r.PeriodYear, &r.PeriodNumber, &r.PeriodFrom, &r.PeriodTo, &r.DueOn, &st, &r.Version, &narr,
+		&sub, &r.SubmittedBy, &rev, &r.ReviewedBy, &r.ReviewComment, &created, &updated, &r.UnitName, &r.UnitKind, &r.TemplateCode, &r.TemplateName)
+	if err != nil {
+		return r, err
+	}
+	r.PeriodType, r.Status = report.Type(pt), report.Status(st)
+	if !sub.IsZero() {
+		t := sub.Time
+		r.SubmittedAt = &t
+	}
+	if !rev.IsZero() {
+		t := rev.Time
+		r.ReviewedAt = &t
+	}
+	r.CreatedAt, r.UpdatedAt = created.Time, updated.Time
+	r.Narrative = map[string]string{}
+	_ = json.Unmarshal([]byte(narr), &r.Narrative)
+	return r, nil
+}
+
+// GetReport returns a report with its narrative and values.
+func (s *Store) GetReport(ctx context.Context, id int64) (report.Report, error) {
+	return s.getReport(ctx, s.db, id)
+}
+
+func (s *Store) getReport(ctx context.Context, qr querier, id int64) (report.Report, error) {
+	r, err := scanReport(qr.QueryRowContext(ctx, s.q(`SELECT `+reportCols+reportFrom+` WHERE r.id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("report %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("report %d: %w", id, err)
+	}
+	r.Values, err = s.reportValues(ctx, qr, id)
+	return r, err
+}
+
+// reportValues loads a report's values as entered text.
+func (s *Store) reportValues(ctx context.Context, qr querier, id int64) (report.Values, error) {
+	rows, err := qr.QueryContext(ctx, s.q(`SELECT i.code, v.category, v.num_value, v.text_value FROM report_values v JOIN report_indicators i ON i.id = v.indicator_id WHERE v.report_id = ?`), id)
+	if err != nil {
+		return nil, fmt.Errorf("values of report %d: %w", id, err)
+	}
+	defer rows.Close()
+	vals := report.Values{}
+	for rows.Next() {
+		var code, cat string
+		var num sql.NullFloat64
+		var text sql.NullString
+		if err := rows.Scan(&code, &cat, &num, &text); err != nil {
+			return nil, err
+		}
+		switch {
+		case text.Valid:
+			vals[report.FieldKey(code, cat)] = text.String
+		case num.Valid:
+			vals[report.FieldKey(code, cat)] = report.FormatNumber(num.Float64)
+		}
+	}
+	return vals, rows.Err()
+}
+
+// EnsureReport returns the report of unit for template and window w,
+// creating an empty draft (due date from the schedule) if there is none.
+// A unit the template's schedules do not cover is ErrNotScheduled.
+func (s *Store) EnsureReport(ctx context.Context, a audit.Actor, templateID, unitID int64, w report.Window) (report.Report, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id FROM reports WHERE template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ?`),
+		templateID, unitID, string(w.Type), w.Year, w.Number).Scan(&id)
+	if err == nil {
+		return s.GetReport(ctx, id)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return report.Report{}, err
+	}
+	due, err := s.dueFor(ctx, templateID, unitID, w)
+	if err != nil {
+		return report.Report{}, err
+	}
+	now := s.ts(s.Now())
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		id, err = s.insertID(ctx, tx, `INSERT INTO reports (template_id, unit_id, period_type, period_year, period_number, period_from, period_to, due_on, status, version, narrative, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', 1, '{}', ?, ?)`,
+			templateID, unitID, string(w.Type), w.Year, w.Number, w.From.String(), w.To.String(), due, now, now)
+		if err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, "report.create", "report", id, nil, map[string]any{"template_id": templateID, "unit_id": unitID, "period": w.Label, "due_on": due})
+	})
+	if isUnique(err) { // created meanwhile by someone else
+		return s.EnsureReport(ctx, a, templateID, unitID, w)
+	}
+	if err != nil {
+		return report.Report{}, fmt.Errorf("create report: %w", err)
+	}
+	return s.GetReport(ctx, id)
+}
+
+// ReportFilter narrows a report list and says what the caller may see.
+type ReportFilter struct {
+	// All lifts the visibility restriction (administrators).
+	All bool
+	// Roots: submitted, returned and accepted reports of the units in these
+	// subtrees are visible.
+	Roots []int64
+	// Own: every report (drafts too) of these units is visible.
+	Own []int64
+
+	UnitID     int64 // only this unit's reports
+	TemplateID int64
+	Status     report.Status
+	PeriodType report.Type
+	Year       int
+	Number     int
+	Limit      int
+	Offset     int
+}
+
+func idList(ids []int64) (string, []any) {
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i], args[i] = "?", id
+	}
+	return strings.Join(ph, ","), args
+}
+
+// ListReports returns the reports matching f that its visibility allows,
+// newest period first, and how many match in all.
+func (s *Store) ListReports(ctx context.Context, f ReportFilter) ([]report.Report, int, error) {
+	var with string
+	var args, where []any
+	var conds []string
+	_ = where
+	if !f.All {
+		var vis []string
+		if len(f.Roots) > 0 {
+			ph, a := idList(f.Roots)
+			with = `WITH RECURSIVE vis(id) AS (SELECT id FROM units WHERE id IN (` + ph + `) UNION SELECT u.id FROM units u JOIN vis ON u.parent_id = vis.id) `
+			args = append(args, a...)
+			vis = append(vis, `(r.unit_id IN (SELECT id FROM vis) AND r.status <> 'draft')`)
+		}
+		if len(f.Own) > 0 {
+			ph, a := idList(f.Own)
+			vis = append(vis, `r.unit_id IN (`+ph+`)`)
+			args = append(args, a...)
+		}
+		if len(vis) == 0 {
+			return nil, 0, nil
+		}
+		conds = append(conds, "("+strings.Join(vis, " OR ")+")")
+	}
+	add := func(c string, v any) { conds = append(conds, c); args = append(args, v) }
+	if f.UnitID != 0 {
+		add("r.unit_id = ?", f.UnitID)
+	}
+	if f.TemplateID != 0 {
+		add("r.template_id = ?", f.TemplateID)
+	}
+	if f.Status != "" {
+		add("r.status = ?", string(f.Status))
+	}
+	if f.PeriodType != "" {
+		add("r.period_type = ?", string(f.PeriodType))
+	}
+	if f.Year != 0 {
+		add("r.period_year = ?", f.Year)
+	}
+	if f.Number != 0 {
+		add("r.period_number = ?", f.Number)
+	}
+	cond := ""
+	if len(conds) > 0 {
+		cond = " WHERE " + strings.Join(conds, " AND ")
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, s.q(with+`SELECT COUNT(*)`+reportFrom+cond), args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count reports: %w", err)
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 50
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(with+`SELECT `+reportCols+reportFrom+cond+` ORDER BY r.period_to DESC, t.code, u.sort_key, u.name, r.id LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0))), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list reports: %w", err)
+	}
+	defer rows.Close()
+	var out []report.Report
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}
+
+// ReportDraft is what a unit edits: narrative sections and indicator values.
+type ReportDraft struct {
+	Narrative map[string]string
+	Values    report.Values
+}
+
+// loadForWrite reads a report and its template's definition inside tx.
+func (s *Store) loadForWrite(ctx context.Context, tx *sql.Tx, id int64) (report.Report, report.Definition, error) {
+	r, err := s.getReport(ctx, tx, id)
+	if err != nil {
+		return r, report.Definition{}, err
+	}
+	var def string
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT definition FROM report_templates WHERE id = ?`), r.TemplateID).Scan(&def); err != nil {
+		return r, report.Definition{}, err
+	}
+	var d report.Definition
+	if err := json.Unmarshal([]byte(def), &d); err != nil {
+		return r, d, err
+	}
+	return r, d, nil
+}
+
+// cleanDraft keeps only the template's sections and fields.
+func cleanDraft(def report.Definition, d ReportDraft) ReportDraft {
+	out := ReportDraft{Narrative: map[string]string{}, Values: report.Values{}}
+	for _, sec := range def.Sections {
+		if v := d.Narrative[sec.Key]; v != "" {
+			out.Narrative[sec.Key] = v
+		}
+	}
+	for k, v := range d.Values {
+		if strings.TrimSpace(v) != "" {
+			out.Values[k] = v
+		}
+	}
+	return out
+}
+
+// writeContent replaces narrative and values and bumps the version, if the
+// version is still the one the editor saw.
+func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, r report.Report, version int, d ReportDraft) error {
+	narr, _ := json.Marshal(d.Narrative)
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE reports SET narrative = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+		string(narr), s.ts(s.Now()), r.ID, version)
+	if err != nil {
+		return fmt.Errorf("report %d: save: %w", r.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("report %d: version %d is stale: %w", r.ID, version, ErrConflict)
+	}
+	inds, err := s.listIndicators(ctx, tx, r.TemplateID)
+	if err != nil {
+		return err
+	}
+	byCode := map[string]IndicatorRow{}
+	for _, in := range inds {
+		byCode[in.Code] = in
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM report_values WHERE report_id = ?`), r.ID); err != nil {
+		return fmt.Errorf("report %d: clear values: %w", r.ID, err)
+	}
+	keys := make([]string, 0, len(d.Values))
+	for k := range d.Values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		code, cat := report.SplitKey(k)
+		in, ok := byCode[code]
+		if !ok {
+			continue // unknown fields are reported by Validate, never stored
+		}
+		raw := d.Values[k]
+		var num, text any
+		if f, ok := report.ParseNumber(raw); ok && in.Type.Numeric() {
+			num = f
+		} else {
+			text = raw // kept as typed, so that a draft loses nothing
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_values (report_id, indicator_id, category, num_value, text_value) VALUES (?, ?, ?, ?, ?)`),
+			r.ID, in.ID, cat, num, text); err != nil {
+			return fmt.Errorf("report %d: value %s: %w", r.ID, k, err)
+		}
+	}
+	return nil
+}
+
+// appendVersion keeps the report's state after a status change.
+func (s *Store) appendVersion(ctx context.Context, tx *sql.Tx, a audit.Actor, id int64, comment string) error {
+	r, err := s.getReport(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	snap, _ := json.Marshal(report.VersionSnapshot{Narrative: r.Narrative, Values: r.Values, Comment: comment})
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO report_versions (report_id, version, status, snapshot, actor_id, at) VALUES (?, ?, ?, ?, ?, ?)`),
+		id, r.Version, string(r.Status), string(snap), nullID(a.UserID), s.ts(s.Now()))
+	if err != nil {
+		return fmt.Errorf("report %d: version: %w", id, err)
+	}
+	return nil
+}
+
+// SaveDraft stores a unit's edit. version is the version the editor loaded;
+// a stale one is ErrConflict and nothing is written (the caller shows the
+// user's text again with the newer version). Accepted reports are locked
+// (report.ErrLocked). The returned field errors are advisory for drafts and
+// returned reports; a submitted report (still editable until reviewed) must
+// stay valid, so an invalid edit of one is refused with report.ErrInvalid.
+func (s *Store) SaveDraft(ctx context.Context, a audit.Actor, id int64, version int, d ReportDraft) (report.Report, report.FieldErrors, error) {
+	var fe report.FieldErrors
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		r, def, err := s.loadForWrite(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !r.Status.Editable() {
+			return fmt.Errorf("report %d: %w", id, report.ErrLocked)
+		}
+		if r.Version != version {
+			return fmt.Errorf("report %d: version %d, have %d: %w", id, version, r.Version, ErrConflict)
+		}
+		d = cleanDraft(def, d)
+		fe = report.Validate(def, d.Values)
+		if r.Status == report.Submitted && len(fe) > 0 {
+			return report.ErrInvalid
+		}
+		if err := s.writeContent(ctx, tx, r, version, d); err != nil {
+			return err
+		}
+		if r.Status == report.Submitted {
+			if err := s.consolidate(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return s.appendAudit(ctx, tx, a, "report.save", "report", id, map[string]any{"version": version}, map[string]any{"version": version + 1, "status": r.Status})
+	})
+	if err != nil {
+		if errors.Is(err, report.ErrInvalid) {
+			return report.Report{}, fe, fmt.Errorf("report %d: save: %w", id, err)
+		}
+		return report.Report{}, nil, err
+	}
+	r, err := s.GetReport(ctx, id)
+	return r, fe, err
+}
+
+// SubmitReport sends a draft or returned report to the parent side. If d is
+// not nil it is saved first (same optimistic lock). If the values are
+// invalid the edit is kept as it was (draft or returned), the field errors
+// are returned and the error is report.ErrInvalid. version 0 skips the lock
+// check only when d is nil.
+func (s *Store) SubmitReport(ctx context.Context, a audit.Actor, id int64, version int, d *ReportDraft) (report.Report, report.FieldErrors, error) {
+	var fe report.FieldErrors
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		r, def, err := s.loadForWrite(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if r.Status == report.Accepted {
+			return fmt.Errorf("report %d: %w", id, report.ErrLocked)
+		}
+		if !report.CanTransition(r.Status, report.Submitted) {
+			return fmt.Errorf("report %d: %s → submitted: %w", id, r.Status, report.ErrTransition)
+		}
+		if version == 0 && d == nil {
+			version = r.Version
+		}
+		if r.Version != version {
+			return fmt.Errorf("report %d: version %d, have %d: %w", id, version, r.Version, ErrConflict)
+		}
+		vals := r.Values
+		if d != nil {
+			c := cleanDraft(def, *d)
+			if err := s.writeContent(ctx, tx, r, version, c); err != nil {
+				return err
+			}
+			version++
+			vals = c.Values
+		}
+		if fe = report.Validate(def, vals); len(fe) > 0 {
+			return nil // commit the edit, stay a draft
+		}
+		now := s.Now()
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE reports SET status = 'submitted', submitted_at = ?, submitted_by = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+			s.ts(now), nullID(a.UserID), s.ts(now), id, version)
+		if err != nil {
+			return fmt.Errorf("report %d: submit: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("report %d: %w", id, ErrConflict)
+		}
+		if err := s.appendVersion(ctx, tx, a, id, ""); err != nil {
+			return err
+		}
+		if err := s.consolidate(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, "report.submit", "report", id, map[string]any{"status": r.Status}, map[string]any{"status": report.Submitted})
+	})
+	if err != nil {
+		return report.Report{}, nil, err
+	}
+	r, err := s.GetReport(ctx, id)
+	if err != nil {
+		return r, nil, err
+	}
+	if len(fe) > 0 {
+		return r, fe, fmt.Errorf("report %d: submit: %w", id, report.ErrInvalid)
+	}
+	return r, nil, nil
+}
+
+// ReturnReport sends a submitted report back to its unit with a comment
+// (required). The caller checks authz.CanReview on the report's unit.
+// version 0 skips the lock check.
+func (s *Store) ReturnReport(ctx context.Context, a audit.Actor, id int64, version int, comment string) (report.Report, error) {
+	comment = strings.TrimSpace(comment)
+	if comment == "" {
+		return report.Report{}, report.ErrCommentNeeded
+	}
+	return s.review(ctx, a, id, version, report.Returned, comment)
+}
+
+// AcceptReport accepts a submitted report, which locks it for everyone.
+// The caller checks authz.CanReview. version 0 skips the lock check.
+func (s *Store) AcceptReport(ctx context.Context, a audit.Actor, id int64, version int, comment string) (report.Report, error) {
+	return s.review(ctx, a, id, version, report.Accepted, strings.TrimSpace(comment))
+}
+
+func (s *Store) review(ctx context.Context, a audit.Actor, id int64, version int, to report.Status, comment string) (report.Report, error) {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var st string
+		var cur int
+		err := tx.QueryRowContext(ctx, s.q(`SELECT status, version FROM reports WHERE id = ?`), id).Scan(&st, &cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("report %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if report.Status(st) == report.Accepted {
+			return fmt.Errorf("report %d: %w", id, report.ErrLocked)
+		}
+		if !report.CanTransition(report.Status(st), to) {
+			return fmt.Errorf("report %d: %s → %s: %w", id, st, to, report.ErrTransition)
+		}
+		if version != 0 && version != cur {
+			return fmt.Errorf("report %d: version %d, have %d: %w", id, version, cur, ErrConflict)
+		}
+		now := s.Now()
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE reports SET status = ?, reviewed_at = ?, reviewed_by = ?, review_comment = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+			string(to), s.ts(now), nullID(a.UserID), comment, s.ts(now), id, cur)
+		if err != nil {
+			return fmt.Errorf("report %d: %s: %w", id, to, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("report %d: %w", id, ErrConflict)
+		}
+		if err := s.appendVersion(ctx, tx, a, id, comment); err != nil {
+			return err
+		}
+		if err := s.consolidate(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, "report."+map[report.Status]string{report.Returned: "return", report.Accepted: "accept"}[to], "report", id,
+			map[string]any{"status": st}, map[string]any{"status": to, "comment": comment})
+	})
+	if err != nil {
+		return report.Report{}, err
+	}
+	return s.GetReport(ctx, id)
+}
+
+// ReportVersions returns the kept versions of a report, oldest first.
+func (s *Store) ReportVersions(ctx context.Context, id int64) ([]report.Version, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT v.id, v.report_id, v.version, v.status, v.snapshot, COALESCE(v.actor_id, 0), COALESCE(us.full_name, ''), v.at
+		FROM report_versions v LEFT JOIN users us ON us.id = v.actor_id WHERE v.report_id = ? ORDER BY v.version, v.id`), id)
+	if err != nil {
+		return nil, fmt.Errorf("versions of report %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []report.Version
+	for rows.Next() {
+		var v report.Version
+		var st, snap string
+		var at Time
+		if err := rows.Scan(&v.ID, &v.ReportID, &v.Version, &st, &snap, &v.ActorID, &v.Actor, &at); err != nil {
+			return nil, err
+		}
+		v.Status, v.At = report.Status(st), at.Time
+		_ = json.Unmarshal([]byte(snap), &v.Snapshot)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// PreviousValues returns the values of the same unit's report on the same
+// template for the latest earlier period (empty when there is none), for
+// prefilling a new report.
+func (s *Store) PreviousValues(ctx context.Context, id int64) (report.Values, error) {
+	r, err := s.GetReport(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var prev int64
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT id FROM reports WHERE template_id = ? AND unit_id = ? AND period_type = ? AND period_to < ? ORDER BY period_to DESC LIMIT 1`),
+		r.TemplateID, r.UnitID, string(r.PeriodType), r.PeriodFrom).Scan(&prev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return report.Values{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.reportValues(ctx, s.db, prev)
+}
+
+// ---------- attachments ----------
+
+// AddAttachment stores a file on a report (at most report.MaxAttachment
+// bytes; accepted reports are locked).
+func (s *Store) AddAttachment(ctx context.Context, a audit.Actor, reportID int64, name, contentType string, data []byte) (report.Attachment, error) {
+	if len(data) > report.MaxAttachment {
+		return report.Attachment{}, report.ErrAttachmentSize
+	}
+	sum := sha256.Sum256(data)
+	at := report.Attachment{ReportID: reportID, Name: name, ContentType: contentType, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedBy: a.UserID, CreatedAt: s.Now()}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var st string
+		err := tx.QueryRowContext(ctx, s.q(`SELECT status FROM reports WHERE id = ?`), reportID).Scan(&st)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("report %d: %w", reportID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if report.Status(st) == report.Accepted {
+			return report.ErrLocked
+		}
+		at.ID, err = s.insertID(ctx, tx, `INSERT INTO report_attachments (report_id, name, content_type, size, sha256, data, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			reportID, name, contentType, at.Size, at.SHA256, data, nullID(a.UserID), s.ts(at.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("report %d: attachment: %w", reportID, err)
+		}
+		return s.appendAudit(ctx, tx, a, "report.attach", "report", reportID, nil, at)
+	})
+	return at, err
+}
+
+// ListAttachments returns a report's attachments (without content).
+func (s *Store) ListAttachments(ctx context.Context, reportID int64) ([]report.Attachment, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, report_id, name, content_type, size, sha256, COALESCE(created_by, 0), created_at FROM report_attachments WHERE report_id = ? ORDER BY id`), reportID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []report.Attachment
+	for rows.Next() {
+		var at report.Attachment
+		var c Time
+		if err := rows.Scan(&at.ID, &at.ReportID, &at.Name, &at.ContentType, &at.Size, &at.SHA256, &at.CreatedBy, &c); err != nil {
+			return nil, err
+		}
+		at.CreatedAt = c.Time
+		out = append(out, at)
+	}
+	return out, rows.Err()
+}
+
+// GetAttachment returns an attachment and its content.
+func (s *Store) GetAttachment(ctx context.Context, id int64) (report.Attachment, []byte, error) {
+	var at report.Attachment
+	var c Time
+	var data []byte
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, report_id, name, content_type, size, sha256, COALESCE(created_by, 0), created_at, data FROM report_attachments WHERE id = ?`), id).
+		Scan(&at.ID, &at.ReportID, &at.Name, &at.ContentType, &at.Size, &at.SHA256, &at.CreatedBy, &c, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return at, nil, fmt.Errorf("attachment %d: %w", id, ErrNotFound)
+	}
+	at.CreatedAt = c.Time
+	return at, data, err
+}
+
+// ---------- completeness ----------
+
+// Completeness computes, for template and window w as of today
+// (YYYY-MM-DD in Vietnam), each expected unit's report status and
+// timeliness — on time when submitted (latest submission, UTC+7 date) no
+// later than its due date, late when received after it, missing when not
+// received (no report, draft, returned) and past due, pending otherwise —
+// with totals overall, per deadline level and per unit kind.
+func (s *Store) Completeness(ctx context.Context, templateID int64, w report.Window, today string) (report.Completeness, error) {
+	exp, err := s.ExpectedReports(ctx, templateID, w)
+	if err != nil {
+		return report.Completeness{}, err
+	}
+	c := report.Completeness{TemplateID: templateID, Window: w, Label: w.Label, AsOf: today, ByLevel: map[string]report.Counts{}, ByKind: map[string]report.Counts{}}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, unit_id, status, submitted_at, due_on FROM reports WHERE template_id = ? AND period_type = ? AND period_year = ? AND period_number = ?`),
+		templateID, string(w.Type), w.Year, w.Number)
+	if err != nil {
+		return c, fmt.Errorf("completeness: %w", err)
+	}
+	type got struct {
+		id  int64
+		st  report.Status
+		at  Time
+		due string
+	}
+	have := map[int64]got{}
+	for rows.Next() {
+		var g got
+		var unit int64
+		var st string
+		if err := rows.Scan(&g.id, &unit, &st, &g.at, &g.due); err != nil {
+			rows.Close()
+			return c, err
+		}
+		g.st = report.Status(st)
+		have[unit] = g
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return c, err
+	}
+	for _, e := range exp {
+		row := report.CompletenessRow{Expected: e}
+		if g, ok := have[e.UnitID]; ok {
+			row.ReportID, row.Status, row.DueOn = g.id, g.st, g.due
+			if !g.at.IsZero() {
+				t := g.at.Time
+				row.SubmittedAt = &t
+			}
+		}
+		row.Classify(today)
+		c.Rows = append(c.Rows, row)
+		c.Total.Add(row)
+		l := c.ByLevel[e.Level]
+		l.Add(row)
+		c.ByLevel[e.Level] = l
+		k := c.ByKind[e.UnitKind]
+		k.Add(row)
+		c.ByKind[e.UnitKind] = k
+	}
+	return c, nil
+}
+
+// ---------- bulk loading (demo, imports of history) ----------
+
+// ReportStep is one status change of a seeded report's history.
+type ReportStep struct {
+	Status  report.Status
+	At      time.Time
+	ActorID int64
+	Comment string
+}
+
+// ReportSeed is a whole report with its history, for bulk loading.
+type ReportSeed struct {
+	Report  report.Report // TemplateID, UnitID, period, DueOn, Narrative, Values
+	History []ReportStep  // status changes in order; the last gives the status
+}
+
+// SeedReports inserts many reports with values and versions in one
+// transaction, with one audit entry: for demo data and historical imports.
+// Reports that already exist for the same key are skipped.
+func (s *Store) SeedReports(ctx context.Context, a audit.Actor, seeds []ReportSeed) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		inds := map[int64]map[string]IndicatorRow{}
+		for _, sd := range seeds {
+			r := sd.Report
+			if inds[r.TemplateID] == nil {
+				rows, err := s.listIndicators(ctx, tx, r.TemplateID)
+				if err != nil {
+					return err
+				}
+				m := map[string]IndicatorRow{}
+				for _, in := range rows {
+					m[in.Code] = in
+				}
+				inds[r.TemplateID] = m
+			}
+			status, version := report.Draft, 1+len(sd.History)
+			var sub, rev, created any
+			var subBy, revBy any
+			comment := ""
+			created = s.ts(r.CreatedAt)
+			if r.CreatedAt.IsZero() {
+				created = s.ts(s.Now())
+			}
+			updated := created
+			for _, st := range sd.History {
+				status = st.Status
+				updated = s.ts(st.At)
+				switch st.Status {
+				case report.Submitted:
+					sub, subBy = s.ts(st.At), nullID(st.ActorID)
+				case report.Returned, report.Accepted:
+					rev, revBy, comment = s.ts(st.At), nullID(st.ActorID), st.Comment
+				}
+			}
+			narr, _ := json.Marshal(r.Narrative)
+			var exists int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM reports WHERE template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ?`),
+				r.TemplateID, r.UnitID, string(r.PeriodType), r.PeriodYear, r.PeriodNumber).Scan(&exists); err != nil {
+				return err
+			}
+			if exists > 0 {
+				continue
+			}
+			id, err := s.insertID(ctx, tx, `INSERT INTO reports (template_id, unit_id, period_type, period_year, period_number, period_from, period_to, due_on, status, version, narrative,
+				submitted_at, submitted_by, reviewed_at, reviewed_by, review_comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				r.TemplateID, r.UnitID, string(r.PeriodType), r.PeriodYear, r.PeriodNumber, r.PeriodFrom, r.PeriodTo, r.DueOn, string(status), version, string(narr),
+				sub, subBy, rev, revBy, comment, created, updated)
+			if err != nil {
+				return fmt.Errorf("seed report unit %d %d-%d: %w", r.UnitID, r.PeriodYear, r.PeriodNumber, err)
+			}
+			for k, raw := range r.Values {
+				code, cat := report.SplitKey(k)
+				in, ok := inds[r.TemplateID][code]
+				if !ok {
+					continue
+				}
+				var num, text any
+				if f, ok := report.ParseNumber(raw); ok && in.Type.Numeric() {
+					num = f
+				} else {
+					text = raw
+				}
+				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_values (report_id, indicator_id, category, num_value, text_value) VALUES (?, ?, ?, ?, ?)`), id, in.ID, cat, num, text); err != nil {
+					return err
+				}
+			}
+			snap, _ := json.Marshal(report.VersionSnapshot{Narrative: r.Narrative, Values: r.Values})
+			for i, st := range sd.History {
+				cs := snap
+				if st.Comment != "" {
+					cs, _ = json.Marshal(report.VersionSnapshot{Narrative: r.Narrative, Values: r.Values, Comment: st.Comment})
+				}
+				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_versions (report_id, version, status, snapshot, actor_id, at) VALUES (?, ?, ?, ?, ?, ?)`),
+					id, i+2, string(st.Status), string(cs), nullID(st.ActorID), s.ts(st.At)); err != nil {
+					return err
+				}
+			}
+			if status != report.Draft {
+				if err := s.consolidate(ctx, tx, id); err != nil {
+					return err
+				}
+			}
+			n++
+		}
+		return s.appendAudit(ctx, tx, a, "report.seed", "report", "", nil, map[string]any{"reports": n})
+	})
+	return n, err
+}
+
+// SubtreeIDs returns the ids of the given units and of every unit below
+// them, whatever the dates (reports of units that ended stay visible).
+func (s *Store) SubtreeIDs(ctx context.Context, roots []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(roots) == 0 {
+		return out, nil
+	}
+	ph, args := idList(roots)
+	rows, err := s.db.QueryContext(ctx, s.q(`WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id IN (`+ph+`) UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("subtree ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,190 @@
+package web
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/calendar"
+	"github.com/danvan/danvan/internal/i18n"
+	"github.com/danvan/danvan/internal/org"
+	"github.com/danvan/danvan/internal/report"
+	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/store"
+)
+
+func init() {
+	registerFeature(func(w *Web, mux *http.ServeMux) {
+		mux.HandleFunc("GET /reports/consolidated", w.consolidated)
+	})
+	// consFmt formats a consolidated figure with the locale: whole numbers
+	// for sums, minima and maxima of integer indicators, two decimals otherwise.
+	funcs["consFmt"] = func(l i18n.Locale, in store.ConsolidatedIndicator, v float64) string {
+		if in.ValueType == "integer" && in.Aggregation != "avg" && in.Aggregation != "wavg" && v == math.Trunc(v) {
+			return l.Int(int64(v))
+		}
+		return l.Decimal(v, 2)
+	}
+	funcs["consChild"] = func(c store.ConsolidatedChild, cell store.ConsolidatedCell) *float64 {
+		if v, ok := c.Value(cell); ok {
+			return &v
+		}
+		return nil
+	}
+	funcs["consDeref"] = func(v *float64) float64 { return *v }
+	funcs["consInt64"] = func(n int) int64 { return int64(n) }
+	funcs["consAggKey"] = func(a string) string { return "consolidated.agg." + a }
+	funcs["consPeriodKey"] = func(t string) string { return "consolidated.period." + t }
+}
+
+type consolidatedData struct {
+	Templates   []store.ConsolidationTemplate
+	Template    store.ConsolidationTemplate
+	Types       []report.Type
+	Numbers     []int
+	View        store.Consolidation
+	Ancestors   []org.Unit
+	PreReform   bool
+	Drill       store.ConsolidatedCell // the indicator shown for the children
+	DrillCells  []store.ConsolidatedCell
+	HasDrill    bool
+	ReadChild   map[int64]bool
+	MappedParam string
+}
+
+func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := server.PrincipalFrom(ctx)
+	if p == nil {
+		w.fail(rw, r, server.ErrUnauthenticated)
+		return
+	}
+	q := r.URL.Query()
+	var d consolidatedData
+	var err error
+	d.Templates, err = w.d.Store.ConsolidationTemplates(ctx)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	unitID, _ := strconv.ParseInt(q.Get("unit"), 10, 64)
+	if unitID == 0 {
+		// Default: the highest unit the user may read reports of.
+		for _, g := range p.Grants {
+			if w.d.Can(ctx, authz.ActionReportRead, g.UnitID) {
+				unitID = g.UnitID
+				break
+			}
+		}
+	}
+	if unitID == 0 {
+		w.fail(rw, r, server.ErrForbidden)
+		return
+	}
+	if !w.require(rw, r, authz.ActionReportRead, unitID) {
+		return
+	}
+	if len(d.Templates) == 0 {
+		d.View.Unit, err = w.d.Store.GetUnit(ctx, unitID)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		w.render(rw, r, http.StatusOK, "consolidated_view", w.page(rw, r, "consolidated.title", d))
+		return
+	}
+	d.Template = d.Templates[0]
+	if id, _ := strconv.ParseInt(q.Get("template"), 10, 64); id != 0 {
+		found := false
+		for _, t := range d.Templates {
+			if t.ID == id {
+				d.Template, found = t, true
+			}
+		}
+		if !found {
+			w.errorPage(rw, r, http.StatusNotFound)
+			return
+		}
+	}
+	typ := report.Type(d.Template.PeriodType)
+	if s := q.Get("type"); s != "" {
+		if typ, err = report.ParsePeriodType(s); err != nil {
+			w.errorDetail(rw, r, http.StatusBadRequest, "consolidated.bad_period")
+			return
+		}
+	}
+	if !typ.Valid() {
+		typ = report.Monthly
+	}
+	// Default period: the one that ended most recently.
+	now := calendar.DateOf(time.Now().In(vietnam))
+	cur, _ := report.WindowFor(report.Rule{}, typ, now)
+	prev, ok := report.WindowFor(report.Rule{}, typ, cur.From.AddDays(-1))
+	if !ok {
+		prev = cur
+	}
+	year := intParam(r, "year", prev.Year)
+	number := intParam(r, "number", prev.Number)
+	if year > 9999 || number > typ.PerYear() {
+		w.errorDetail(rw, r, http.StatusBadRequest, "consolidated.bad_period")
+		return
+	}
+	d.Types = report.Types
+	for i := 1; i <= typ.PerYear(); i++ {
+		d.Numbers = append(d.Numbers, i)
+	}
+	mapped := q.Get("mapped") == "1"
+	if mapped {
+		d.MappedParam = "1"
+	}
+	// Children are shown for one indicator: the chosen one, or the first.
+	drillID, _ := strconv.ParseInt(q.Get("indicator"), 10, 64)
+	if drillID == 0 {
+		inds, err := w.d.Store.ConsolidationIndicators(ctx, d.Template.ID)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		if len(inds) > 0 {
+			drillID = inds[0].ID
+		}
+	}
+	if mapped {
+		d.View, err = w.d.Store.MappedView(ctx, d.Template.ID, unitID, string(typ), year, number)
+	} else {
+		d.View, err = w.d.Store.ConsolidatedView(ctx, d.Template.ID, unitID, string(typ), year, number, drillID)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		w.errorDetail(rw, r, http.StatusBadRequest, "consolidated.bad_period")
+		return
+	}
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d.PreReform = store.PeriodBefore(string(typ), year, number, store.ReformDate)
+	for _, c := range d.View.Cells {
+		if c.Category != "" {
+			continue
+		}
+		d.DrillCells = append(d.DrillCells, c)
+		if !d.HasDrill || c.Indicator.ID == drillID {
+			d.Drill, d.HasDrill = c, c.Indicator.ID == drillID || !d.HasDrill
+		}
+	}
+	d.ReadChild = map[int64]bool{}
+	for _, c := range d.View.Children {
+		d.ReadChild[c.Unit.ID] = w.d.Can(ctx, authz.ActionReportRead, c.Unit.ID)
+	}
+	if anc, err := w.d.Store.Ancestors(ctx, unitID); err == nil {
+		for _, a := range anc {
+			if w.d.Can(ctx, authz.ActionReportRead, a.ID) {
+				d.Ancestors = append(d.Ancestors, a)
+			}
+		}
+	}
+	w.render(rw, r, http.StatusOK, "consolidated_view", w.page(rw, r, "consolidated.title", d))
+}
