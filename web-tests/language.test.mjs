@@ -46,18 +46,18 @@ test('Vietnamese by default, then English and Japanese via the buttons, kept acr
     await checkA11y(page, '/signin (en)');
 
     // The choice persists on other pages (cookie).
-    await visit(page, server.baseURL, '/units');
+    await visit(page, server.baseURL, '/');
     assert.equal(await lang(page), 'en');
     await page.locator('header a[href="/signin"]', { hasText: 'Sign in' }).waitFor();
-    await checkA11y(page, '/units (en)');
+    await checkA11y(page, '/ (en)');
 
     await switchTo(page, 'ja');
-    assert.equal(new URL(page.url()).pathname, '/units');
+    assert.equal(new URL(page.url()).pathname, '/');
     await page.locator('header a[href="/signin"]', { hasText: 'ログイン' }).waitFor();
-    await checkA11y(page, '/units (ja)');
-    await visit(page, server.baseURL, '/');
-    assert.equal(await lang(page), 'ja');
     await checkA11y(page, '/ (ja)');
+    await visit(page, server.baseURL, '/units/1');
+    assert.equal(await lang(page), 'ja');
+    await checkA11y(page, '/units/1 (ja)');
     await visit(page, server.baseURL, '/signin');
     await page.getByRole('heading', { level: 1, name: 'ログイン' }).waitFor();
     await checkA11y(page, '/signin (ja)');
@@ -88,13 +88,13 @@ test('a signed-in choice is remembered in the account', async () => {
   const first = await browser.newContext({ locale: 'vi-VN' });
   try {
     const page = await first.newPage();
-    await signIn(page, server.baseURL, 'dieuphoi', undefined, '/units');
-    assert.equal(new URL(page.url()).pathname, '/units');
+    await signIn(page, server.baseURL, 'dieuphoi', undefined, '/account');
+    assert.equal(new URL(page.url()).pathname, '/account');
     assert.equal(await lang(page), 'vi');
-    await checkA11y(page, '/units signed in (vi)');
+    await checkA11y(page, '/account signed in (vi)');
     await switchTo(page, 'en');
     await page.locator('header form[action="/signout"] button', { hasText: 'Sign out' }).waitFor();
-    await checkA11y(page, '/units signed in (en)');
+    await checkA11y(page, '/account signed in (en)');
     await signOut(page);
   } finally {
     await first.close();

@@ -23,7 +23,7 @@ import (
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "report" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(stdout, "Usage: danvan bench report [--db postgres://…] [--provinces 34] [--communes 3321] [--indicators 200] [--periods 48]")
+			fmt.Fprintln(stderr, "Usage: danvan bench report [--db postgres://…] [--provinces 34] [--communes 3321] [--indicators 200] [--periods 48]")
 			return nil
 		}
 		return usagef("bench: want a benchmark name: report")

@@ -125,7 +125,9 @@ func (a *api) dashDefaultUnit(r *http.Request, p *server.Principal) (int64, erro
 	if len(cs) == 0 {
 		return 0, errForbidden()
 	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].depth < cs[j].depth || cs[i].depth == cs[j].depth && cs[i].id < cs[j].id })
+	sort.Slice(cs, func(i, j int) bool {
+		return cs[i].depth < cs[j].depth || cs[i].depth == cs[j].depth && cs[i].id < cs[j].id
+	})
 	return cs[0].id, nil
 }
 

@@ -155,6 +155,24 @@ func TestEveryBarHasItsValueAsText(t *testing.T) {
 	}
 }
 
+func TestLineLabelsSlantWhenCrowded(t *testing.T) {
+	var labels []string
+	var vals []float64
+	for i := 1; i <= 12; i++ {
+		labels = append(labels, "Tháng "+DefaultFormat(float64(i))+"/2026")
+		vals = append(vals, float64(i*i))
+	}
+	out := Line(Lines{Title: "t", Labels: labels, Series: []Series{{Name: "a", Values: vals}}})
+	wellFormed(t, out)
+	if !strings.Contains(string(out), "rotate(-35") || !strings.Contains(string(out), ">Tháng 12/2026<") {
+		t.Errorf("twelve long labels should slant, whole:\n%s", out)
+	}
+	out = Line(Lines{Title: "t", Labels: []string{"T1", "T2"}, Series: []Series{{Name: "a", Values: []float64{1, 2}}}})
+	if strings.Contains(string(out), "rotate(") {
+		t.Error("two short labels should not slant")
+	}
+}
+
 func TestIDsAreUniquePerChart(t *testing.T) {
 	a := StackedBar(Stacked{ID: "one", Title: "x", Parts: []Part{{Name: "a"}, {Name: "b"}}, Stacks: []Stack{{Label: "p", Values: []float64{1, 1}}}})
 	b := StackedBar(Stacked{ID: "two", Title: "x", Parts: []Part{{Name: "a"}, {Name: "b"}}, Stacks: []Stack{{Label: "p", Values: []float64{1, 1}}}})
@@ -205,4 +223,31 @@ func TestGoldenBar(t *testing.T) {
 	if string(want) != string(out) {
 		t.Errorf("bar chart differs from %s (rerun with -update if intended):\n%s", path, out)
 	}
+}
+
+// Whatever the labels and numbers, every chart stays well-formed XML.
+func FuzzCharts(f *testing.F) {
+	f.Add("Xã Đông Sơn", 12.5, -3.0, "T1")
+	f.Add(nasty, math.Inf(1), math.NaN(), "\x00\uFFFE")
+	f.Add("", 0.0, 1e300, "]]><!--")
+	f.Fuzz(func(t *testing.T, label string, a, b float64, period string) {
+		for _, out := range []template.HTML{
+			HBar(Bars{ID: label, Title: label, Desc: period, Bars: []Bar{{Label: label, Value: a, Note: period}, {Label: period, Value: b}}, HasTarget: true, Target: b, TargetLabel: label}),
+			StackedBar(Stacked{Title: label, Parts: []Part{{Name: label}, {Name: period}}, Stacks: []Stack{{Label: period, Values: []float64{a, b}}}}),
+			Line(Lines{Title: period, Labels: []string{label, period}, Series: []Series{{Name: label, Values: []float64{a, b}}}}),
+			ProgressRing(Ring{Label: label, Percent: a, Note: period}),
+			NoData(label, label, period),
+		} {
+			dec := xml.NewDecoder(strings.NewReader(string(out)))
+			for {
+				_, err := dec.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("not well-formed: %v\n%s", err, out)
+				}
+			}
+		}
+	})
 }

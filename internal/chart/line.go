@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 // Series is one line: a value per label; NaN marks a period without data
@@ -68,7 +69,18 @@ func Line(c Lines) template.HTML {
 	id := idFor(c.ID, c.Title, c.Desc)
 	lo, hi, ticks := domain(lo, hi, 4)
 	legendRows := (len(c.Series) + 1) / 2
-	h := float64(lineTop + linePlotH + lineBottom + legendRows*legendRow)
+	// Labels slant when the widest does not fit in its share of the axis.
+	widest := 0
+	for _, l := range c.Labels {
+		widest = max(widest, utf8.RuneCountInString(l))
+	}
+	share := float64(width-lineLeft-lineRight-50) / float64(max(len(c.Labels), 1))
+	slant := float64(widest)*6.5 > share
+	bottom := lineBottom
+	if slant {
+		bottom += int(math.Min(float64(widest), 16) * 4.5)
+	}
+	h := float64(lineTop + linePlotH + bottom + legendRows*legendRow)
 	x0, x1 := float64(lineLeft), float64(width-lineRight-50)
 	sy := scale{lo, hi, float64(lineTop + linePlotH), float64(lineTop)}
 	xAt := func(i int) float64 {
@@ -113,13 +125,19 @@ func Line(c Lines) template.HTML {
 		fmt.Fprintf(&s, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1"/>`, num(x0), num(y), num(x1), num(y), stroke)
 		fmt.Fprintf(&s, `<text x="%d" y="%s" text-anchor="end" fill="%s" font-size="11">%s</text>`, lineLeft-6, num(y+4), Muted, esc(f(t)))
 	}
-	// Period labels: every one when few, else about eight.
-	every := max(1, (len(c.Labels)+7)/8)
+	// Period labels: every one when few, else about twelve; slanted when
+	// they would not fit side by side.
+	every := max(1, (len(c.Labels)+11)/12)
 	for i, l := range c.Labels {
 		if i%every != 0 && i != len(c.Labels)-1 {
 			continue
 		}
-		fmt.Fprintf(&s, `<text x="%s" y="%d" text-anchor="middle" fill="%s" font-size="11">%s</text>`, num(xAt(i)), lineTop+linePlotH+18, Muted, esc(clip(l, 10)))
+		x, y := xAt(i), float64(lineTop+linePlotH+18)
+		if slant {
+			fmt.Fprintf(&s, `<text x="%s" y="%s" text-anchor="end" fill="%s" font-size="11" transform="rotate(-35 %s %s)">%s</text>`, num(x), num(y), Muted, num(x), num(y), esc(clip(l, 16)))
+			continue
+		}
+		fmt.Fprintf(&s, `<text x="%s" y="%s" text-anchor="middle" fill="%s" font-size="11">%s</text>`, num(x), num(y), Muted, esc(l))
 	}
 	for si, se := range c.Series {
 		col := Palette[si%len(Palette)]
@@ -154,7 +172,7 @@ func Line(c Lines) template.HTML {
 		fmt.Fprintf(&s, `<text x="%s" y="%s" fill="%s" font-size="11">%s</text></g>`, num(xAt(last)+8), num(sy.at(se.Values[last])+4), col, esc(f(se.Values[last])))
 	}
 	// Legend: the line sample with its marker, then the name.
-	ly := lineTop + linePlotH + lineBottom
+	ly := lineTop + linePlotH + bottom
 	for si, se := range c.Series {
 		col := Palette[si%len(Palette)]
 		x := float64((si % 2) * (width / 2))

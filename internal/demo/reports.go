@@ -222,16 +222,20 @@ func loadReports(ctx context.Context, s *store.Store) error {
 	// last two months are the live cycle.
 	var seeds []store.ReportSeed
 	now := s.Now()
+	valid := map[int64]org.Unit{}
+	for _, us := range [][]org.Unit{before, after} {
+		for _, u := range us {
+			valid[u.ID] = u
+		}
+	}
+	communeLevel := report.LevelDeadline{Level: "commune", DaysAfterEnd: 2, WorkingDays: true}
+	bodyLevel := report.LevelDeadline{Level: "province", DaysAfterEnd: 5, WorkingDays: true}
 	addWindows := func(t *report.Template, ws []report.Window, liveFrom report.Window) error {
 		for _, w := range ws {
-			exp, err := s.ExpectedReports(ctx, t.ID, w)
-			if err != nil {
-				return err
-			}
-			due := map[int64]string{}
-			for _, e := range exp {
-				due[e.UnitID] = e.DueOn
-			}
+			// The schedules' deadlines, computed directly (same rule as
+			// store.ExpectedReports) for the sample units valid at the end.
+			communeDue := report.DueOn(store.Calendar, w, communeLevel).String()
+			bodyDue := report.DueOn(store.Calendar, w, bodyLevel).String()
 			units := append([]int64(nil), bodies...)
 			if w.To.String() < ReformDay {
 				units = append(units, oldSample...)
@@ -240,11 +244,16 @@ func loadReports(ctx context.Context, s *store.Store) error {
 			}
 			live := !w.To.Before(liveFrom.To)
 			for _, uid := range units {
-				d, ok := due[uid]
-				if !ok {
+				u, ok := valid[uid]
+				if !ok || !u.ValidOn(w.To.String()) {
 					continue
 				}
-				seed, ok := demoSeed(t, w, uid, d, live, uid == hac.ID, canbo, dieuphoi, rptContains64(bodies, uid))
+				isBody := rptContains64(bodies, uid)
+				d := communeDue
+				if isBody {
+					d = bodyDue
+				}
+				seed, ok := demoSeed(t, w, uid, d, live, uid == hac.ID, canbo, dieuphoi, isBody)
 				if ok {
 					seed = notAfter(seed, now)
 					seeds = append(seeds, seed)

@@ -305,3 +305,19 @@ func checkDiacritics(t *testing.T, what, s string) {
 		t.Logf("%s conversion:\n%s", what, s)
 	}
 }
+
+// FuzzText: any text (report narratives come from users) gives well-formed
+// parts and comes back unchanged where XML can hold it.
+func FuzzText(f *testing.F) {
+	f.Add("Ủy ban <b>&amp;</b> \"Dân vận khéo\"", "Số 1-BC/TU")
+	f.Add("\x00\x1b\uFFFE]]>", "\xff\xfe")
+	f.Fuzz(func(t *testing.T, body, number string) {
+		d := New(Header{Body: body, Number: number, Place: body, Date: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}, body, body)
+		d.Heading(body).Paragraph(body).Table([]Column{{Title: body}}, [][]string{{body}, {number}}, nil).Sign(Signature{Name: body}).To(body)
+		var buf bytes.Buffer
+		if err := d.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		parts(t, buf.Bytes())
+	})
+}

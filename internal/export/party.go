@@ -135,7 +135,7 @@ func PlaceName(u org.Unit, ancestors []org.Unit) string {
 		root = ancestors[0]
 	}
 	name := strings.TrimSpace(root.Name)
-	for _, p := range []string{"Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ", "TP. ", "Tỉnh ủy ", "Thành ủy "} {
+	for _, p := range []string{"Tỉnh ủy ", "Thành ủy ", "Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ", "TP. "} {
 		if strings.HasPrefix(name, p) {
 			return strings.TrimSpace(strings.TrimPrefix(name, p))
 		}

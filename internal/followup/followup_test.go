@@ -107,3 +107,25 @@ func TestInspectionCheck(t *testing.T) {
 		t.Error("overdue rule")
 	}
 }
+
+func FuzzParseDays(f *testing.F) {
+	f.Add("3,1")
+	f.Add(" 7, 1 ,3,3")
+	f.Add("-1,x")
+	f.Fuzz(func(t *testing.T, s string) {
+		days, err := ParseDays(s)
+		if err != nil {
+			return
+		}
+		for i, d := range days {
+			if d < 0 || d > 366 || (i > 0 && days[i-1] >= d) {
+				t.Fatalf("ParseDays(%q) = %v", s, days)
+			}
+		}
+		r := Reminders{Before: days, After: days}
+		today := calendar.MustParseDate("2026-03-01")
+		for off := -800; off <= 400; off += 7 {
+			r.StageOn(today, today.AddDays(off))
+		}
+	})
+}

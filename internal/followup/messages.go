@@ -40,8 +40,11 @@ func ReminderText(l i18n.Locale, s Stage, templateName, unitName, period, due st
 // UrgeText is the subject and body of a formal urge.
 func UrgeText(l i18n.Locale, unitName, templateName, period, sender, message string) (subject, body string) {
 	what := templateName
-	if period != "" {
+	switch {
+	case period != "" && templateName != "":
 		what = l.T("followup.urge.what", templateName, period)
+	case period != "":
+		what = l.T("followup.urge.period_report", period)
 	}
 	if what == "" {
 		return l.T("followup.urge.subject_plain", unitName), l.T("followup.urge.body_plain", sender, message)

@@ -59,6 +59,7 @@ func SendUrge(ctx context.Context, st *store.Store, cfg config.Config, a audit.A
 			notes[i].MailBody = MailBody(cfg, notes[i].Body, "/urges")
 		}
 	}
+	u.SentByName = senderName
 	if err := st.CreateUrge(ctx, a, u, notes); err != nil {
 		return err
 	}

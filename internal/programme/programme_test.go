@@ -201,3 +201,25 @@ func TestSummarise(t *testing.T) {
 		t.Fatal("statuses not derived")
 	}
 }
+
+// FuzzValidate: validation never panics on outside input and never accepts
+// text with control characters or a malformed date.
+func FuzzValidate(f *testing.F) {
+	f.Add("1470-CV/TU", "2024-02-22", "Về việc", "https://example.org", 50)
+	f.Add("33/2021/CT-TTg", "2024-13-01", "a\x00b", "javascript:x", 101)
+	f.Fuzz(func(t *testing.T, number, date, title, link string, pct int) {
+		d := Directive{Number: number, DocType: "cv", IssuedOn: date, IssuerUnitID: 1, Texts: []Text{{Lang: "vi", Title: title}}}
+		if err := d.Validate(); err == nil {
+			if !isDate(date) || !ValidNumber(d.Number) || !clean(title) {
+				t.Fatalf("accepted %q %q %q", number, date, title)
+			}
+		}
+		u := Update{Percent: pct, EvidenceURL: link, Note: title}
+		if err := u.Validate(); err == nil && (pct < 0 || pct > 100) {
+			t.Fatalf("accepted percent %d", pct)
+		}
+		a := Activity{TaskID: 1, Title: title, StartOn: date, DueOn: date, Progress: pct}
+		_ = a.Validate()
+		_ = Rules{RiskMargin: pct}.StatusOf(date, date, pct, date)
+	})
+}

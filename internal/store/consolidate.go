@@ -22,6 +22,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"sort"
 	"strings"
 	"time"
@@ -60,6 +61,9 @@ func (s *Store) consolidate(ctx context.Context, tx *sql.Tx, reportID int64) err
 	if err != nil {
 		return fmt.Errorf("consolidate report %d: %w", reportID, err)
 	}
+	if err := s.lockPeriod(ctx, tx, templateID, p); err != nil {
+		return fmt.Errorf("consolidate report %d: %w", reportID, err)
+	}
 	path, err := s.pathTx(ctx, tx, unitID)
 	if err != nil {
 		return fmt.Errorf("consolidate report %d: %w", reportID, err)
@@ -71,6 +75,20 @@ func (s *Store) consolidate(ctx context.Context, tx *sql.Tx, reportID int64) err
 		}
 	}
 	return nil
+}
+
+// lockPeriod serialises consolidation of one template and period until the
+// transaction ends. On PostgreSQL two communes of one province submitting at
+// once would otherwise each recompute the province from a snapshot without
+// the other's report. SQLite transactions are serial already.
+func (s *Store) lockPeriod(ctx context.Context, tx *sql.Tx, templateID int64, p Period) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "consolidate/%d/%s/%d/%d", templateID, p.Type, p.Year, p.Number)
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64()))
+	return err
 }
 
 // pathTx is Path inside a transaction (SQLite has one connection).
@@ -110,7 +128,7 @@ func valueRows(sel, where string) string {
 	return `SELECT ` + sel + `v.indicator_id AS indicator_id, v.category AS category, v.num_value AS s, 1 AS c, v.num_value AS mn, v.num_value AS mx, 0 AS ws, 0 AS wt
 	FROM reports r JOIN report_values v ON v.report_id = r.id
 	WHERE v.num_value IS NOT NULL AND r.status IN ` + countedStatuses + `
-		AND v.indicator_id IN (SELECT i.id FROM report_indicators i WHERE i.weight_code = '' AND ` + aggregatable + `)
+		AND +v.indicator_id IN (SELECT i.id FROM report_indicators i WHERE i.weight_code = '' AND ` + aggregatable + `)
 		AND ` + where + `
 	UNION ALL
 	SELECT ` + sel + `v.indicator_id, v.category, v.num_value, 1, v.num_value, v.num_value, COALESCE(v.num_value * wv.num_value, 0), COALESCE(wv.num_value, 0)
@@ -119,7 +137,7 @@ func valueRows(sel, where string) string {
 	LEFT JOIN report_indicators wi ON wi.template_id = i.template_id AND wi.code = i.weight_code
 	LEFT JOIN report_values wv ON wv.report_id = v.report_id AND wv.indicator_id = wi.id AND wv.category = v.category
 	WHERE v.num_value IS NOT NULL AND r.status IN ` + countedStatuses + `
-		AND v.indicator_id IN (SELECT i.id FROM report_indicators i WHERE i.weight_code <> '' AND ` + aggregatable + `)
+		AND +v.indicator_id IN (SELECT i.id FROM report_indicators i WHERE i.weight_code <> '' AND ` + aggregatable + `)
 		AND ` + where
 }
 
@@ -240,6 +258,9 @@ func (s *Store) RebuildAggregates(ctx context.Context, templateID int64) error {
 			return a.Number < b.Number
 		})
 		for _, p := range periods {
+			if err := s.lockPeriod(ctx, tx, templateID, p); err != nil {
+				return fmt.Errorf("rebuild aggregates: %w", err)
+			}
 			units := make([]int64, 0, len(todo[p]))
 			for u := range todo[p] {
 				units = append(units, u)

@@ -479,3 +479,45 @@ func snapshotTemplate(t *testing.T, st *store.Store, tpl int64, f *consFixture) 
 	g.tpl = tpl
 	return snapshot(t, &g)
 }
+
+// TestConsolidationConcurrentSubmissions: communes of one province
+// submitting at the same time must all reach the province and the nation
+// (on PostgreSQL, where transactions overlap).
+func TestConsolidationConcurrentSubmissions(t *testing.T) {
+	f := newConsFixture(t)
+	units := []string{"X1", "X2", "X3"}
+	errs := make(chan error, len(units))
+	for i, u := range units {
+		go func() {
+			var err error
+			for n := 1; n <= 5 && err == nil; n++ {
+				err = f.st.ConsolidateForTest(ctx, func(tx *sql.Tx, q func(string) string, ts func(time.Time) any) ([]int64, error) {
+					now := ts(time.Now())
+					var id int64
+					err := tx.QueryRowContext(ctx, q(`INSERT INTO reports (template_id, unit_id, period_type, period_year, period_number, period_from, period_to, due_on, status, created_at, updated_at)
+						VALUES (?, ?, 'monthly', 2025, 10, '', '', '', 'submitted', ?, ?)
+						ON CONFLICT (template_id, unit_id, period_type, period_year, period_number) DO UPDATE SET status = excluded.status
+						RETURNING id`), f.tpl, f.u[u], now, now).Scan(&id)
+					if err != nil {
+						return nil, err
+					}
+					if _, err := tx.ExecContext(ctx, q(`DELETE FROM report_values WHERE report_id = ?`), id); err != nil {
+						return nil, err
+					}
+					_, err = tx.ExecContext(ctx, q(`INSERT INTO report_values (report_id, indicator_id, category, num_value) VALUES (?, ?, '', ?)`), id, f.ind["cases"], float64((i+1)*100+n))
+					return []int64{id}, err
+				})
+			}
+			errs <- err
+		}()
+	}
+	for range units {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := fig(t, f.view(t, "N", 2025, 10), "cases", ""); v != 105+205+305 {
+		t.Fatalf("nation = %v, want %v", v, 105+205+305)
+	}
+	checkRebuild(t, f)
+}

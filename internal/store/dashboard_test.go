@@ -243,3 +243,28 @@ func TestDashboard(t *testing.T) {
 		t.Error("unknown unit: no error")
 	}
 }
+
+// A section whose tables are missing is left empty and named in Problems;
+// the rest still answers.
+func TestDashboardMissingTables(t *testing.T) {
+	st := storetest.Open(t)
+	st.SetClock(func() time.Time { return dashNow })
+	u := smallTree(t, st)
+	dashFixture(t, st, u)
+	cascade := ""
+	if st.Dialect() == store.Postgres {
+		cascade = " CASCADE"
+	}
+	sqlExec(t, st, `DROP TABLE report_aggregates`+cascade)
+	sqlExec(t, st, `DROP TABLE plan_activities`+cascade)
+	d, err := st.Dashboard(ctx, store.DashboardQuery{UnitID: u["P38"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Problems) != 1 || !strings.HasPrefix(d.Problems[0], "programme:") || d.Progress != nil {
+		t.Errorf("problems %q, progress %v", d.Problems, d.Progress)
+	}
+	if len(d.Completeness) != 3 || fptr(d.Trends.Series[0].Values[0]) != 12 || d.Trends.Source[0] != "values" {
+		t.Errorf("reports section without aggregates: %+v %+v", d.Completeness, d.Trends)
+	}
+}

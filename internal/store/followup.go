@@ -471,7 +471,10 @@ type Urge struct {
 func (s *Store) CreateUrge(ctx context.Context, a audit.Actor, u *Urge, notes []NewNotification) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
-		name := a.Name
+		name := u.SentByName
+		if name == "" {
+			name = a.Name
+		}
 		if name == "" {
 			name = "system"
 		}

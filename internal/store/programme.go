@@ -544,3 +544,14 @@ func (s *Store) ActivitiesUnder(ctx context.Context, rootID int64) ([]programme.
 	acts, err := s.activities(ctx, `p.unit_id IN (`+sub+` SELECT id FROM sub)`, rootID)
 	return acts, parent, err
 }
+
+// GetDirectiveAttachment returns a directive attachment with its bytes (nil for a link).
+func (s *Store) GetDirectiveAttachment(ctx context.Context, id int64) (programme.Attachment, error) {
+	var at programme.Attachment
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, url, content_type, size, data FROM directive_attachments WHERE id = ?`), id).
+		Scan(&at.ID, &at.Name, &at.URL, &at.ContentType, &at.Size, &at.Data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return at, fmt.Errorf("attachment %d: %w", id, ErrNotFound)
+	}
+	return at, err
+}

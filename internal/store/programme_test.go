@@ -145,4 +145,22 @@ func TestProgrammeRoundTrip(t *testing.T) {
 	if seen["task.assign"] != 2 || seen["activity.progress"] != 1 {
 		t.Errorf("audit counts: %v", seen)
 	}
+
+	// Backups carry the programme tables, blobs and booleans included.
+	var buf bytes.Buffer
+	if _, err := st.Backup(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	dst := storetest.Open(t)
+	if _, err := dst.Restore(ctx, bytes.NewReader(buf.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	ev2, _, err := dst.GetEvidence(ctx, up.FileID)
+	if err != nil || !bytes.Equal(ev2.Data, file.Data) {
+		t.Fatalf("restored evidence: %v", err)
+	}
+	d2, err := dst.GetDirective(ctx, d.ID)
+	if err != nil || !programme.TextIn(d2.Texts, "vi").IsTranslation || programme.TextIn(d2.Texts, "ja").IsTranslation || len(d2.Tasks) != 1 {
+		t.Fatalf("restored directive: %+v %v", d2, err)
+	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/calendar"
+	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
 )
 
@@ -270,11 +271,16 @@ func (s *Store) ExpectedReports(ctx context.Context, templateID int64, w report.
 	}
 	at := w.To.String()
 	seen := map[int64]bool{}
+	subtrees := map[int64][]org.Unit{}
+	dues := map[report.Deadline]string{}
 	var out []report.Expected
 	for _, sc := range scs {
-		units, err := s.Subtree(ctx, sc.UnitID, at)
-		if err != nil {
-			return nil, err
+		units, ok := subtrees[sc.UnitID]
+		if !ok {
+			if units, err = s.Subtree(ctx, sc.UnitID, at); err != nil {
+				return nil, err
+			}
+			subtrees[sc.UnitID] = units
 		}
 		for _, u := range units {
 			if seen[u.ID] || !u.ValidOn(at) {
@@ -293,24 +299,54 @@ func (s *Store) ExpectedReports(ctx context.Context, templateID int64, w report.
 			}
 			seen[u.ID] = true
 			out = append(out, report.Expected{UnitID: u.ID, UnitName: u.Name, UnitKind: string(u.Kind), ParentID: u.ParentID,
-				Level: l.Level, DueOn: report.DueOn(Calendar, w, l).String()})
+				Level: l.Level, DueOn: dueOf(dues, w, l)})
 		}
 	}
 	return out, nil
 }
 
+// dueOf computes a level's due date once per call (the calendar is costly).
+func dueOf(cache map[report.Deadline]string, w report.Window, l report.LevelDeadline) string {
+	key := l.Deadline()
+	if d, ok := cache[key]; ok {
+		return d
+	}
+	d := report.DueOn(Calendar, w, l).String()
+	cache[key] = d
+	return d
+}
+
 // ErrNotScheduled means the unit is not expected to report on the template.
 var ErrNotScheduled = errors.New("report.not_scheduled")
 
-// dueFor finds the unit's deadline for the template's window.
+// dueFor finds the unit's deadline for the template's window: the first
+// schedule whose subtree holds the unit (valid on the window's last day)
+// and whose kinds include the unit's kind.
 func (s *Store) dueFor(ctx context.Context, templateID, unitID int64, w report.Window) (string, error) {
-	exp, err := s.ExpectedReports(ctx, templateID, w)
+	scs, err := s.ListSchedules(ctx, templateID)
 	if err != nil {
 		return "", err
 	}
-	for _, e := range exp {
-		if e.UnitID == unitID {
-			return e.DueOn, nil
+	u, err := s.GetUnit(ctx, unitID)
+	if err != nil {
+		return "", err
+	}
+	path, err := s.Path(ctx, unitID)
+	if err != nil {
+		return "", err
+	}
+	if u.ValidOn(w.To.String()) {
+		for _, sc := range scs {
+			in := false
+			for _, id := range path {
+				in = in || id == sc.UnitID
+			}
+			if !in || (len(sc.Kinds) == 0 && unitID != sc.UnitID) || (len(sc.Kinds) > 0 && !contains(sc.Kinds, string(u.Kind))) {
+				continue
+			}
+			if l, ok := sc.LevelFor(string(u.Kind)); ok {
+				return report.DueOn(Calendar, w, l).String(), nil
+			}
 		}
 	}
 	return "", fmt.Errorf("unit %d template %d %s: %w", unitID, templateID, w.Label, ErrNotScheduled)
@@ -844,9 +880,9 @@ func (s *Store) PreviousValues(ctx context.Context, id int64) (report.Values, er
 
 // ---------- attachments ----------
 
-// AddAttachment stores a file on a report (at most report.MaxAttachment
+// AddReportAttachment stores a file on a report (at most report.MaxAttachment
 // bytes; accepted reports are locked).
-func (s *Store) AddAttachment(ctx context.Context, a audit.Actor, reportID int64, name, contentType string, data []byte) (report.Attachment, error) {
+func (s *Store) AddReportAttachment(ctx context.Context, a audit.Actor, reportID int64, name, contentType string, data []byte) (report.Attachment, error) {
 	if len(data) > report.MaxAttachment {
 		return report.Attachment{}, report.ErrAttachmentSize
 	}
@@ -874,8 +910,8 @@ func (s *Store) AddAttachment(ctx context.Context, a audit.Actor, reportID int64
 	return at, err
 }
 
-// ListAttachments returns a report's attachments (without content).
-func (s *Store) ListAttachments(ctx context.Context, reportID int64) ([]report.Attachment, error) {
+// ListReportAttachments returns a report's attachments (without content).
+func (s *Store) ListReportAttachments(ctx context.Context, reportID int64) ([]report.Attachment, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, report_id, name, content_type, size, sha256, COALESCE(created_by, 0), created_at FROM report_attachments WHERE report_id = ? ORDER BY id`), reportID)
 	if err != nil {
 		return nil, err
@@ -894,8 +930,8 @@ func (s *Store) ListAttachments(ctx context.Context, reportID int64) ([]report.A
 	return out, rows.Err()
 }
 
-// GetAttachment returns an attachment and its content.
-func (s *Store) GetAttachment(ctx context.Context, id int64) (report.Attachment, []byte, error) {
+// GetReportAttachment returns an attachment and its content.
+func (s *Store) GetReportAttachment(ctx context.Context, id int64) (report.Attachment, []byte, error) {
 	var at report.Attachment
 	var c Time
 	var data []byte
@@ -989,9 +1025,12 @@ type ReportSeed struct {
 
 // SeedReports inserts many reports with values and versions in one
 // transaction, with one audit entry: for demo data and historical imports.
-// Reports that already exist for the same key are skipped.
+// Reports that already exist for the same key are skipped. The consolidated
+// aggregates of the templates concerned are rebuilt once afterwards rather
+// than report by report.
 func (s *Store) SeedReports(ctx context.Context, a audit.Actor, seeds []ReportSeed) (int, error) {
 	n := 0
+	touched := map[int64]bool{}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		inds := map[int64]map[string]IndicatorRow{}
 		for _, sd := range seeds {
@@ -1069,16 +1108,25 @@ func (s *Store) SeedReports(ctx context.Context, a audit.Actor, seeds []ReportSe
 					return err
 				}
 			}
-			if status != report.Draft {
-				if err := s.consolidate(ctx, tx, id); err != nil {
-					return err
-				}
-			}
+			touched[r.TemplateID] = true
 			n++
 		}
 		return s.appendAudit(ctx, tx, a, "report.seed", "report", "", nil, map[string]any{"reports": n})
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	ids := make([]int64, 0, len(touched))
+	for id := range touched {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		if err := s.RebuildAggregates(ctx, id); err != nil {
+			return n, fmt.Errorf("seed reports: consolidate template %d: %w", id, err)
+		}
+	}
+	return n, nil
 }
 
 // SubtreeIDs returns the ids of the given units and of every unit below

@@ -163,7 +163,7 @@ func TestWorkflowStateMachine(t *testing.T) {
 	if _, err := st.ReturnReport(ctx, reviewer, r.ID, 0, "x"); !errors.Is(err, report.ErrLocked) {
 		t.Fatalf("return accepted: %v", err)
 	}
-	if _, err := st.AddAttachment(ctx, a, r.ID, "a.pdf", "application/pdf", []byte("%PDF")); !errors.Is(err, report.ErrLocked) {
+	if _, err := st.AddReportAttachment(ctx, a, r.ID, "a.pdf", "application/pdf", []byte("%PDF")); !errors.Is(err, report.ErrLocked) {
 		t.Fatalf("attach to accepted: %v", err)
 	}
 	vs, err := st.ReportVersions(ctx, r.ID)
@@ -233,15 +233,15 @@ func TestPrefillAndAttachments(t *testing.T) {
 	if prev, _ := st.PreviousValues(ctx, r8.ID); len(prev) != 0 {
 		t.Fatalf("first report prefill = %v", prev)
 	}
-	at, err := st.AddAttachment(ctx, a, r9.ID, "biên bản.pdf", "application/pdf", []byte("%PDF-1.4"))
+	at, err := st.AddReportAttachment(ctx, a, r9.ID, "biên bản.pdf", "application/pdf", []byte("%PDF-1.4"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, data, err := st.GetAttachment(ctx, at.ID)
+	got, data, err := st.GetReportAttachment(ctx, at.ID)
 	if err != nil || string(data) != "%PDF-1.4" || got.Name != "biên bản.pdf" {
 		t.Fatalf("attachment: %v %+v", err, got)
 	}
-	if _, err := st.AddAttachment(ctx, a, r9.ID, "big", "application/octet-stream", make([]byte, report.MaxAttachment+1)); !errors.Is(err, report.ErrAttachmentSize) {
+	if _, err := st.AddReportAttachment(ctx, a, r9.ID, "big", "application/octet-stream", make([]byte, report.MaxAttachment+1)); !errors.Is(err, report.ErrAttachmentSize) {
 		t.Fatalf("big attachment: %v", err)
 	}
 }

@@ -166,6 +166,15 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.PreReform = store.PeriodBefore(string(typ), year, number, store.ReformDate)
+	// Indicator names in the reader's language, from the template definition.
+	if t, err := w.d.Store.GetTemplate(ctx, d.Template.ID); err == nil {
+		lang := server.LocaleFrom(ctx).Lang()
+		for i, c := range d.View.Cells {
+			if in, ok := t.Definition.Indicator(c.Indicator.Code); ok && in.Name.In(lang) != "" {
+				d.View.Cells[i].Indicator.Name = in.Name.In(lang)
+			}
+		}
+	}
 	for _, c := range d.View.Cells {
 		if c.Category != "" {
 			continue

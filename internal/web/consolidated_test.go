@@ -53,7 +53,8 @@ func TestConsolidatedPage(t *testing.T) {
 		{"another ward", "canbo", page("W2", 8, ""), 403, nil},
 		{"province by officer", "canbo", page("P38", 8, ""), 403, nil},
 		{"bad number", "dieuphoi", page("P38", 13, ""), 400, nil},
-		{"bad type", "dieuphoi", page("P38", 1, "&type=weekly"), 400, nil},
+		{"bad type", "dieuphoi", fmt.Sprintf("/reports/consolidated?template=%d&unit=%d&type=weekly&year=2025&number=1", tpl.ID, e.unit["P38"]), 400, nil},
+		{"unknown template", "dieuphoi", fmt.Sprintf("/reports/consolidated?template=999&unit=%d", e.unit["P38"]), 404, nil},
 		{"anonymous", "", page("P38", 8, ""), http.StatusSeeOther, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -36,6 +36,9 @@ func init() {
 // dashUnitsShown is how many units the per-unit chart shows (worst first).
 const dashUnitsShown = 10
 
+// dashBestShown is how many leading units are shown when there are many.
+const dashBestShown = 5
+
 // dashLateShown caps each late list on the page (the API has them all).
 const dashLateShown = 50
 
@@ -76,8 +79,8 @@ type dashData struct {
 	Sections    []dashSection
 	LateReports dashTable
 	LateActs    dashTable
-	MoreReports int
-	MoreActs    int
+	MoreReports int64
+	MoreActs    int64
 	Intro       string
 }
 
@@ -286,7 +289,7 @@ func buildDashboard(l i18n.Locale, data *dashData) {
 		n += c
 	}
 	data.KPIs = append(data.KPIs, dashKPI{Label: l.T("dashboard.kpi.progress"), Ring: chart.ProgressRing(chart.Ring{ID: "kpi-progress",
-		Label: l.T("dashboard.kpi.progress"), Percent: progress, Format: dec, Note: l.T("dashboard.kpi.progress_note", n)})})
+		Label: l.T("dashboard.kpi.progress"), Percent: progress, Format: dec, Note: l.T("dashboard.kpi.progress_note", l.Int(int64(n)))})})
 	onTime := math.NaN()
 	if d.OnTimePercent != nil {
 		onTime = *d.OnTimePercent
@@ -348,9 +351,22 @@ func buildDashboard(l i18n.Locale, data *dashData) {
 	for _, u := range d.Units {
 		sec.Table.Rows = append(sec.Table.Rows, []dashCell{{Text: u.Name, Href: "/programme/units/" + strconv.FormatInt(u.UnitID, 10)}, {Text: pct(l, u.Percent)}, {Text: statusText(l, u.Status)}, {Text: l.Int(int64(u.Activities))}})
 	}
-	sec.Chart = chart.HBar(chart.Bars{ID: "units", Title: sec.Heading, Desc: l.T("dashboard.units.desc", len(shown), len(d.Units)), Bars: bars,
+	sec.Chart = chart.HBar(chart.Bars{ID: "units", Title: sec.Heading, Desc: l.T("dashboard.units.desc", l.Int(int64(len(shown))), l.Int(int64(len(d.Units)))), Bars: bars,
 		Percent: true, Unit: "%", Format: dec, NoData: noDir, Color: "#6a3d9a"})
 	data.Sections = append(data.Sections, sec)
+	if len(d.Units) > dashUnitsShown {
+		// Many units: the leaders too, best first.
+		best := dashSection{ID: "units-best", Heading: l.T("dashboard.units.best")}
+		best.Table = dashTable{Caption: best.Heading, Head: sec.Table.Head}
+		bars = nil
+		for i := len(d.Units) - 1; i >= 0 && len(bars) < dashBestShown; i-- {
+			u := d.Units[i]
+			bars = append(bars, chart.Bar{Label: u.Name, Value: u.Percent, Note: statusText(l, u.Status)})
+			best.Table.Rows = append(best.Table.Rows, []dashCell{{Text: u.Name, Href: "/programme/units/" + strconv.FormatInt(u.UnitID, 10)}, {Text: pct(l, u.Percent)}, {Text: statusText(l, u.Status)}, {Text: l.Int(int64(u.Activities))}})
+		}
+		best.Chart = chart.HBar(chart.Bars{ID: "units-best", Title: best.Heading, Bars: bars, Percent: true, Unit: "%", Format: dec, NoData: noDir, Color: "#1d5e20"})
+		data.Sections = append(data.Sections, best)
+	}
 
 	// Completeness per period.
 	tplName := ""
@@ -372,7 +388,7 @@ func buildDashboard(l i18n.Locale, data *dashData) {
 		sec.Table.Rows = append(sec.Table.Rows, []dashCell{{Text: lbl}, {Text: l.Int(int64(p.Expected))}, {Text: l.Int(int64(p.OnTime))}, {Text: l.Int(int64(p.Late))}, {Text: l.Int(int64(p.Missing))}, {Text: l.Int(int64(p.Pending))}})
 	}
 	sec.Chart = chart.StackedBar(chart.Stacked{ID: "completeness", Title: sec.Heading, Desc: l.T("dashboard.completeness.desc", tplName),
-		Parts: []chart.Part{{Name: l.T("dashboard.on_time")}, {Name: l.T("dashboard.late")}, {Name: l.T("dashboard.missing")}, {Name: l.T("dashboard.pending")}},
+		Parts:  []chart.Part{{Name: l.T("dashboard.on_time")}, {Name: l.T("dashboard.late")}, {Name: l.T("dashboard.missing")}, {Name: l.T("dashboard.pending")}},
 		Stacks: stacks, Format: dec, NoData: noTpl, TotalLabel: l.T("dashboard.expected")})
 	data.Sections = append(data.Sections, sec)
 
@@ -420,7 +436,7 @@ func buildDashboard(l i18n.Locale, data *dashData) {
 	data.LateReports = dashTable{Caption: l.T("dashboard.late.reports"), Head: []string{l.T("dashboard.col.unit"), l.T("dashboard.col.period"), l.T("dashboard.col.due"), l.T("dashboard.col.days_late"), l.T("dashboard.col.status")}}
 	for i, lr := range d.LateReports {
 		if i == dashLateShown {
-			data.MoreReports = len(d.LateReports) - i
+			data.MoreReports = int64(len(d.LateReports) - i)
 			break
 		}
 		href, st := "/units/"+strconv.FormatInt(lr.UnitID, 10), "none"
@@ -433,7 +449,7 @@ func buildDashboard(l i18n.Locale, data *dashData) {
 	data.LateActs = dashTable{Caption: l.T("dashboard.late.activities"), Head: []string{l.T("dashboard.col.unit"), l.T("dashboard.col.activity"), l.T("dashboard.col.task"), l.T("dashboard.col.due"), l.T("dashboard.col.days_late"), l.T("dashboard.col.progress")}}
 	for i, la := range d.LateActivities {
 		if i == dashLateShown {
-			data.MoreActs = len(d.LateActivities) - i
+			data.MoreActs = int64(len(d.LateActivities) - i)
 			break
 		}
 		data.LateActs.Rows = append(data.LateActs.Rows, []dashCell{{Text: la.UnitName, Href: "/programme/units/" + strconv.FormatInt(la.UnitID, 10)}, {Text: la.Title},

@@ -68,6 +68,23 @@ func fuNext(s, def string) string {
 	return s
 }
 
+// fuReferer returns the local page the form was posted from ("" when the
+// Referer is absent or from elsewhere), so that a form on another page (the
+// completeness list) comes back to it.
+func fuReferer(r *http.Request) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Path == "" || (u.Host != "" && u.Host != r.Host) {
+		return ""
+	}
+	q := u.Query()
+	q.Del("flash")
+	out := u.Path
+	if len(q) > 0 {
+		out += "?" + q.Encode()
+	}
+	return fuNext(out, "")
+}
+
 // fuFlash adds ?flash=key to a local URL.
 func fuFlash(u, key string) string {
 	base, frag, _ := strings.Cut(u, "#")
@@ -267,7 +284,7 @@ func (w *Web) createUrge(rw http.ResponseWriter, r *http.Request) {
 	if f.UnitID != 0 && !w.require(rw, r, authz.ActionUrgeSend, f.UnitID) {
 		return
 	}
-	next := fuNext(r.PostFormValue("next"), "")
+	next := fuNext(r.PostFormValue("next"), fuReferer(r))
 	errs := followup.CheckUrge(f.UnitID, f.Message)
 	if len(errs) > 0 {
 		if next != "" {

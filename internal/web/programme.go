@@ -35,6 +35,7 @@ func init() {
 		mux.HandleFunc("POST /programme/units/{id}/activities", w.activityCreate)
 		mux.HandleFunc("POST /programme/activities/{id}/progress", w.progressCreate)
 		mux.HandleFunc("GET /programme/evidence/{id}", w.evidenceDownload)
+		mux.HandleFunc("GET /programme/attachments/{id}", w.attachmentDownload)
 	})
 	funcs["statusKey"] = func(s programme.Status) string { return "programme.status." + string(s) }
 	funcs["pct"] = func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) }
@@ -151,8 +152,11 @@ func (w *Web) directiveNew(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) directiveCreate(rw http.ResponseWriter, r *http.Request) {
-	if !w.signedIn(rw, r) || !w.form(rw, r) {
+	if !w.signedIn(rw, r) || !w.uploadForm(rw, r) {
 		return
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
 	}
 	f := directiveForm{
 		Number: strings.TrimSpace(r.PostFormValue("number")), DocType: r.PostFormValue("doc_type"), IssuedOn: r.PostFormValue("issued_on"),
@@ -179,7 +183,19 @@ func (w *Web) directiveCreate(rw http.ResponseWriter, r *http.Request) {
 		}
 		d.Attachments = []programme.Attachment{{Name: name, URL: f.AttachURL}}
 	}
-	err := w.d.Store.CreateDirective(r.Context(), actor(r), &d)
+	data, fname, ctype, errKey, err := uploadedFile(r, "attach_file")
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if errKey != "" {
+		errs["attach_file"] = errKey
+		w.directiveNewPage(rw, r, http.StatusUnprocessableEntity, f, errs)
+		return
+	} else if data != nil {
+		d.Attachments = append(d.Attachments, programme.Attachment{Name: fname, ContentType: ctype, Data: data})
+	}
+	err = w.d.Store.CreateDirective(r.Context(), actor(r), &d)
 	if ve, ok := fieldErrors(err); ok {
 		for k, v := range ve {
 			errs[k] = v
@@ -493,6 +509,7 @@ func (w *Web) planData(rw http.ResponseWriter, r *http.Request, unitID int64) (*
 		return nil, false
 	}
 	for _, up := range ups {
+		up.At = up.At.In(vietnam)
 		if len(pd.Updates[up.ActivityID]) < 5 {
 			pd.Updates[up.ActivityID] = append(pd.Updates[up.ActivityID], up)
 		}
@@ -611,28 +628,11 @@ func (w *Web) progressCreate(rw http.ResponseWriter, r *http.Request) {
 	if !w.signedIn(rw, r) {
 		return
 	}
-	r.Body = http.MaxBytesReader(rw, r.Body, maxProgressBody)
-	var perr error
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		perr = r.ParseMultipartForm(1 << 20)
-	} else {
-		perr = r.ParseForm()
-	}
-	if perr != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(perr, &mbe) {
-			w.errorDetail(rw, r, http.StatusRequestEntityTooLarge, "programme.err.too_large")
-		} else {
-			w.errorPage(rw, r, http.StatusBadRequest)
-		}
+	if !w.uploadForm(rw, r) {
 		return
 	}
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
-	}
-	if !w.d.CheckCSRF(r) {
-		w.errorDetail(rw, r, http.StatusForbidden, "error.csrf")
-		return
 	}
 	ctx := r.Context()
 	act, err := w.d.Store.GetActivity(ctx, id)
@@ -651,27 +651,15 @@ func (w *Web) progressCreate(rw http.ResponseWriter, r *http.Request) {
 		errs["percent"] = programme.MsgBadPercent
 	}
 	var file *programme.Evidence
-	if r.MultipartForm != nil {
-		if fh := r.MultipartForm.File["file"]; len(fh) > 0 && fh[0].Filename != "" {
-			if fh[0].Size > programme.MaxEvidenceSize {
-				errs["file"] = programme.MsgTooLarge
-			} else if fl, err := fh[0].Open(); err != nil {
-				w.fail(rw, r, err)
-				return
-			} else {
-				data, err := io.ReadAll(io.LimitReader(fl, programme.MaxEvidenceSize+1))
-				fl.Close()
-				if err != nil {
-					w.fail(rw, r, err)
-					return
-				}
-				if len(data) > programme.MaxEvidenceSize {
-					errs["file"] = programme.MsgTooLarge
-				} else {
-					file = &programme.Evidence{Name: cleanFileName(fh[0].Filename), ContentType: evidenceType(fh[0].Header.Get("Content-Type"), data), Data: data}
-				}
-			}
-		}
+	data, name, ctype, errKey, err := uploadedFile(r, "file")
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if errKey != "" {
+		errs["file"] = errKey
+	} else if data != nil {
+		file = &programme.Evidence{Name: name, ContentType: ctype, Data: data}
 	}
 	if f.Version <= 0 {
 		f.Conflict = true // a form without the version it was based on cannot be checked: treat as stale
@@ -711,6 +699,61 @@ func (w *Web) progressCreate(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, fmt.Sprintf("/programme/units/%d?flash=programme.flash.progress_saved#act-%d", act.UnitID, id), http.StatusSeeOther)
 }
 
+// uploadForm parses a form that may carry one file of at most 10 MiB
+// (multipart or not) and checks its CSRF token; it writes the refusal and
+// returns false when it cannot.
+func (w *Web) uploadForm(rw http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(rw, r.Body, maxProgressBody)
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			w.errorDetail(rw, r, http.StatusRequestEntityTooLarge, "programme.err.too_large")
+		} else {
+			w.errorPage(rw, r, http.StatusBadRequest)
+		}
+		return false
+	}
+	if !w.d.CheckCSRF(r) {
+		w.errorDetail(rw, r, http.StatusForbidden, "error.csrf")
+		return false
+	}
+	return true
+}
+
+// uploadedFile reads the file field name, if one was sent: nil and no
+// error key when none; the error key when it is too large.
+func uploadedFile(r *http.Request, name string) (data []byte, fileName, contentType, errKey string, err error) {
+	if r.MultipartForm == nil {
+		return nil, "", "", "", nil
+	}
+	fh := r.MultipartForm.File[name]
+	if len(fh) == 0 || fh[0].Filename == "" {
+		return nil, "", "", "", nil
+	}
+	if fh[0].Size > programme.MaxEvidenceSize {
+		return nil, "", "", programme.MsgTooLarge, nil
+	}
+	fl, err := fh[0].Open()
+	if err != nil {
+		return nil, "", "", "", err
+	}
+	defer fl.Close()
+	data, err = io.ReadAll(io.LimitReader(fl, programme.MaxEvidenceSize+1))
+	if err != nil {
+		return nil, "", "", "", err
+	}
+	if len(data) > programme.MaxEvidenceSize {
+		return nil, "", "", programme.MsgTooLarge, nil
+	}
+	return data, cleanFileName(fh[0].Filename), evidenceType(fh[0].Header.Get("Content-Type"), data), "", nil
+}
+
 // cleanFileName keeps the base name of an uploaded file, without path or control characters.
 func cleanFileName(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
@@ -740,6 +783,47 @@ func evidenceType(declared string, data []byte) string {
 	return http.DetectContentType(data)
 }
 
+func (w *Web) attachmentDownload(rw http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		w.errorPage(rw, r, http.StatusNotFound)
+		return
+	}
+	if !w.require(rw, r, authz.ActionDirectiveRead, 0) {
+		return
+	}
+	at, err := w.d.Store.GetDirectiveAttachment(r.Context(), id)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if at.Data == nil {
+		if at.URL != "" {
+			http.Redirect(rw, r, at.URL, http.StatusSeeOther)
+			return
+		}
+		w.errorPage(rw, r, http.StatusNotFound)
+		return
+	}
+	sendFile(rw, at.Name, at.ContentType, at.Data)
+}
+
+// sendFile answers with an uploaded file, always as a download: uploaded
+// HTML or SVG must never run on this origin.
+func sendFile(rw http.ResponseWriter, name, ct string, data []byte) {
+	if _, _, err := mime.ParseMediaType(ct); err != nil || ct == "" {
+		ct = "application/octet-stream"
+	}
+	h := rw.Header()
+	h.Set("Content-Type", ct)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	_, _ = rw.Write(data)
+}
+
 func (w *Web) evidenceDownload(rw http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {
@@ -757,17 +841,5 @@ func (w *Web) evidenceDownload(rw http.ResponseWriter, r *http.Request) {
 	if !w.require(rw, r, authz.ActionPlanRead, unitID) {
 		return
 	}
-	ct := ev.ContentType
-	if _, _, err := mime.ParseMediaType(ct); err != nil || ct == "" {
-		ct = "application/octet-stream"
-	}
-	h := rw.Header()
-	h.Set("Content-Type", ct)
-	// Always a download: uploaded HTML or SVG must never run on this origin.
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ev.Name}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Length", strconv.Itoa(len(ev.Data)))
-	_, _ = rw.Write(ev.Data)
+	sendFile(rw, ev.Name, ev.ContentType, ev.Data)
 }

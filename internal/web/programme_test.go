@@ -133,6 +133,10 @@ func (e *penv) do(user, method, path string, body any) *httptest.ResponseRecorde
 }
 
 func (e *penv) doMultipart(user, path string, fields map[string]string, fileName string, file []byte) *httptest.ResponseRecorder {
+	return e.doMultipartField(user, path, fields, "file", fileName, file)
+}
+
+func (e *penv) doMultipartField(user, path string, fields map[string]string, field, fileName string, file []byte) *httptest.ResponseRecorder {
 	e.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -141,7 +145,7 @@ func (e *penv) doMultipart(user, path string, fields map[string]string, fileName
 		_ = mw.WriteField(k, v)
 	}
 	if fileName != "" {
-		fw, _ := mw.CreateFormFile("file", fileName)
+		fw, _ := mw.CreateFormFile(field, fileName)
 		_, _ = fw.Write(file)
 	}
 	mw.Close()
@@ -200,6 +204,22 @@ func TestProgrammeWebFlow(t *testing.T) {
 	want(t, w, http.StatusSeeOther)
 	did := lastID(t, w.Header().Get("Location"))
 	want(t, e.do("dieuphoi", "POST", "/programme/directives/new", form), 409, "already registered")
+	// A directive with an uploaded file as attachment.
+	w = e.doMultipartField("dieuphoi", "/programme/directives/new", map[string]string{"number": "15-KH/TU", "doc_type": "kh", "issued_on": "2024-03-01",
+		"issuer_unit_id": fmt.Sprint(e.unit["P38"]), "lang": "vi", "title": "Kế hoạch thực hiện"}, "attach_file", "kế hoạch.txt", []byte("Nội dung kế hoạch"))
+	want(t, w, http.StatusSeeOther)
+	d2, err := e.st.GetDirective(context.Background(), lastID(t, w.Header().Get("Location")))
+	if err != nil || len(d2.Attachments) != 1 || d2.Attachments[0].Size != int64(len("Nội dung kế hoạch")) {
+		t.Fatalf("attachment: %+v %v", d2.Attachments, err)
+	}
+	dl := e.do("canbo", "GET", fmt.Sprintf("/programme/attachments/%d", d2.Attachments[0].ID), nil)
+	want(t, dl, 200, "Nội dung kế hoạch")
+	if ct, cd := dl.Header().Get("Content-Type"), dl.Header().Get("Content-Disposition"); !strings.HasPrefix(ct, "text/plain") || !strings.HasPrefix(cd, "attachment;") {
+		t.Errorf("attachment headers: %q %q", ct, cd)
+	}
+	if w := e.do("", "GET", fmt.Sprintf("/programme/attachments/%d", d2.Attachments[0].ID), nil); w.Code != http.StatusSeeOther {
+		t.Errorf("anonymous attachment: %d", w.Code)
+	}
 
 	// Tasks: a Vietnamese translation is added by the store test; here one JA task.
 	want(t, e.do("dieuphoi", "POST", fmt.Sprintf("/programme/directives/%d/tasks", did), url.Values{"number": {"x"}, "lang": {"ja"}, "title": {"t"}}), 422, `id="t-number-err"`)
@@ -255,7 +275,7 @@ func TestProgrammeWebFlow(t *testing.T) {
 	if len(ups) != 1 || ups[0].FileID == 0 {
 		t.Fatalf("updates: %+v", ups)
 	}
-	dl := e.do("lanhdao", "GET", fmt.Sprintf("/programme/evidence/%d", ups[0].FileID), nil)
+	dl = e.do("lanhdao", "GET", fmt.Sprintf("/programme/evidence/%d", ups[0].FileID), nil)
 	want(t, dl, 200, "%PDF-1.4 test")
 	if ct := dl.Header().Get("Content-Type"); ct != "application/pdf" {
 		t.Errorf("Content-Type %q", ct)

@@ -52,8 +52,8 @@ func init() {
 		mux.HandleFunc("GET /reports/templates", w.templateList)
 		mux.HandleFunc("GET /reports/templates/new", w.templateNew)
 		mux.HandleFunc("POST /reports/templates", w.templateCreate)
-		mux.HandleFunc("GET /reports/templates/{id}", w.templateEdit)
-		mux.HandleFunc("POST /reports/templates/{id}", w.templateUpdate)
+		mux.HandleFunc("GET /reports/templates/{id}/edit", w.templateEdit)
+		mux.HandleFunc("POST /reports/templates/{id}/edit", w.templateUpdate)
 		mux.HandleFunc("GET /reports/completeness", w.completenessPage)
 	})
 }
@@ -293,7 +293,7 @@ func (w *Web) buildReportPage(r *http.Request, rep report.Report, t authz.Target
 	if d.Versions, err = w.d.Store.ReportVersions(r.Context(), rep.ID); err != nil {
 		return d, err
 	}
-	d.Attachments, err = w.d.Store.ListAttachments(r.Context(), rep.ID)
+	d.Attachments, err = w.d.Store.ListReportAttachments(r.Context(), rep.ID)
 	return d, err
 }
 
@@ -563,7 +563,7 @@ func (w *Web) reportAttach(rw http.ResponseWriter, r *http.Request) {
 	if ct == "" {
 		ct = http.DetectContentType(data)
 	}
-	_, err = w.d.Store.AddAttachment(r.Context(), actor(r), rep.ID, cleanName(fh.Filename), ct, data)
+	_, err = w.d.Store.AddReportAttachment(r.Context(), actor(r), rep.ID, cleanName(fh.Filename), ct, data)
 	if errors.Is(err, report.ErrAttachmentSize) {
 		w.errorDetail(rw, r, http.StatusRequestEntityTooLarge, "reports.err.too_large")
 		return
@@ -655,7 +655,7 @@ func (w *Web) reportAttachment(rw http.ResponseWriter, r *http.Request) {
 		w.errorPage(rw, r, http.StatusNotFound)
 		return
 	}
-	at, data, err := w.d.Store.GetAttachment(r.Context(), id)
+	at, data, err := w.d.Store.GetReportAttachment(r.Context(), id)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -813,7 +813,7 @@ func (w *Web) templateSave(rw http.ResponseWriter, r *http.Request, id int64) {
 		w.fail(rw, r, err)
 		return
 	}
-	http.Redirect(rw, r, fmt.Sprintf("/reports/templates/%d?flash=reports.template_saved", t.ID), http.StatusSeeOther)
+	http.Redirect(rw, r, fmt.Sprintf("/reports/templates/%d/edit?flash=reports.template_saved", t.ID), http.StatusSeeOther)
 }
 
 // ---------- completeness ----------
