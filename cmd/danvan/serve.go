@@ -17,6 +17,7 @@ import (
 	"github.com/danvan/danvan/internal/config"
 	"github.com/danvan/danvan/internal/demo"
 	"github.com/danvan/danvan/internal/i18n"
+	"github.com/danvan/danvan/internal/jobs"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/store"
 )
@@ -139,6 +140,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer, pre
 	}
 	ready.Store(true)
 	go purgeLoop(ctx, st, policy, log)
+	// Reminders, escalations and the e-mail outbox.
+	stopJobs := jobs.Start(ctx, st, cfg, log)
+	defer stopJobs()
 	url := "http://" + ln.Addr().String() + "/"
 	log.Info("danvan ready", "url", url, "database", string(st.Dialect()), "version", version, "startup", time.Since(started).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "danvan %s listening on %s (%s)\n", version, url, st.Dialect())

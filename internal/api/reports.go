@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/store"
@@ -48,6 +49,7 @@ func init() {
 			{"POST", Prefix + "/report-templates", true, (*api).createTemplate},
 			{"GET", Prefix + "/report-templates/{id}", true, (*api).getTemplate},
 			{"PUT", Prefix + "/report-templates/{id}", true, (*api).updateTemplate},
+			{"POST", Prefix + "/report-templates/{id}/schedules", true, (*api).createSchedule},
 			{"GET", Prefix + "/reports", true, (*api).listReports},
 			{"POST", Prefix + "/reports", true, (*api).openReport},
 			{"GET", Prefix + "/reports/{id}", true, (*api).getReport},
@@ -82,6 +84,11 @@ func init() {
 			"PUT " + Prefix + "/report-templates/{id}": {
 				tag: "reports", summary: "Replace a template (template.manage)", desc: "version must be the template's current version (409 otherwise).",
 				params: []obj{id, csrf}, body: "ReportTemplateInput", status: 200, schema: ref("ReportTemplate"), errs: []int{400, 401, 403, 404, 409, 413, 415, 422},
+			},
+			"POST " + Prefix + "/report-templates/{id}/schedules": {
+				tag: "reports", summary: "Say who reports on a template (template.manage)",
+				desc:   "Every unit of the given kinds in the subtree of unit_id (no kinds: the unit itself), with each level's deadline counted from the window's cut-off (e.g. commune 2 working days, province 5).",
+				params: []obj{id, csrf}, body: "ReportSchedule", status: 201, schema: ref("ReportSchedule"), errs: []int{400, 401, 403, 404, 413, 415, 422},
 			},
 			"GET " + Prefix + "/reports": {
 				tag: "reports", summary: "Reports the caller may see",
@@ -123,7 +130,7 @@ func init() {
 			},
 			"POST " + Prefix + "/reports/{id}/import": {
 				tag: "reports", summary: "Import indicator values from CSV or XLSX (multipart/form-data)",
-				desc: "Form fields: file (columns indicator_code, category, value) and version. Every error is listed as \"line L, column C\"; nothing is imported unless all lines are right. Imported values replace the same cells; the report stays a draft.",
+				desc:   "Form fields: file (columns indicator_code, category, value) and version. Every error is listed as \"line L, column C\"; nothing is imported unless all lines are right. Imported values replace the same cells; the report stays a draft.",
 				params: []obj{id, csrf}, status: 200, schema: ref("Report"), errs: []int{400, 401, 403, 404, 409, 413, 415, 422},
 			},
 			"GET " + Prefix + "/completeness": {
@@ -160,6 +167,13 @@ func init() {
 				"submitted_at": nullable("string"), "reviewed_at": nullable("string"), "review_comment": obj{"type": "string"},
 				"field_errors": obj{"type": "object", "additionalProperties": obj{"type": "string"}, "description": "Field → translated message."},
 			}},
+			"ReportSchedule": object([]string{"unit_id", "deadlines"}, obj{
+				"id": obj{"type": "integer"}, "template_id": obj{"type": "integer"}, "unit_id": obj{"type": "integer"}, "active": obj{"type": "boolean"},
+				"kinds": arrayOf(ref("UnitKind")),
+				"deadlines": arrayOf(object([]string{"level", "days_after_end"}, obj{
+					"level": obj{"type": "string"}, "kinds": arrayOf(ref("UnitKind")), "days_after_end": obj{"type": "integer", "minimum": 1}, "working_days": obj{"type": "boolean"},
+				})),
+			}),
 			"ReportOpen": object([]string{"template_id", "unit_id", "year", "number"}, obj{
 				"template_id": obj{"type": "integer"}, "unit_id": obj{"type": "integer"}, "year": obj{"type": "integer"}, "number": obj{"type": "integer"},
 			}),
@@ -371,6 +385,70 @@ func (a *api) updateTemplate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, rptTemplateJSON{Template: t})
+}
+
+type rptScheduleInput struct {
+	ID         int64                  `json:"id"`
+	TemplateID int64                  `json:"template_id"`
+	UnitID     int64                  `json:"unit_id"`
+	Kinds      []string               `json:"kinds"`
+	Deadlines  []report.LevelDeadline `json:"deadlines"`
+	Active     bool                   `json:"active"`
+}
+
+func (a *api) createSchedule(w http.ResponseWriter, r *http.Request) error {
+	if !a.canManageTemplates(r) {
+		return errForbidden()
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := a.d.Store.GetTemplate(r.Context(), id); err != nil {
+		return err
+	}
+	var in rptScheduleInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var bad invalid
+	if _, err := a.d.Store.GetUnit(r.Context(), in.UnitID); err != nil {
+		bad.add("unit_id", msgFieldNoUnit)
+	}
+	for i, k := range in.Kinds {
+		if _, err := org.ParseKind(k); err != nil {
+			bad.add(fmt.Sprintf("kinds[%d]", i), msgFieldBadKind)
+		}
+	}
+	if len(in.Deadlines) == 0 {
+		bad.add("deadlines", msgFieldRequired)
+	}
+	levels := make([]report.Deadline, len(in.Deadlines))
+	for i, l := range in.Deadlines {
+		levels[i] = l.Deadline()
+		for j, k := range l.Kinds {
+			if _, err := org.ParseKind(k); err != nil {
+				bad.add(fmt.Sprintf("deadlines[%d].kinds[%d]", i, j), msgFieldBadKind)
+			}
+		}
+	}
+	if err := report.ValidateDeadlines(levels); err != nil && len(in.Deadlines) > 0 {
+		key := report.ErrDeadlineDays.Error()
+		for _, e := range []error{report.ErrDeadlineLevel, report.ErrDeadlineDuplicate, report.ErrDeadlineDays} {
+			if errors.Is(err, e) {
+				key = e.Error()
+			}
+		}
+		bad.add("deadlines", key)
+	}
+	if err := bad.err(); err != nil {
+		return err
+	}
+	sc := report.Assignment{TemplateID: id, UnitID: in.UnitID, Kinds: in.Kinds, Deadlines: in.Deadlines}
+	if err := a.d.Store.CreateSchedule(r.Context(), actor(r), &sc); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, sc)
 }
 
 // --- reports ---
@@ -671,8 +749,12 @@ func (a *api) rptReview(w http.ResponseWriter, r *http.Request, accept bool) err
 	return writeJSON(w, http.StatusOK, a.rptOut(r, out, nil))
 }
 
-func (a *api) returnReport(w http.ResponseWriter, r *http.Request) error { return a.rptReview(w, r, false) }
-func (a *api) acceptReport(w http.ResponseWriter, r *http.Request) error { return a.rptReview(w, r, true) }
+func (a *api) returnReport(w http.ResponseWriter, r *http.Request) error {
+	return a.rptReview(w, r, false)
+}
+func (a *api) acceptReport(w http.ResponseWriter, r *http.Request) error {
+	return a.rptReview(w, r, true)
+}
 
 func (a *api) reportVersions(w http.ResponseWriter, r *http.Request) error {
 	rep, _, _, err := a.rptAccess(r)

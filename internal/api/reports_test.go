@@ -3,10 +3,10 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"strconv"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/danvan/danvan/internal/account"
@@ -223,3 +223,22 @@ func TestImportEndpoint(t *testing.T) {
 }
 
 func rptID(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestScheduleEndpoint(t *testing.T) {
+	e := newEnv(t)
+	tpl := decode[report.Template](t, e.do("POST", "/api/v1/report-templates", map[string]any{
+		"code": "BC-Q", "name": "Báo cáo quý", "period_type": "quarterly", "definition": rptRaw(reportDef),
+	}, e.as("dieuphoi")), http.StatusCreated)
+	path := "/api/v1/report-templates/" + rptID(tpl.ID) + "/schedules"
+	body := map[string]any{"unit_id": e.unit["P38"], "kinds": []string{"commune", "ward"}, "deadlines": []map[string]any{{"level": "commune", "days_after_end": 2, "working_days": true}}}
+	problem(t, e.do("POST", path, body, e.as("canbo")), 403, "forbidden")
+	decode[report.Assignment](t, e.do("POST", path, body, e.as("dieuphoi")), 201)
+	p := problem(t, e.do("POST", path, map[string]any{"unit_id": 99999, "kinds": []string{"village"}, "deadlines": []map[string]any{{"level": "", "days_after_end": 0}}}, e.as("dieuphoi")), 422, "validation")
+	if f := fields(p); len(f) != 3 {
+		t.Fatalf("fields %v", f)
+	}
+	got := decode[struct{ Schedules []report.Assignment }](t, e.do("GET", "/api/v1/report-templates/"+rptID(tpl.ID), nil, e.as("canbo")), 200)
+	if len(got.Schedules) != 1 || got.Schedules[0].Deadlines[0].Level != "commune" {
+		t.Fatalf("schedules %+v", got.Schedules)
+	}
+}

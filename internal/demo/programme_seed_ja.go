@@ -1,6 +1,7 @@
 package demo
 
-// Code generated from /work/shared/seed/000_38580ef53a787c49.txt; DO NOT EDIT.
+// Extracted from the seed ../shared/seed/000_38580ef53a787c49.txt — do not
+// edit by hand: TestDemoProgramme checks that every string is verbatim.
 // The Japanese text of the ten tasks of 1470-CV/TU, each paragraph verbatim
 // after its "N. " number (see programme.go).
 

@@ -265,7 +265,7 @@ func loadReports(ctx context.Context, s *store.Store) error {
 	var months []report.Window
 	months = append(months, report.Windows(tpls[0].Rule(), report.Monthly, 2025)...)
 	months = append(months, report.Windows(tpls[0].Rule(), report.Monthly, 2026)...) // to December 2026: the current cycle
-	liveMonth := months[len(months)-3] // October 2026
+	liveMonth := months[len(months)-3]                                               // October 2026
 	if err := addWindows(tpls[0], months, liveMonth); err != nil {
 		return err
 	}

@@ -76,6 +76,9 @@ type Options struct {
 	Signature docx.Signature
 	// Recipients replace the derived "Nơi nhận:" list.
 	Recipients []string
+	// Issuer replaces the derived issuing body (the Abbrev option still
+	// applies).
+	Issuer *Issuer
 	// Locale is the language of the XLSX and CSV headers; the zero value is
 	// Vietnamese. The document itself is always Vietnamese.
 	Locale i18n.Locale
@@ -175,6 +178,9 @@ func header(is Issuer, o Options, number string, date time.Time) docx.Header {
 // issuer derives the issuer and applies the abbreviation option.
 func issuer(u org.Unit, ancestors []org.Unit, o Options) Issuer {
 	is := DeriveIssuer(u, ancestors)
+	if o.Issuer != nil {
+		is = *o.Issuer
+	}
 	if o.Abbrev != "" {
 		is.Abbrev = o.Abbrev
 	}
@@ -314,8 +320,8 @@ func docTableColumns(value string) []docx.Column {
 	return []docx.Column{
 		{Title: vi.T("exports.col.no"), Width: 680, Align: docx.Center},
 		{Title: vi.T("exports.col.indicator")},
-		{Title: vi.T("exports.col.unit"), Width: 1300, Align: docx.Center},
-		{Title: value, Width: 1600, Align: docx.Right},
+		{Title: vi.T("exports.col.unit"), Width: 1500, Align: docx.Center},
+		{Title: value, Width: 1500, Align: docx.Right},
 	}
 }
 
@@ -536,5 +542,42 @@ func LoadConsolidated(ctx context.Context, st *store.Store, q Query, o Options) 
 	if err != nil {
 		return Export{}, err
 	}
+	if o.Issuer == nil && c.Unit.Kind == org.KindProvince {
+		is, err := provinceIssuer(ctx, st, c.Unit, anc, today(o).Format(time.DateOnly))
+		if err != nil {
+			return Export{}, err
+		}
+		o.Issuer = is
+	}
 	return ConsolidatedExport(c, tpl, anc, o), nil
+}
+
+// provinceIssuer: a province's consolidated report goes out from its
+// party committee through the Mass Mobilisation Commission (Ban Dân vận,
+// since 2025 Ban Tuyên giáo và Dân vận), when the tree has them; nil
+// leaves the province itself.
+func provinceIssuer(ctx context.Context, st *store.Store, prov org.Unit, anc []org.Unit, at string) (*Issuer, error) {
+	kids, err := st.Children(ctx, prov.ID, at)
+	if err != nil {
+		return nil, fmt.Errorf("export: issuer: %w", err)
+	}
+	for _, k := range kids {
+		if k.Kind != org.KindPartyCommittee {
+			continue
+		}
+		chain := append(append([]org.Unit(nil), anc...), prov)
+		is := DeriveIssuer(k, chain)
+		subs, err := st.Children(ctx, k.ID, at)
+		if err != nil {
+			return nil, fmt.Errorf("export: issuer: %w", err)
+		}
+		for _, b := range subs {
+			if b.Kind == org.KindPartyCommission && strings.Contains(textfold.Fold(b.Name), "dan van") {
+				is = DeriveIssuer(b, append(chain, k))
+				break
+			}
+		}
+		return &is, nil
+	}
+	return nil, nil
 }

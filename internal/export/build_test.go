@@ -250,7 +250,7 @@ func TestConsolidatedExports(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := docText(t, buf.Bytes())
-	for _, want := range []string{"TỈNH THANH HÓA", "Số      -BC/", "Thanh Hóa, ngày 25 tháng 11 năm 2026", "tổng hợp công tác dân vận tháng 11 năm 2026",
+	for _, want := range []string{"TỈNH ỦY THANH HÓA", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "Số      -BC/BTGDVTU", "Thanh Hóa, ngày 25 tháng 11 năm 2026", "tổng hợp công tác dân vận tháng 11 năm 2026",
 		"KẾT QUẢ TỔNG HỢP CÁC CHỈ TIÊU", "Số cuộc tiếp công dân của người đứng đầu cấp ủy", "Xã Đông Hoàng", "Phường Hạc Thành", "Trung bình"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("DOCX lacks %q", want)

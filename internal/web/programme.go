@@ -83,7 +83,10 @@ func fieldErrors(err error) (programme.Errors, bool) {
 
 type programmeListData struct {
 	Directives []programme.Directive
+	Rollups    map[int64]programme.Rollup
+	At         string
 	CanManage  bool
+	MyUnits    []org.Unit // units the reader holds a role on, for a link to their plans
 }
 
 func (w *Web) programmeList(rw http.ResponseWriter, r *http.Request) {
@@ -95,7 +98,31 @@ func (w *Web) programmeList(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	d := programmeListData{Directives: ds, CanManage: w.canManageSomewhere(r)}
+	d := programmeListData{Directives: ds, Rollups: map[int64]programme.Rollup{}, At: w.vnToday(), CanManage: w.canManageSomewhere(r)}
+	seen := map[int64]bool{}
+	for _, g := range server.PrincipalFrom(r.Context()).Grants {
+		if seen[g.UnitID] || !w.d.Can(r.Context(), authz.ActionPlanRead, g.UnitID) {
+			continue
+		}
+		seen[g.UnitID] = true
+		if u, err := w.d.Store.GetUnit(r.Context(), g.UnitID); err == nil {
+			d.MyUnits = append(d.MyUnits, u)
+		}
+	}
+	// A province has a handful of directives a year: one summary each is cheap.
+	for _, x := range ds {
+		full, err := w.d.Store.GetDirective(r.Context(), x.ID)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		acts, err := w.d.Store.DirectiveActivities(r.Context(), x.ID)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		d.Rollups[x.ID] = programme.Summarise(full, acts, programmeRules, d.At).Rollup
+	}
 	w.render(rw, r, http.StatusOK, "programme_list", w.page(rw, r, "programme.title", d))
 }
 
@@ -129,14 +156,7 @@ func (w *Web) directiveNewPage(rw http.ResponseWriter, r *http.Request, status i
 		w.fail(rw, r, err)
 		return
 	}
-	// Issuing bodies: not the communes (they are many and rarely issue directives province-wide).
-	var issuers []org.Unit
-	for _, u := range units {
-		if u.Depth <= 2 || u.Kind != org.KindCommune && u.Kind != org.KindWard && u.Kind != org.KindSpecialZone {
-			issuers = append(issuers, u)
-		}
-	}
-	d := directiveNewData{Form: f, Errors: errs, Units: issuers, DocTypes: programme.DocTypes, Langs: programme.Langs}
+	d := directiveNewData{Form: f, Errors: errs, Units: units, DocTypes: programme.DocTypes, Langs: programme.Langs}
 	w.render(rw, r, status, "programme_new", w.page(rw, r, "programme.new_title", d))
 }
 

@@ -190,6 +190,7 @@ func TestProgrammeWebFlow(t *testing.T) {
 		t.Fatalf("anonymous: %d %s", w.Code, w.Header().Get("Location"))
 	}
 	want(t, e.do("dieuphoi", "GET", "/programme", nil), 200, "No directives yet.", "/programme/directives/new")
+	want(t, e.do("canbo", "GET", "/programme", nil), 200, "Plans of my units", fmt.Sprintf(`href="/programme/units/%d"`, e.unit["W1"]))
 	want(t, e.do("canbo", "GET", "/programme/directives/new", nil), 403)
 	want(t, e.do("dieuphoi", "GET", "/programme/directives/new", nil), 200, `name="number"`)
 

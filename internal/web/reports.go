@@ -503,10 +503,14 @@ func (w *Web) reportPrefill(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	vals := report.Values{}
-	for k, v := range rep.Values {
-		vals[k] = v
+	tpl, err := w.d.Store.GetTemplate(r.Context(), rep.TemplateID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
 	}
+	// Start from what the user has on screen (posted), so nothing typed is lost.
+	content := formContent(r, tpl)
+	vals := content.Values
 	for k, v := range prev {
 		if strings.TrimSpace(vals[k]) == "" {
 			vals[k] = v
@@ -516,7 +520,7 @@ func (w *Web) reportPrefill(rw http.ResponseWriter, r *http.Request) {
 	if len(prev) == 0 {
 		r.URL.RawQuery = url.Values{"flash": {"reports.no_previous"}}.Encode()
 	}
-	w.renderReport(rw, r, http.StatusOK, rep, t, rep.Narrative, vals, nil)
+	w.renderReport(rw, r, http.StatusOK, rep, t, content.Narrative, vals, nil)
 }
 
 // multipartForm parses an upload form of at most limit bytes and checks CSRF.

@@ -100,6 +100,12 @@ func TestReportsWebFlow(t *testing.T) {
 		t.Fatal("accepted report still offers submit")
 	}
 	want(t, e.do("canbo", "POST", page+"/draft", url.Values{"version": {"8"}}), 403)
+	// Prefill from July into a new August report keeps what is typed.
+	open.Set("number", "8")
+	w = e.do("canbo", "POST", "/reports/open", open)
+	aug := fmt.Sprintf("/reports/%d", lastID(t, w.Header().Get("Location")))
+	want(t, e.do("canbo", "POST", aug+"/prefill", url.Values{"version": {"1"}, "n.highlights": {"Đang soạn"}, "v.cases_received": {""}, "v.cases_resolved_on_time": {"1"}}), 200,
+		"Đang soạn", `name="v.cases_received" inputmode="decimal" size="8" value="5"`, `name="v.cases_resolved_on_time" inputmode="decimal" size="8" value="1"`, "Empty fields were filled")
 	// Completeness: W2 is missing; the coordinator gets an urge form.
 	w = e.do("dieuphoi", "GET", fmt.Sprintf("/reports/completeness?template=%d&year=2025&number=7", tpl.ID), nil)
 	want(t, w, 200, "Xã Đông Sơn", `action="/urges"`, `name="unit_id" value="`+fmt.Sprint(e.unit["W2"])+`"`, `name="period_number" value="7"`)

@@ -45,6 +45,7 @@ type Page struct {
 	Path    string // current path with query, for the language switch's return
 	Demo    bool
 	Flash   string
+	Unread  int // unread notifications of the signed-in user
 	Version string
 	Data    any
 }
@@ -112,11 +113,15 @@ func New(d *server.Deps) (*Web, error) {
 // page builds the common part of a Page.
 func (w *Web) page(rw http.ResponseWriter, r *http.Request, titleKey string, data any) Page {
 	l := server.LocaleFrom(r.Context())
-	return Page{
+	p := Page{
 		L: l, P: server.PrincipalFrom(r.Context()), CSRF: w.d.CSRFToken(rw, r),
 		Title: l.T(titleKey), Path: r.URL.RequestURI(), Demo: w.d.Cfg.Demo, Version: w.d.Version, Data: data,
 		Flash: r.URL.Query().Get("flash"),
 	}
+	if p.P != nil {
+		p.Unread, _ = w.d.Store.UnreadCount(r.Context(), p.P.User.ID)
+	}
+	return p
 }
 
 // render executes a page; an htmx request for a fragment gets only the

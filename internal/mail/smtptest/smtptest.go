@@ -26,7 +26,7 @@ type Server struct {
 	mu   sync.Mutex
 	msgs []Message
 	wg   sync.WaitGroup
-	// Users, when set before the first connection, enables AUTH PLAIN.
+	// Users enables AUTH PLAIN (StartAuth sets it before serving).
 	Users map[string]string
 }
 
