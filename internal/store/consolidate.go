@@ -206,88 +206,108 @@ func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, templateID, unitI
 }
 
 // RebuildAggregates recomputes every aggregate of a template from the
-// reports, bottom-up, in one transaction: a repair tool, and the reference
-// the incremental path is tested against.
+// reports, bottom-up: a repair tool, and the reference the incremental path
+// is tested against. Each period is rebuilt in its own transaction (periods
+// are independent), which keeps one transaction's writes small.
 func (s *Store) RebuildAggregates(ctx context.Context, templateID int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, t := range []string{"report_aggregates", "report_aggregate_units"} {
-			if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM `+t+` WHERE template_id = ?`), templateID); err != nil {
-				return fmt.Errorf("rebuild aggregates: %w", err)
-			}
-		}
-		parent, err := unitParents(ctx, s, tx)
-		if err != nil {
-			return fmt.Errorf("rebuild aggregates: %w", err)
-		}
-		rows, err := tx.QueryContext(ctx, s.q(`SELECT DISTINCT period_type, period_year, period_number, unit_id FROM reports
-			WHERE template_id = ? AND status IN `+countedStatuses), templateID)
-		if err != nil {
-			return fmt.Errorf("rebuild aggregates: %w", err)
-		}
-		todo := map[Period]map[int64]bool{}
-		for rows.Next() {
-			var p Period
-			var u int64
-			if err := rows.Scan(&p.Type, &p.Year, &p.Number, &u); err != nil {
-				rows.Close()
-				return err
-			}
-			if todo[p] == nil {
-				todo[p] = map[int64]bool{}
-			}
-			for a, n := parent[u], 0; a != 0 && n < 64; a, n = parent[a], n+1 {
-				todo[p][a] = true
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+	parent, err := unitParents(ctx, s, s.db)
+	if err != nil {
+		return fmt.Errorf("rebuild aggregates: %w", err)
+	}
+	todo := map[Period]map[int64]bool{}
+	// Periods that have rows now (they may have none after the rebuild).
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT DISTINCT period_type, period_year, period_number FROM report_aggregate_units WHERE template_id = ?`), templateID)
+	if err != nil {
+		return fmt.Errorf("rebuild aggregates: %w", err)
+	}
+	for rows.Next() {
+		var p Period
+		if err := rows.Scan(&p.Type, &p.Year, &p.Number); err != nil {
+			rows.Close()
 			return err
 		}
-		periods := make([]Period, 0, len(todo))
-		for p := range todo {
-			periods = append(periods, p)
+		todo[p] = map[int64]bool{}
+	}
+	rows.Close()
+	rows, err = s.db.QueryContext(ctx, s.q(`SELECT DISTINCT period_type, period_year, period_number, unit_id FROM reports
+		WHERE template_id = ? AND status IN `+countedStatuses), templateID)
+	if err != nil {
+		return fmt.Errorf("rebuild aggregates: %w", err)
+	}
+	for rows.Next() {
+		var p Period
+		var u int64
+		if err := rows.Scan(&p.Type, &p.Year, &p.Number, &u); err != nil {
+			rows.Close()
+			return err
 		}
-		sort.Slice(periods, func(i, j int) bool {
-			a, b := periods[i], periods[j]
-			if a.Type != b.Type {
-				return a.Type < b.Type
+		if todo[p] == nil {
+			todo[p] = map[int64]bool{}
+		}
+		for a, n := parent[u], 0; a != 0 && n < 64; a, n = parent[a], n+1 {
+			todo[p][a] = true
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	periods := make([]Period, 0, len(todo))
+	for p := range todo {
+		periods = append(periods, p)
+	}
+	sort.Slice(periods, func(i, j int) bool {
+		a, b := periods[i], periods[j]
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		if a.Year != b.Year {
+			return a.Year < b.Year
+		}
+		return a.Number < b.Number
+	})
+	depth := func(u int64) int {
+		d := 0
+		for a := parent[u]; a != 0 && d < 64; a = parent[a] {
+			d++
+		}
+		return d
+	}
+	for _, p := range periods {
+		units := make([]int64, 0, len(todo[p]))
+		for u := range todo[p] {
+			units = append(units, u)
+		}
+		// Deepest first, so children are done before their parents.
+		sort.Slice(units, func(i, j int) bool {
+			di, dj := depth(units[i]), depth(units[j])
+			if di != dj {
+				return di > dj
 			}
-			if a.Year != b.Year {
-				return a.Year < b.Year
-			}
-			return a.Number < b.Number
+			return units[i] < units[j]
 		})
-		for _, p := range periods {
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			if err := s.lockPeriod(ctx, tx, templateID, p); err != nil {
-				return fmt.Errorf("rebuild aggregates: %w", err)
+				return err
 			}
-			units := make([]int64, 0, len(todo[p]))
-			for u := range todo[p] {
-				units = append(units, u)
-			}
-			// Deepest first, so children are done before their parents.
-			depth := func(u int64) int {
-				d := 0
-				for a := parent[u]; a != 0 && d < 64; a = parent[a] {
-					d++
+			key := append([]any{templateID}, p.args()...)
+			for _, t := range []string{"report_aggregates", "report_aggregate_units"} {
+				if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM `+t+` WHERE `+periodCond), key...); err != nil {
+					return err
 				}
-				return d
 			}
-			sort.Slice(units, func(i, j int) bool {
-				di, dj := depth(units[i]), depth(units[j])
-				if di != dj {
-					return di > dj
-				}
-				return units[i] < units[j]
-			})
 			for _, u := range units {
 				if err := s.recomputeUnit(ctx, tx, templateID, u, p); err != nil {
-					return fmt.Errorf("rebuild aggregates %v unit %d: %w", p, u, err)
+					return fmt.Errorf("unit %d: %w", u, err)
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("rebuild aggregates %s %d/%d: %w", p.Type, p.Number, p.Year, err)
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func unitParents(ctx context.Context, s *Store, q querier) (map[int64]int64, error) {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -409,16 +410,45 @@ func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int
 }
 
 type expectedUnit struct {
+	id             int64
 	name, kind     string
 	validFrom, vTo string
 }
 
+// unitsBelow lists the units (of any date) in both root's subtree and
+// scope's subtree.
+func (s *Store) unitsBelow(ctx context.Context, root, scope int64) ([]expectedUnit, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`WITH RECURSIVE sched(id) AS (SELECT id FROM units WHERE id = ?
+			UNION ALL SELECT u.id FROM units u JOIN sched ON u.parent_id = sched.id),
+		sub(id) AS (SELECT id FROM units WHERE id = ?
+			UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
+		SELECT id, name, kind, valid_from, COALESCE(valid_to, '') FROM units
+		WHERE id IN (SELECT id FROM sched) AND id IN (SELECT id FROM sub) ORDER BY id`), root, scope)
+	if err != nil {
+		return nil, fmt.Errorf("units below %d: %w", root, err)
+	}
+	defer rows.Close()
+	var out []expectedUnit
+	for rows.Next() {
+		var u expectedUnit
+		if err := rows.Scan(&u.id, &u.name, &u.kind, &u.validFrom, &u.vTo); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
 // dashCompleteness counts, per period, the expected reports of the scope
-// and their timeliness. Expected are the units the reports work's
-// Completeness names (schedules, deadlines per level), together with every
-// unit in scope that has a report row for the period; when Completeness
-// cannot answer, the schedules are expanded here with the period's earliest
-// due date. Timeliness is report.CompletenessRow.Classify's.
+// and their timeliness. Expected are the units the template's schedules
+// name — as the reports work's ExpectedReports does: units of the listed
+// kinds in each schedule's subtree valid on the window's last day, with the
+// due date of their level (report.Assignment.LevelFor, report.DueOn) — and
+// every unit in scope with a report row for the period. The schedules'
+// units are read once for all periods rather than calling Completeness per
+// period (a tree walk per schedule and period made the page slow); when the
+// schedules cannot be parsed they are expanded here with the period's
+// earliest due date. Timeliness is report.CompletenessRow.Classify's.
 func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, templateID int64, cutoff int, ps []DashPeriod, scope map[int64]bool, d *Dashboard) error {
 	if len(ps) == 0 {
 		return nil
@@ -455,22 +485,57 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	var sched map[int64]expectedUnit // read once, when needed
+	levels, lerr := s.ListSchedules(ctx, templateID)
+	var schedUnits [][]expectedUnit // per schedule, the units in scope
+	var sched map[int64]expectedUnit
+	if lerr == nil {
+		for _, sc := range levels {
+			us, err := s.unitsBelow(ctx, sc.UnitID, q.UnitID)
+			if err != nil {
+				return err
+			}
+			schedUnits = append(schedUnits, us)
+		}
+	} else if sched, err = s.scheduledUnits(ctx, templateID, q.UnitID); err != nil {
+		return err
+	}
 	var due, onTime int
 	for _, p := range ps {
 		exp := map[int64]report.CompletenessRow{}
-		theirs := false
-		if ws := report.Windows(report.Rule{CutoffDay: cutoff}, report.Type(p.Type), p.Year); p.Number >= 1 && p.Number <= len(ws) {
-			if c, err := s.Completeness(ctx, templateID, ws[p.Number-1], q.Today); err == nil {
-				theirs = true
-				for _, r := range c.Rows {
-					if scope[r.UnitID] {
-						exp[r.UnitID] = r
+		ws := report.Windows(report.Rule{CutoffDay: cutoff}, report.Type(p.Type), p.Year)
+		if lerr == nil && p.Number >= 1 && p.Number <= len(ws) {
+			w := ws[p.Number-1]
+			at := w.To.String()
+			type dueKey struct {
+				schedule int
+				level    string
+				days     int
+				working  bool
+			}
+			dues := map[dueKey]string{}
+			for i, sc := range levels {
+				for _, u := range schedUnits[i] {
+					if _, seen := exp[u.id]; seen || u.validFrom > at || (u.vTo != "" && u.vTo < at) {
+						continue
 					}
+					if len(sc.Kinds) == 0 && u.id != sc.UnitID || len(sc.Kinds) > 0 && !slices.Contains(sc.Kinds, u.kind) {
+						continue
+					}
+					l, ok := sc.LevelFor(u.kind)
+					if !ok {
+						continue
+					}
+					// Working-day arithmetic is costly: once per level and period.
+					k := dueKey{i, l.Level, l.DaysAfterEnd, l.WorkingDays}
+					dueOn, ok := dues[k]
+					if !ok {
+						dueOn = report.DueOn(Calendar, w, l).String()
+						dues[k] = dueOn
+					}
+					exp[u.id] = report.CompletenessRow{Expected: report.Expected{UnitID: u.id, UnitName: u.name, UnitKind: u.kind, Level: l.Level, DueOn: dueOn}}
 				}
 			}
-		}
-		if !theirs {
+		} else {
 			if sched == nil {
 				if sched, err = s.scheduledUnits(ctx, templateID, q.UnitID); err != nil {
 					return err
@@ -570,30 +635,14 @@ func (s *Store) scheduledUnits(ctx context.Context, templateID, scopeID int64) (
 				kinds[k] = true
 			}
 		}
-		// Units in both the schedule's subtree and the scope's.
-		rows, err := s.db.QueryContext(ctx, s.q(`WITH RECURSIVE sched(id) AS (SELECT id FROM units WHERE id = ?
-				UNION ALL SELECT u.id FROM units u JOIN sched ON u.parent_id = sched.id),
-			sub(id) AS (SELECT id FROM units WHERE id = ?
-				UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
-			SELECT id, name, kind, valid_from, COALESCE(valid_to, '') FROM units
-			WHERE id IN (SELECT id FROM sched) AND id IN (SELECT id FROM sub)`), x.unit, scopeID)
+		us, err := s.unitsBelow(ctx, x.unit, scopeID)
 		if err != nil {
 			return nil, fmt.Errorf("scheduled units: %w", err)
 		}
-		for rows.Next() {
-			var id int64
-			var u expectedUnit
-			if err := rows.Scan(&id, &u.name, &u.kind, &u.validFrom, &u.vTo); err != nil {
-				rows.Close()
-				return nil, err
+		for _, u := range us {
+			if (len(kinds) == 0 && u.id == x.unit) || kinds[u.kind] {
+				out[u.id] = u
 			}
-			if (len(kinds) == 0 && id == x.unit) || kinds[u.kind] {
-				out[id] = u
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
 		}
 	}
 	return out, nil

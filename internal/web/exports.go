@@ -20,7 +20,18 @@ import (
 // The patterns are "/reports/{id}/{file}" and "/reports/consolidated/{file}"
 // because a literal "export.docx" after a wildcard would overlap
 // "/reports/attachments/{id}" on the mux.
+//
+// Pages link to them with the helper exportFormats, e.g.
+//
+//	{{range exportFormats}}<a href="/reports/{{$.Data.Report.ID}}/export.{{.}}" download>{{$.L.T (printf "exports.format.%s" .)}}</a>{{end}}
 func init() {
+	funcs["exportFormats"] = func() []string {
+		out := make([]string, len(export.Formats))
+		for i, f := range export.Formats {
+			out[i] = string(f)
+		}
+		return out
+	}
 	registerFeature(func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /reports/{id}/{file}", w.exportReport)
 		mux.HandleFunc("GET /reports/consolidated/{file}", w.exportConsolidated)
