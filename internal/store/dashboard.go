@@ -316,9 +316,10 @@ func periodKey(y, n int) string { return strconv.Itoa(y) + "-" + strconv.Itoa(n)
 // dashReports fills templates, periods, completeness, the late reports and
 // the trends of the chosen template.
 func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int64]bool, d *Dashboard) error {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT t.id, t.name, t.period_type, t.cutoff_day,
-			(SELECT COUNT(*) FROM reports r WHERE r.template_id = t.id AND r.unit_id IN (`+subtreeWith("?")+subtreeSQL+`))
-		FROM report_templates t WHERE t.active = ? ORDER BY t.id`), q.UnitID, true)
+	rows, err := s.db.QueryContext(ctx, s.q(subtreeWith("?")+`SELECT t.id, t.name, t.period_type, t.cutoff_day, COALESCE(c.n, 0)
+		FROM report_templates t LEFT JOIN (SELECT template_id, COUNT(*) AS n FROM reports WHERE unit_id IN (SELECT id FROM sub) GROUP BY template_id) c
+			ON c.template_id = t.id
+		WHERE t.active = ? ORDER BY t.id`), q.UnitID, true)
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
