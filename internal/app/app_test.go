@@ -332,7 +332,7 @@ func TestAdministration(t *testing.T) {
 	if code, _, _ := e.post(admin, revoke[1], revoke[1], url.Values{}); code != 303 {
 		t.Fatalf("revoke: %d", code)
 	}
-	_, body, _ = e.get(admin, "/admin/audit")
+	_, body, _ = e.get(admin, "/admin/audit?verify=1")
 	for _, w := range []string{"user.create", "grant.add", "grant.revoke", "toàn vẹn"} {
 		if !strings.Contains(body, w) {
 			t.Errorf("audit page lacks %q", w)

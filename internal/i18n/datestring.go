@@ -11,3 +11,12 @@ func (l Locale) DateString(s string) string {
 	}
 	return l.Date(t)
 }
+
+// Has reports whether the locale's catalog has key.
+func (l Locale) Has(key string) bool {
+	b := l.b
+	if b == nil {
+		b = Default()
+	}
+	return b.Has(l.Lang(), key)
+}

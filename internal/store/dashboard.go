@@ -151,14 +151,11 @@ type Dashboard struct {
 	Problems []string `json:"problems,omitempty"` // sections left empty because they could not be read
 }
 
-// subtreeSQL selects the ids of a unit and everything ever below it (old
-// units included, so that periods before a reorganisation still count).
-const subtreeSQL = `SELECT id FROM sub`
-
-func subtreeWith(first string) string {
-	return `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = ` + first + `
+// subtreeCTE names "sub": the ids of the unit given as its one parameter
+// and of everything ever below it (old units included, so that periods
+// before a reorganisation still count).
+const subtreeCTE = `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = ?
 		UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) `
-}
 
 var vnDay = time.FixedZone("ICT", 7*3600)
 
@@ -205,7 +202,7 @@ func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (Dashboard, err
 }
 
 func (s *Store) subtreeIDs(ctx context.Context, root int64) (map[int64]bool, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(subtreeWith("?")+subtreeSQL), root)
+	rows, err := s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT id FROM sub`), root)
 	if err != nil {
 		return nil, fmt.Errorf("subtree of %d: %w", root, err)
 	}
@@ -316,7 +313,7 @@ func periodKey(y, n int) string { return strconv.Itoa(y) + "-" + strconv.Itoa(n)
 // dashReports fills templates, periods, completeness, the late reports and
 // the trends of the chosen template.
 func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int64]bool, d *Dashboard) error {
-	rows, err := s.db.QueryContext(ctx, s.q(subtreeWith("?")+`SELECT t.id, t.name, t.period_type, t.cutoff_day, COALESCE(c.n, 0)
+	rows, err := s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT t.id, t.name, t.period_type, t.cutoff_day, COALESCE(c.n, 0)
 		FROM report_templates t LEFT JOIN (SELECT template_id, COUNT(*) AS n FROM reports WHERE unit_id IN (SELECT id FROM sub) GROUP BY template_id) c
 			ON c.template_id = t.id
 		WHERE t.active = ? ORDER BY t.id`), q.UnitID, true)
@@ -462,7 +459,7 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 		submitted   Time
 	}
 	byPeriod := map[string]map[int64]row{}
-	rows, err := s.db.QueryContext(ctx, s.q(subtreeWith("?")+`SELECT r.id, r.unit_id, u.name, r.period_year, r.period_number, r.due_on, r.status, r.submitted_at
+	rows, err := s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT r.id, r.unit_id, u.name, r.period_year, r.period_number, r.due_on, r.status, r.submitted_at
 		FROM reports r JOIN units u ON u.id = r.unit_id
 		WHERE r.template_id = ? AND r.period_type = ? AND r.period_from >= ? AND r.period_to <= ? AND r.unit_id IN (SELECT id FROM sub)`),
 		q.UnitID, templateID, ps[0].Type, ps[0].From, ps[len(ps)-1].To)
@@ -754,7 +751,7 @@ func (s *Store) dashTrends(ctx context.Context, q DashboardQuery, templateID int
 		}
 	}
 	// The rest from the reports' own values.
-	rows, err = s.db.QueryContext(ctx, s.q(subtreeWith("?")+`SELECT r.period_year, r.period_number, v.indicator_id,
+	rows, err = s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT r.period_year, r.period_number, v.indicator_id,
 			SUM(v.num_value), COUNT(v.num_value), MIN(v.num_value), MAX(v.num_value)
 		FROM report_values v JOIN reports r ON r.id = v.report_id
 		WHERE r.template_id = ? AND r.period_type = ? AND r.status IN ('submitted', 'accepted') AND v.category = '' AND v.num_value IS NOT NULL
@@ -789,7 +786,7 @@ func (s *Store) openRecommendations(ctx context.Context, unitID int64) *int {
 			continue
 		}
 		var n int
-		err := s.db.QueryRowContext(ctx, s.q(subtreeWith("?")+`SELECT COUNT(*) FROM `+table+`
+		err := s.db.QueryRowContext(ctx, s.q(subtreeCTE+`SELECT COUNT(*) FROM `+table+`
 			WHERE status NOT IN ('closed', 'done', 'resolved', 'cancelled') AND unit_id IN (SELECT id FROM sub)`), unitID).Scan(&n)
 		if err == nil {
 			return &n

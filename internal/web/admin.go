@@ -247,6 +247,8 @@ type auditData struct {
 	Entries   []audit.Entry
 	Entities  []string
 	Pager     pager
+	Verified  bool
+	VerifyURL string
 	VerifyOK  bool
 	VerifyMsg string
 }
@@ -260,16 +262,27 @@ func (w *Web) auditLog(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	f := store.AuditFilter{Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")), Entity: q.Get("entity"), EntityID: strings.TrimSpace(q.Get("entity_id")), Limit: 1}
-	d := auditData{F: f, Entities: []string{"unit", "user"}}
+	entities, err := w.d.Store.AuditEntities(ctx)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d := auditData{F: f, Entities: entities, Verified: q.Get("verify") != ""}
 	_, total, err := w.d.Store.ListAudit(ctx, f)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	d.Pager = newPager(r, total, auditPageSize)
+	d.VerifyURL = "/admin/audit?verify=1"
 	f.Limit, f.Offset = auditPageSize, d.Pager.Offset()
 	if d.Entries, _, err = w.d.Store.ListAudit(ctx, f); err != nil {
 		w.fail(rw, r, err)
+		return
+	}
+	if !d.Verified {
+		// Walking the whole chain costs time on a long log: only on request.
+		w.render(rw, r, http.StatusOK, "audit", w.page(rw, r, "audit.title", d))
 		return
 	}
 	l := server.LocaleFrom(ctx)

@@ -26,8 +26,17 @@ type dashTableCtx struct {
 	T dashTable
 }
 
+type dashUrgeCtx struct {
+	P Page
+	U *dashUrge
+}
+
+// Rows lets "dash-rows" be given a dashTableCtx (for the CSRF token).
+func (c dashTableCtx) Rows() [][]dashCell { return c.T.Rows }
+
 func init() {
 	funcs["dashTableCtx"] = func(p Page, t dashTable) dashTableCtx { return dashTableCtx{P: p, T: t} }
+	funcs["dashUrgeCtx"] = func(p Page, u *dashUrge) dashUrgeCtx { return dashUrgeCtx{P: p, U: u} }
 	registerFeature(func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /dashboard", w.dashboard)
 	})
@@ -45,6 +54,15 @@ const dashLateShown = 50
 type dashCell struct {
 	Text string
 	Href string
+	Urge *dashUrge // a button that urges the unit (late reports, coordinators)
+}
+
+// dashUrge is what the follow-up work's POST /urges takes.
+type dashUrge struct {
+	Label, Message, Next         string
+	ReportID, UnitID, TemplateID int64
+	PeriodType                   string
+	Year, Number                 int
 }
 
 type dashTable struct {
@@ -82,6 +100,8 @@ type dashData struct {
 	MoreReports int64
 	MoreActs    int64
 	Intro       string
+	CanUrge     bool
+	Self        string // this page's address, to come back to after urging
 }
 
 // dashScope returns the units a principal may read dashboards of that sit
@@ -180,6 +200,13 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request) {
 		data.Periods = append(data.Periods, store.DashOption{Key: pc.Key, Label: periodLabel(l, pc.Type, pc.Year, pc.Number)})
 	}
 	data.Intro = l.T("dashboard.intro", l.DateString(d.Today))
+	data.CanUrge = w.d.Can(ctx, authz.ActionUrgeSend, unitID)
+	back := r.URL.Query()
+	back.Del("flash") // urging adds its own
+	data.Self = "/dashboard"
+	if len(back) > 0 {
+		data.Self += "?" + back.Encode()
+	}
 	buildDashboard(l, &data)
 	w.render(rw, r, http.StatusOK, "dashboard", w.page(rw, r, "dashboard.title", data))
 }
@@ -434,6 +461,9 @@ func buildDashboard(l i18n.Locale, data *dashData) {
 
 	// Late lists.
 	data.LateReports = dashTable{Caption: l.T("dashboard.late.reports"), Head: []string{l.T("dashboard.col.unit"), l.T("dashboard.col.period"), l.T("dashboard.col.due"), l.T("dashboard.col.days_late"), l.T("dashboard.col.status")}}
+	if data.CanUrge {
+		data.LateReports.Head = append(data.LateReports.Head, l.T("dashboard.col.action"))
+	}
 	for i, lr := range d.LateReports {
 		if i == dashLateShown {
 			data.MoreReports = int64(len(d.LateReports) - i)
@@ -443,8 +473,15 @@ func buildDashboard(l i18n.Locale, data *dashData) {
 		if lr.ReportID != 0 {
 			href, st = "/reports/"+strconv.FormatInt(lr.ReportID, 10), lr.Status
 		}
-		data.LateReports.Rows = append(data.LateReports.Rows, []dashCell{{Text: lr.UnitName, Href: href}, {Text: periodLabel(l, lr.Type, lr.Year, lr.Number)},
-			{Text: l.DateString(lr.DueOn)}, {Text: l.Int(int64(lr.DaysLate))}, {Text: l.T("dashboard.report_status." + st)}})
+		per := periodLabel(l, lr.Type, lr.Year, lr.Number)
+		row := []dashCell{{Text: lr.UnitName, Href: href}, {Text: per},
+			{Text: l.DateString(lr.DueOn)}, {Text: l.Int(int64(lr.DaysLate))}, {Text: l.T("dashboard.report_status." + st)}}
+		if data.CanUrge {
+			row = append(row, dashCell{Urge: &dashUrge{Label: l.T("dashboard.urge_label", lr.UnitName, per),
+				Message: l.T("dashboard.urge_message", per, l.DateString(lr.DueOn)), Next: data.Self + "#late",
+				ReportID: lr.ReportID, UnitID: lr.UnitID, TemplateID: d.TemplateID, PeriodType: lr.Type, Year: lr.Year, Number: lr.Number}})
+		}
+		data.LateReports.Rows = append(data.LateReports.Rows, row)
 	}
 	data.LateActs = dashTable{Caption: l.T("dashboard.late.activities"), Head: []string{l.T("dashboard.col.unit"), l.T("dashboard.col.activity"), l.T("dashboard.col.task"), l.T("dashboard.col.due"), l.T("dashboard.col.days_late"), l.T("dashboard.col.progress")}}
 	for i, la := range d.LateActivities {

@@ -3,10 +3,12 @@ package web_test
 import (
 	"context"
 	"encoding/xml"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -247,6 +249,31 @@ func TestDashboardPage(t *testing.T) {
 	}
 	if strings.Contains(body, "%!") || strings.Contains(body, "<quy định>") {
 		t.Error("format error or unescaped label in the page")
+	}
+
+	// A coordinator can urge a late unit from the list; the form goes to the
+	// follow-up work's POST /urges and comes back here.
+	m := regexp.MustCompile(`(?s)<form method="post" action="/urges" class="inline">(.*?)</form>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no urge form for the coordinator")
+	}
+	form := url.Values{}
+	for _, f := range regexp.MustCompile(`name="([a-z_]+)" value="([^"]*)"`).FindAllStringSubmatch(m[1], -1) {
+		form.Set(f[1], html.UnescapeString(f[2]))
+	}
+	if form.Get("message") == "" || form.Get("csrf") == "" || !strings.HasPrefix(form.Get("next"), "/dashboard") {
+		t.Fatalf("urge form fields: %v", form)
+	}
+	r := httptest.NewRequest("POST", "/urges", strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.AddCookie(&http.Cookie{Name: server.SessionCookie, Value: e.sess["dieuphoi"]})
+	uw := httptest.NewRecorder()
+	e.h.ServeHTTP(uw, r)
+	if uw.Code != http.StatusSeeOther || !strings.HasPrefix(uw.Header().Get("Location"), "/dashboard") {
+		t.Errorf("urge: %d %s\n%s", uw.Code, uw.Header().Get("Location"), uw.Body.String())
+	}
+	if strings.Contains(e.get("lanhdao", "/dashboard", "vi").Body.String(), `action="/urges"`) {
+		t.Error("a leader may not urge, yet sees the button")
 	}
 
 	// Same page in English and Japanese: no missing keys (checked at cleanup).

@@ -116,12 +116,22 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request, titleKey string, dat
 	p := Page{
 		L: l, P: server.PrincipalFrom(r.Context()), CSRF: w.d.CSRFToken(rw, r),
 		Title: l.T(titleKey), Path: r.URL.RequestURI(), Demo: w.d.Cfg.Demo, Version: w.d.Version, Data: data,
-		Flash: r.URL.Query().Get("flash"),
+		Flash: flashKey(l, r.URL.Query().Get("flash")),
 	}
 	if p.P != nil {
 		p.Unread, _ = w.d.Store.UnreadCount(r.Context(), p.P.User.ID)
 	}
 	return p
+}
+
+// flashKey accepts a ?flash= message key only when it names a complete
+// message (one without placeholders), so a link cannot make the page show an
+// arbitrary or broken text.
+func flashKey(l i18n.Locale, key string) string {
+	if key == "" || len(key) > 80 || !l.Has(key) || strings.Contains(l.T(key), "%") {
+		return ""
+	}
+	return key
 }
 
 // render executes a page; an htmx request for a fragment gets only the
