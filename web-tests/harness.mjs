@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -235,4 +236,113 @@ export function watchPage(page) {
     if (f !== 'net::ERR_ABORTED') problems.push(`requestfailed: ${req.url()} ${f}`);
   });
   return problems;
+}
+
+// ---------------------------------------------------------------------------
+// PostgreSQL for the browser tests (additions).
+
+import { execFile } from 'node:child_process';
+
+function runFile(cmd, args, timeout = 120_000) {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/**
+ * A fresh, empty PostgreSQL database for one `danvan demo`:
+ * a new database inside $DANVAN_TEST_POSTGRES when that is set, else a
+ * throwaway cluster from scripts/pg-throwaway.sh (its "danvan_test").
+ * Returns { url, stop() }; stop() drops the database or stops the cluster.
+ * Throws when neither is possible (the tests never skip silently).
+ */
+export async function postgresDatabase() {
+  const script = path.resolve(here, '../scripts/pg-throwaway.sh');
+  const ext = process.env.DANVAN_TEST_POSTGRES;
+  if (ext) {
+    const found = await runFile('bash', [script, 'find']);
+    const psql = found.code === 0 && found.stdout.trim() ? path.join(found.stdout.trim(), 'psql') : 'psql';
+    const name = `danvan_web_${process.pid}_${Date.now().toString(36)}`;
+    const made = await runFile(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', ext, '-c', `CREATE DATABASE ${name}`]);
+    if (made.code !== 0) throw new Error(`could not create database ${name} in $DANVAN_TEST_POSTGRES: ${made.stderr}`);
+    const u = new URL(ext);
+    u.pathname = `/${name}`;
+    let stopped = false;
+    return {
+      url: u.href,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await runFile(psql, ['-X', '-q', '-d', ext, '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+      },
+    };
+  }
+  const started = await runFile('bash', [script, 'start']);
+  if (started.code !== 0) {
+    throw new Error(`could not start a throwaway PostgreSQL (pg-throwaway.sh exit ${started.code}; set DANVAN_TEST_POSTGRES): ${started.stderr}`);
+  }
+  const vars = {};
+  for (const line of started.stdout.split('\n')) {
+    const m = /^(\w+)=(.*)$/.exec(line.trim());
+    if (m) vars[m[1]] = m[2].replace(/^'(.*)'$/, '$1').replace(/\\(.)/g, '$1');
+  }
+  if (!vars.DANVAN_TEST_POSTGRES || !vars.PG_THROWAWAY_DIR) throw new Error(`unexpected pg-throwaway.sh output: ${started.stdout}`);
+  let stopped = false;
+  return {
+    url: vars.DANVAN_TEST_POSTGRES,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await runFile('bash', [script, 'stop', vars.PG_THROWAWAY_DIR]);
+    },
+  };
+}
+
+/**
+ * Read one member of a ZIP archive (stored or deflated) from a Buffer,
+ * through the central directory. Returns a Buffer, or null if absent.
+ */
+export function unzipEntry(buf, name) {
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65_535); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) throw new Error('not a zip: no end of central directory');
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('zip: bad central directory entry');
+    const method = buf.readUInt16LE(p + 10);
+    const csize = buf.readUInt32LE(p + 20);
+    const nlen = buf.readUInt16LE(p + 28);
+    const xlen = buf.readUInt16LE(p + 30);
+    const clen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const entry = buf.subarray(p + 46, p + 46 + nlen).toString('utf8');
+    if (entry === name) {
+      if (buf.readUInt32LE(local) !== 0x04034b50) throw new Error('zip: bad local header');
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const data = buf.subarray(start, start + csize);
+      if (method === 0) return Buffer.from(data);
+      if (method === 8) return zlib.inflateRawSync(data);
+      throw new Error(`zip: unsupported method ${method} for ${name}`);
+    }
+    p += 46 + nlen + xlen + clen;
+  }
+  return null;
+}
+
+/** The text of a WordprocessingML document.xml: one line per paragraph. */
+export function docxText(xml) {
+  const decode = (s) => s
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return xml.split(/<\/w:p>/).map((para) => {
+    let out = '';
+    for (const m of para.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>|<w:tab\/>|<w:br\/>/g)) out += m[1] !== undefined ? decode(m[1]) : ' ';
+    return out;
+  }).filter((s) => s.trim() !== '').join('\n');
 }
