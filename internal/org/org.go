@@ -77,9 +77,6 @@ func KindFromVietnamese(s string) (Kind, bool) {
 // DateLayout is how legal dates are written and stored.
 const DateLayout = "2006-01-02"
 
-// Forever is shown for open-ended validity.
-const Forever = ""
-
 // Unit is one body in the tree.
 type Unit struct {
 	ID        int64  `json:"id"`

@@ -49,7 +49,6 @@ const (
 	keyPrincipal ctxKey = iota
 	keyLocale
 	keyRequestID
-	keyNonce
 	keyPattern
 )
 

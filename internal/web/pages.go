@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -181,5 +180,3 @@ func actor(r *http.Request) audit.Actor {
 	}
 	return a
 }
-
-var errInvalid = errors.New("invalid")
