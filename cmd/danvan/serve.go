@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/danvan/danvan/internal/service"
 	"io"
 	"log/slog"
 	"net"
@@ -118,7 +119,12 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer, pre
 	}
 	policy := account.DefaultPolicy
 	policy.IdleTimeout, policy.AbsoluteTimeout = cfg.IdleTimeout, cfg.MaxSession
-	d := &server.Deps{Store: st, Cfg: cfg, I18n: bundle, Log: log, Policy: policy, Version: version, Metrics: server.NewMetrics()}
+	svc, err := service.New(ctx, service.Deps{Store: st, Cfg: cfg, Policy: policy, Log: log})
+	if err != nil {
+		return err
+	}
+	go refreshTree(ctx, svc, st, log)
+	d := &server.Deps{Store: st, Cfg: cfg, I18n: bundle, Log: log, Policy: policy, Version: version, Metrics: server.NewMetrics(), Svc: svc}
 	var ready atomic.Bool
 	handler, err := app.Handler(d, &ready)
 	if err != nil {
@@ -170,6 +176,23 @@ func purgeLoop(ctx context.Context, st *store.Store, p account.Policy, log *slog
 		case <-t.C:
 			if err := st.PurgeExpired(ctx, p); err != nil && ctx.Err() == nil {
 				log.Warn("purge sessions", "err", err)
+			}
+		}
+	}
+}
+
+// refreshTree reloads the in-memory organisation tree when another replica
+// changed the units (this process's own changes reload it at once).
+func refreshTree(ctx context.Context, svc *service.Services, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := svc.Tree.Refresh(ctx, st.UnitGeneration); err != nil && ctx.Err() == nil {
+				log.Warn("refresh organisation tree", "err", err)
 			}
 		}
 	}

@@ -39,20 +39,22 @@ type route struct {
 
 func (rt route) pattern() string { return rt.method + " " + rt.path }
 
-var routes = []route{
-	{"GET", Prefix + "/openapi.json", false, (*api).openAPI},
-	{"GET", Prefix + "/units", false, (*api).listUnits},
-	{"GET", Prefix + "/units/{id}", false, (*api).getUnit},
-	{"GET", Prefix + "/units/{id}/subtree", false, (*api).unitSubtree},
-	{"GET", Prefix + "/me", true, (*api).me},
-	{"GET", Prefix + "/users", true, (*api).listUsers},
-	{"POST", Prefix + "/users", true, (*api).createUser},
-	{"GET", Prefix + "/users/{id}", true, (*api).getUser},
-	{"GET", Prefix + "/users/{id}/grants", true, (*api).listGrants},
-	{"POST", Prefix + "/users/{id}/grants", true, (*api).createGrant},
-	{"DELETE", Prefix + "/grants/{id}", true, (*api).deleteGrant},
-	{"GET", Prefix + "/audit", true, (*api).listAudit},
-	{"GET", Prefix + "/audit/verify", true, (*api).verifyAudit},
+func coreRoutes() []route {
+	return []route{
+		{"GET", Prefix + "/openapi.json", false, (*api).openAPI},
+		{"GET", Prefix + "/units", false, (*api).listUnits},
+		{"GET", Prefix + "/units/{id}", false, (*api).getUnit},
+		{"GET", Prefix + "/units/{id}/subtree", false, (*api).unitSubtree},
+		{"GET", Prefix + "/me", true, (*api).me},
+		{"GET", Prefix + "/users", true, (*api).listUsers},
+		{"POST", Prefix + "/users", true, (*api).createUser},
+		{"GET", Prefix + "/users/{id}", true, (*api).getUser},
+		{"GET", Prefix + "/users/{id}/grants", true, (*api).listGrants},
+		{"POST", Prefix + "/users/{id}/grants", true, (*api).createGrant},
+		{"DELETE", Prefix + "/grants/{id}", true, (*api).deleteGrant},
+		{"GET", Prefix + "/audit", true, (*api).listAudit},
+		{"GET", Prefix + "/audit/verify", true, (*api).verifyAudit},
+	}
 }
 
 // fallbackMethods get a catch-all under the prefix that answers 404 or 405
@@ -63,8 +65,8 @@ var fallbackMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS
 // Routes lists the registered endpoint patterns ("GET /api/v1/units"),
 // sorted, without the 404/405 catch-alls.
 func Routes() []string {
-	out := make([]string, len(routes))
-	for i, rt := range routes {
+	out := make([]string, len(apiDoc().routes))
+	for i, rt := range apiDoc().routes {
 		out[i] = rt.pattern()
 	}
 	sort.Strings(out)
@@ -74,7 +76,7 @@ func Routes() []string {
 // Register adds every /api/v1 route to mux.
 func Register(mux *http.ServeMux, d *server.Deps) {
 	a := &api{d: d}
-	for _, rt := range routes {
+	for _, rt := range apiDoc().routes {
 		mux.Handle(rt.pattern(), a.endpoint(rt))
 	}
 	catchAll := map[string]bool{}

@@ -10,11 +10,13 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-func init() {
+// consolidatedFeature is this file's part of the API: routes, OpenAPI operations and
+// schemas (see features.go).
+func consolidatedFeature() feature {
 	intP := func(name, desc string, required bool) obj {
 		return param(name, "query", desc, obj{"type": "integer", "format": "int64", "minimum": 1}, required)
 	}
-	registerFeature("consolidation", "Report indicators consolidated up the organisation tree, current the moment a report is submitted, returned or accepted.",
+	return newFeature("consolidation", "Report indicators consolidated up the organisation tree, current the moment a report is submitted, returned or accepted.",
 		[]route{{"GET", Prefix + "/consolidated", true, (*api).consolidated}},
 		map[string]op{
 			"GET " + Prefix + "/consolidated": {

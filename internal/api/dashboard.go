@@ -18,7 +18,9 @@ const dashMsgBadPeriod = "dashboard.api.bad_period"
 
 var dashPeriodRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{1,2}$`)
 
-func init() {
+// dashboardFeature is this file's part of the API: routes, OpenAPI operations and
+// schemas (see features.go).
+func dashboardFeature() feature {
 	idQ := func(name, desc string) obj {
 		return param(name, "query", desc, obj{"type": "integer", "format": "int64", "minimum": 1}, false)
 	}
@@ -33,7 +35,7 @@ func init() {
 		"pending": obj{"type": "integer", "minimum": 0, "description": "Not received and not yet due."},
 	})
 	option := object([]string{"id", "label"}, obj{"id": obj{"type": "integer", "format": "int64"}, "key": obj{"type": "string"}, "label": obj{"type": "string"}})
-	registerFeature("dashboard", "Figures for coordinators and leaders: progress, reporting completeness, trends, late lists.",
+	return newFeature("dashboard", "Figures for coordinators and leaders: progress, reporting completeness, trends, late lists.",
 		[]route{{"GET", Prefix + "/dashboard", true, (*api).dashboard}},
 		map[string]op{
 			"GET " + Prefix + "/dashboard": {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/danvan/danvan/internal/service/servicetest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -82,6 +83,7 @@ func newEnv(t *testing.T) *env {
 	st.SetClock(func() time.Time { return testNow })
 	d := &server.Deps{
 		Store:   st,
+		Svc:     servicetest.New(t, st),
 		Cfg:     config.Default(),
 		I18n:    newBundle(t),
 		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -12,7 +12,9 @@ import (
 
 // Report exports: a unit report or a consolidated report as a DOCX Party
 // document, or its indicator table as XLSX or CSV (internal/export).
-func init() {
+// exportsFeature is this file's part of the API: routes, OpenAPI operations and
+// schemas (see features.go).
+func exportsFeature() feature {
 	formats := []string{string(export.DOCX), string(export.XLSX), string(export.CSV)}
 	formatP := param("format", "query", "File format: docx (Party document form, Guideline 36-HD/VPTW), xlsx or csv (UTF-8 with BOM).", obj{"type": "string", "enum": formats}, true)
 	abbrevP := param("abbrev", "query", "Abbreviation of the issuing body in the number line \"Số {id}-BC/{abbrev}\"; default derived from the unit (e.g. BTGDVTU).",
@@ -23,7 +25,7 @@ func init() {
 	media := "The body is the file: application/vnd.openxmlformats-officedocument.wordprocessingml.document (docx), " +
 		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (xlsx) or text/csv; charset=utf-8 (csv), " +
 		"with Content-Disposition: attachment naming the file (ASCII filename and UTF-8 filename*). "
-	registerFeature("exports", "Reports as files that leave the platform: DOCX in the Party document form, XLSX and CSV indicator tables.",
+	return newFeature("exports", "Reports as files that leave the platform: DOCX in the Party document form, XLSX and CSV indicator tables.",
 		[]route{
 			{"GET", Prefix + "/reports/{id}/export", true, (*api).exportReport},
 			{"GET", Prefix + "/consolidated/export", true, (*api).exportConsolidated},

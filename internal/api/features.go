@@ -1,31 +1,77 @@
 package api
 
-// Feature files (programme.go, reports.go, inspections.go, …) add their
-// endpoints from an init function with registerFeature, so that each
-// capability keeps its routes, OpenAPI operations and schemas in its own
-// file and the OpenAPI coverage test sees them all.
+import "sync"
 
-// featureSchemas are merged into components/schemas by schemas().
-var featureSchemas = obj{}
+// Each capability keeps its routes, OpenAPI operations and schemas in its
+// own file, returned by one function listed in features; catalog joins them
+// with the core routes of api.go and openapi.go once, so that Register, Routes
+// and the OpenAPI document (and its coverage test) see the same set.
 
-// featureTags are appended to the document's tags.
-var featureTags []obj
+// feature is one capability's part of the API.
+type feature struct {
+	tag, desc string
+	routes    []route
+	ops       map[string]op
+	schemas   obj
+}
 
-// registerFeature adds routes, their OpenAPI operations (keyed "GET /api/v1/…")
-// and schemas. It panics on a duplicate, which the package tests catch.
-func registerFeature(tag, tagDesc string, rs []route, ops map[string]op, schemas obj) {
-	routes = append(routes, rs...)
-	for k, v := range ops {
-		if _, dup := operations[k]; dup {
-			panic("api: operation registered twice: " + k)
-		}
-		operations[k] = v
+func newFeature(tag, desc string, rs []route, ops map[string]op, schemas obj) feature {
+	return feature{tag: tag, desc: desc, routes: rs, ops: ops, schemas: schemas}
+}
+
+// features are the capability parts, in document order. A new capability is
+// one more entry here.
+var features = []func() feature{
+	consolidatedFeature,
+	dashboardFeature,
+	exportsFeature,
+	followupFeature,
+	programmeFeature,
+	reportsFeature,
+}
+
+// apiCatalog is the whole API.
+type apiCatalog struct {
+	routes     []route
+	operations map[string]op
+	schemas    obj
+	tags       []obj
+}
+
+var (
+	catalogOnce sync.Once
+	catalog     apiCatalog
+)
+
+// apiDoc returns the catalog, built on first use.
+func apiDoc() *apiCatalog {
+	catalogOnce.Do(func() { catalog = buildCatalog() })
+	return &catalog
+}
+
+// buildCatalog joins the core and the features. It panics on an operation or
+// schema defined twice, which the package tests catch.
+func buildCatalog() apiCatalog {
+	c := apiCatalog{routes: coreRoutes(), operations: map[string]op{}, schemas: obj{}}
+	for k, v := range coreOperations {
+		c.operations[k] = v
 	}
-	for k, v := range schemas {
-		if _, dup := featureSchemas[k]; dup {
-			panic("api: schema registered twice: " + k)
+	for _, f := range features {
+		ft := f()
+		c.routes = append(c.routes, ft.routes...)
+		for k, v := range ft.ops {
+			if _, dup := c.operations[k]; dup {
+				panic("api: operation defined twice: " + k)
+			}
+			c.operations[k] = v
 		}
-		featureSchemas[k] = v
+		for k, v := range ft.schemas {
+			if _, dup := c.schemas[k]; dup {
+				panic("api: schema defined twice: " + k)
+			}
+			c.schemas[k] = v
+		}
+		c.tags = append(c.tags, obj{"name": ft.tag, "description": ft.desc})
 	}
-	featureTags = append(featureTags, obj{"name": tag, "description": tagDesc})
+	return c
 }

@@ -20,8 +20,10 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-func init() {
-	registerFeature("followup", "Notifications, formal urges (đôn đốc) of units, and inspection and supervision plans with findings and recommendations tracked to closure.",
+// followupFeature is this file's part of the API: routes, OpenAPI operations and
+// schemas (see features.go).
+func followupFeature() feature {
+	return newFeature("followup", "Notifications, formal urges (đôn đốc) of units, and inspection and supervision plans with findings and recommendations tracked to closure.",
 		[]route{
 			{"GET", Prefix + "/notifications", true, (*api).fuNotifications},
 			{"POST", Prefix + "/notifications/{id}/read", true, (*api).fuNotificationRead},
@@ -270,7 +272,7 @@ func (a *api) fuCreateUrge(w http.ResponseWriter, r *http.Request) error {
 	if in.ReportID != 0 {
 		rs, err := a.d.Store.ReportStateOf(ctx, in.ReportID)
 		if errors.Is(err, store.ErrNotFound) {
-			return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"report_id", msgFieldBadInt})
+			return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "report_id", msg: msgFieldBadInt})
 		}
 		if err != nil {
 			return err
@@ -280,7 +282,7 @@ func (a *api) fuCreateUrge(w http.ResponseWriter, r *http.Request) error {
 	if in.UnitID != 0 {
 		if _, err := a.d.Store.GetUnit(ctx, in.UnitID); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
-				return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"unit_id", msgFieldNoUnit})
+				return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "unit_id", msg: msgFieldNoUnit})
 			}
 			return err
 		}
@@ -289,7 +291,7 @@ func (a *api) fuCreateUrge(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if !cleanText(strings.ReplaceAll(strings.ReplaceAll(in.Message, "\n", " "), "\r", " ")) {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"message", msgFieldBadChars})
+		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "message", msg: msgFieldBadChars})
 	}
 	if err := fuInvalid(followup.CheckUrge(in.UnitID, in.Message)); err != nil {
 		return err
@@ -297,7 +299,7 @@ func (a *api) fuCreateUrge(w http.ResponseWriter, r *http.Request) error {
 	if in.TemplateID != 0 {
 		if _, err := a.d.Store.TemplateName(ctx, in.TemplateID); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
-				return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"template_id", msgFieldBadInt})
+				return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "template_id", msg: msgFieldBadInt})
 			}
 			return err
 		}
@@ -344,7 +346,7 @@ func (a *api) fuCreateInspection(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if in.LeadUnitID != 0 {
 		if _, err := a.d.Store.GetUnit(ctx, in.LeadUnitID); errors.Is(err, store.ErrNotFound) {
-			return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"lead_unit_id", msgFieldNoUnit})
+			return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "lead_unit_id", msg: msgFieldNoUnit})
 		}
 		if !a.d.Can(ctx, authz.ActionInspectionManage, in.LeadUnitID) {
 			return errForbidden()

@@ -4,9 +4,11 @@ package api
 // into requests and errors into responses.
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/danvan/danvan/internal/service"
 	"io"
 	"mime"
 	"net/http"
@@ -20,8 +22,11 @@ import (
 	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
 )
+
+// statusClientClosed is what the log shows for a request whose client went
+// away before the answer (nginx's 499); nothing is written.
+const statusClientClosed = 499
 
 // MaxBody is the largest request body accepted (1 MiB).
 const MaxBody = 1 << 20
@@ -49,6 +54,10 @@ const (
 	kindMediaType      = "unsupported-media-type"
 	kindValidation     = "validation"
 	kindInternal       = "internal"
+	kindTooMany        = "too-many-requests"
+	kindUnavailable    = "unavailable"
+	detailTooMany      = "api.detail.too_many"
+	detailUnavailable  = "api.detail.unavailable"
 	msgFieldUnknown    = "api.field.unknown"
 	msgFieldWrongType  = "api.field.wrong_type"
 	msgFieldRequired   = "api.field.required"
@@ -104,6 +113,8 @@ var titleKeys = map[int]string{
 	http.StatusUnsupportedMediaType:  "api.title.unsupported_media_type",
 	http.StatusUnprocessableEntity:   "api.title.validation",
 	http.StatusInternalServerError:   "api.title.internal",
+	http.StatusTooManyRequests:       "api.title.too_many",
+	http.StatusServiceUnavailable:    "api.title.unavailable",
 }
 
 // problem is an error a handler returns; it is translated and written as
@@ -120,6 +131,7 @@ type problem struct {
 type fieldErr struct {
 	field string
 	msg   string // message key
+	args  []any  // fill the message's verbs
 }
 
 func (p *problem) Error() string {
@@ -141,13 +153,13 @@ func errNotFound() *problem  { return newProblem(http.StatusNotFound, kindNotFou
 
 // badParam is a 400 for a query parameter.
 func badParam(field, msg string) *problem {
-	return newProblem(http.StatusBadRequest, kindBadParameter, detailBadParam, fieldErr{field, msg})
+	return newProblem(http.StatusBadRequest, kindBadParameter, detailBadParam, fieldErr{field: field, msg: msg})
 }
 
 // invalid collects field errors for a 422.
 type invalid []fieldErr
 
-func (v *invalid) add(field, msg string) { *v = append(*v, fieldErr{field, msg}) }
+func (v *invalid) add(field, msg string) { *v = append(*v, fieldErr{field: field, msg: msg}) }
 
 func (v invalid) err() error {
 	if len(v) == 0 {
@@ -181,14 +193,38 @@ func (a *api) locale(r *http.Request) i18n.Locale { return server.LocaleFrom(r.C
 // mapped: not found → 404, conflict → 409, anything else → 500 (logged).
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var p *problem
+	var inv *service.InvalidError
 	switch {
 	case errors.As(err, &p):
-	case errors.Is(err, store.ErrNotFound):
+	case errors.As(err, &inv):
+		p = newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation)
+		if inv.Key != "" {
+			p.detail = inv.Key
+		}
+		for _, f := range inv.Fields {
+			p.fields = append(p.fields, fieldErr{field: f.Field, msg: f.Key, args: f.Args})
+		}
+	case errors.Is(err, service.ErrUnauthenticated):
+		p = errUnauthenticated()
+	case errors.Is(err, service.ErrForbidden):
+		p = errForbidden()
+	case errors.Is(err, service.ErrNotFound):
 		p = errNotFound()
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, service.ErrConflict):
 		p = newProblem(http.StatusConflict, kindConflict, detailConflict)
+	case errors.Is(err, service.ErrTooMany):
+		p = &problem{status: http.StatusTooManyRequests, kind: kindTooMany, detail: detailTooMany}
+	case errors.Is(err, context.Canceled):
+		// The client went away: nothing to answer, nothing to log as an error.
+		p = &problem{status: statusClientClosed, kind: kindInternal, detail: detailInternal}
+	case errors.Is(err, service.ErrUnavailable):
+		p = &problem{status: http.StatusServiceUnavailable, kind: kindUnavailable, detail: detailUnavailable, cause: err}
 	default:
 		p = &problem{status: http.StatusInternalServerError, kind: kindInternal, detail: detailInternal, cause: err}
+	}
+	if p.status == statusClientClosed {
+		w.WriteHeader(p.status)
+		return
 	}
 	if p.status >= 500 && a.d.Log != nil {
 		a.d.Log.Error("api", "request_id", server.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
@@ -203,7 +239,7 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 		RequestID: server.RequestID(r.Context()),
 	}
 	for _, f := range p.fields {
-		body.Errors = append(body.Errors, FieldError{Field: f.field, Message: l.T(f.msg)})
+		body.Errors = append(body.Errors, FieldError{Field: f.field, Message: l.T(f.msg, f.args...)})
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/problem+json")
@@ -282,13 +318,13 @@ func decodeError(err error) error {
 		if typ.Field == "" {
 			return newProblem(http.StatusBadRequest, kindMalformedJSON, detailNotObject)
 		}
-		return newProblem(http.StatusBadRequest, kindWrongType, detailWrongType, fieldErr{typ.Field, msgFieldWrongType})
+		return newProblem(http.StatusBadRequest, kindWrongType, detailWrongType, fieldErr{field: typ.Field, msg: msgFieldWrongType})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, uerr := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
 		if uerr != nil {
 			name = ""
 		}
-		return newProblem(http.StatusBadRequest, kindUnknownField, detailUnknownField, fieldErr{name, msgFieldUnknown})
+		return newProblem(http.StatusBadRequest, kindUnknownField, detailUnknownField, fieldErr{field: name, msg: msgFieldUnknown})
 	}
 	var inv *json.InvalidUnmarshalError
 	if errors.As(err, &inv) {

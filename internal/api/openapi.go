@@ -70,7 +70,7 @@ type op struct {
 
 var optionalAuth = []obj{{}, {"bearer": []string{}}, {"cookie": []string{}}}
 
-var operations = map[string]op{
+var coreOperations = map[string]op{
 	"GET " + Prefix + "/openapi.json": {
 		tag: "meta", summary: "This OpenAPI document",
 		status: 200, schema: obj{"type": "object"}, security: []obj{},
@@ -287,7 +287,7 @@ func schemas() obj {
 			"broken_at": nullable("integer", obj{"description": "Id of the first bad entry."}), "reason": nullable("string"),
 		}),
 	}
-	for k, v := range featureSchemas {
+	for k, v := range apiDoc().schemas {
 		if _, dup := out[k]; dup {
 			panic("api: feature schema shadows a core schema: " + k)
 		}
@@ -298,7 +298,7 @@ func schemas() obj {
 
 func buildOpenAPI() obj {
 	paths := obj{}
-	for pattern, o := range operations {
+	for pattern, o := range apiDoc().operations {
 		method, path, _ := strings.Cut(pattern, " ")
 		path = strings.TrimPrefix(path, Prefix)
 		item, _ := paths[path].(obj)
@@ -366,7 +366,7 @@ func buildOpenAPI() obj {
 			{"name": "grants", "description": "Roles held on units."},
 			{"name": "audit", "description": "The hash-chained audit log."},
 			{"name": "meta", "description": "This description."},
-		}, featureTags...),
+		}, apiDoc().tags...),
 		"paths": paths,
 		"components": obj{
 			"schemas":   schemas(),

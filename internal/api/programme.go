@@ -16,8 +16,10 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-func init() {
-	registerFeature("programme", "Directives, their tasks and addressees, task assignments, unit plans and progress with derived status and weighted roll-up.",
+// programmeFeature is this file's part of the API: routes, OpenAPI operations and
+// schemas (see features.go).
+func programmeFeature() feature {
+	return newFeature("programme", "Directives, their tasks and addressees, task assignments, unit plans and progress with derived status and weighted roll-up.",
 		[]route{
 			{"GET", Prefix + "/directives", true, (*api).listDirectives},
 			{"POST", Prefix + "/directives", true, (*api).createDirective},
@@ -124,7 +126,7 @@ func (a *api) createDirective(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, err := a.d.Store.GetUnit(r.Context(), in.IssuerUnitID); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return invalid{{"issuer_unit_id", msgFieldNoUnit}}.err()
+			return invalid{{field: "issuer_unit_id", msg: msgFieldNoUnit}}.err()
 		}
 		return err
 	}
@@ -243,7 +245,7 @@ func (a *api) createAssignment(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := a.d.Store.GetUnit(r.Context(), in.UnitID)
 	if errors.Is(err, store.ErrNotFound) {
-		return invalid{{"unit_id", msgFieldNoUnit}}.err()
+		return invalid{{field: "unit_id", msg: msgFieldNoUnit}}.err()
 	}
 	if err != nil {
 		return err

@@ -38,11 +38,13 @@ const (
 	rptMaxAttachmentBody = report.MaxAttachment + 1<<20
 )
 
-func init() {
+// reportsFeature is this file's part of the API: routes, OpenAPI operations and
+// schemas (see features.go).
+func reportsFeature() feature {
 	id := paramRef("id")
 	csrf := paramRef("csrf")
 	yearP := param("year", "query", "Year the windows are named after.", obj{"type": "integer", "minimum": 2000, "maximum": 2100}, true)
-	registerFeature("reports", "Periodic reports: templates, submissions, review, completeness.",
+	return newFeature("reports", "Periodic reports: templates, submissions, review, completeness.",
 		[]route{
 			{"GET", Prefix + "/periods", false, (*api).listPeriods},
 			{"GET", Prefix + "/report-templates", true, (*api).listTemplates},
@@ -529,9 +531,9 @@ func rptWorkflowErr(err error, fe report.FieldErrors) error {
 	case errors.Is(err, store.ErrConflict):
 		return newProblem(http.StatusConflict, kindConflict, rptDetailStale)
 	case errors.Is(err, report.ErrCommentNeeded):
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"comment", rptMsgCommentNeeded})
+		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "comment", msg: rptMsgCommentNeeded})
 	case errors.Is(err, store.ErrNotScheduled):
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, rptDetailNotSched, fieldErr{"unit_id", rptDetailNotSched})
+		return newProblem(http.StatusUnprocessableEntity, kindValidation, rptDetailNotSched, fieldErr{field: "unit_id", msg: rptDetailNotSched})
 	}
 	return err
 }
@@ -596,7 +598,7 @@ func (a *api) openReport(w http.ResponseWriter, r *http.Request) error {
 	}
 	tpl, err := a.d.Store.GetTemplate(r.Context(), in.TemplateID)
 	if errors.Is(err, store.ErrNotFound) {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"template_id", msgFieldRequired})
+		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "template_id", msg: msgFieldRequired})
 	}
 	if err != nil {
 		return err
@@ -608,11 +610,11 @@ func (a *api) openReport(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if win.IsZero() {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"number", rptMsgBadNumber})
+		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "number", msg: rptMsgBadNumber})
 	}
 	t, err := a.d.Target(r.Context(), in.UnitID)
 	if err != nil {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"unit_id", msgFieldNoUnit})
+		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "unit_id", msg: msgFieldNoUnit})
 	}
 	if g := a.rptGrants(r); !report.CanEdit(g, in.UnitID) || !authz.Can(g, authz.ActionReportEdit, t) {
 		return errForbidden()
@@ -735,7 +737,7 @@ func (a *api) rptReview(w http.ResponseWriter, r *http.Request, accept bool) err
 		return err
 	}
 	if !rptUtf8Clean(in.Comment) || len(in.Comment) > 4000 {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"comment", msgFieldBadChars})
+		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "comment", msg: msgFieldBadChars})
 	}
 	var out report.Report
 	if accept {
@@ -789,11 +791,11 @@ func (a *api) importValues(w http.ResponseWriter, r *http.Request) error {
 	}
 	version, err := strconv.Atoi(r.FormValue("version"))
 	if err != nil || version < 1 {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"version", msgFieldRequired})
+		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "version", msg: msgFieldRequired})
 	}
 	f, fh, err := r.FormFile("file")
 	if err != nil {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{"file", msgFieldRequired})
+		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "file", msg: msgFieldRequired})
 	}
 	defer f.Close()
 	data, err := io.ReadAll(f)

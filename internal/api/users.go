@@ -188,7 +188,7 @@ func (b *UserCreate) validate() error {
 }
 
 func userExists() *problem {
-	return newProblem(http.StatusConflict, kindConflict, detailUserExists, fieldErr{"username", detailUserExists})
+	return newProblem(http.StatusConflict, kindConflict, detailUserExists, fieldErr{field: "username", msg: detailUserExists})
 }
 
 // createUser: POST /users (user.manage).
@@ -317,7 +317,7 @@ func (a *api) createGrant(w http.ResponseWriter, r *http.Request) error {
 	}
 	target, err := a.d.Target(ctx, body.UnitID)
 	if errors.Is(err, store.ErrNotFound) {
-		return invalid{{"unit_id", msgFieldNoUnit}}.err()
+		return invalid{{field: "unit_id", msg: msgFieldNoUnit}}.err()
 	}
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"github.com/danvan/danvan/internal/service/servicetest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -86,7 +87,7 @@ func newEnv(t testing.TB) *env {
 	}
 	e.bundle = bundle
 	cfg := config.Default()
-	d := &server.Deps{Store: st, Cfg: cfg, I18n: bundle, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	d := &server.Deps{Store: st, Svc: servicetest.New(t, st), Cfg: cfg, I18n: bundle, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Policy: account.DefaultPolicy, Version: "test", Metrics: server.NewMetrics()}
 	var ready atomic.Bool
 	ready.Store(true)

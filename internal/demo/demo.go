@@ -115,12 +115,12 @@ var bodies = []body{
 	{"DAI", "Đài Phát thanh và Truyền hình Thanh Hóa", org.KindStateAgency, ProvinceCode, Start, "", 6, nil},
 }
 
-// featureLoaders add each capability's demo data after the organisation and
-// accounts exist; feature files register them from an init function.
-var featureLoaders []func(ctx context.Context, s *store.Store) error
-
-func registerLoader(f func(ctx context.Context, s *store.Store) error) {
-	featureLoaders = append(featureLoaders, f)
+// featureLoaders add each capability's demo data, in this order, after the
+// organisation and accounts exist. A new capability's demo is one more entry.
+var featureLoaders = []func(ctx context.Context, s *store.Store) error{
+	loadFollowup,
+	loadProgramme,
+	loadReports,
 }
 
 // Loaded reports whether the database already holds the demo.

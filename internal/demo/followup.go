@@ -17,7 +17,6 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-func init() { registerLoader(loadFollowup) }
 
 func loadFollowup(ctx context.Context, s *store.Store) error {
 	cfg := config.Default() // no SMTP at load time: notifications stay in the app

@@ -19,7 +19,6 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-func init() { registerLoader(loadProgramme) }
 
 // Language versions. The source in the seed (../shared/seed) is itself a
 // Japanese translation of a Vietnamese provincial news item; the platform

@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -23,6 +22,7 @@ import (
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/config"
 	"github.com/danvan/danvan/internal/i18n"
+	"github.com/danvan/danvan/internal/service"
 	"github.com/danvan/danvan/internal/store"
 )
 
@@ -35,6 +35,8 @@ type Deps struct {
 	Policy  account.Policy
 	Version string
 	Metrics *Metrics
+	// Svc holds every use case; the doors call it and nothing else.
+	Svc *service.Services
 }
 
 // SessionCookie is the name of the session cookie.
@@ -64,39 +66,8 @@ func recordPattern(next http.Handler) http.Handler {
 	})
 }
 
-// Principal is the signed-in user of a request.
-type Principal struct {
-	User     account.User
-	Grants   []authz.Grant
-	Session  *account.Session // nil for bearer-token requests
-	ViaToken bool
-}
-
-// IsAdmin reports whether the principal holds the admin role anywhere.
-func (p *Principal) IsAdmin() bool {
-	if p == nil {
-		return false
-	}
-	for _, g := range p.Grants {
-		if g.Role == authz.RoleAdmin {
-			return true
-		}
-	}
-	return false
-}
-
-// HasRole reports whether the principal holds role r on any unit.
-func (p *Principal) HasRole(r authz.Role) bool {
-	if p == nil {
-		return false
-	}
-	for _, g := range p.Grants {
-		if g.Role == r {
-			return true
-		}
-	}
-	return false
-}
+// Principal is the signed-in user of a request (see [service.Principal]).
+type Principal = service.Principal
 
 // PrincipalFrom returns the request's principal, or nil when anonymous.
 func PrincipalFrom(ctx context.Context) *Principal {
@@ -117,30 +88,15 @@ func RequestID(ctx context.Context) string {
 }
 
 // Can checks an action on a unit for the request's principal (anonymous
-// callers hold no grants). unitID 0 is the installation-wide target.
+// callers hold no grants). unitID 0 is the installation-wide target. It
+// costs no SQL: the services hold the organisation tree in memory.
 func (d *Deps) Can(ctx context.Context, a authz.Action, unitID int64) bool {
-	p := PrincipalFrom(ctx)
-	var grants []authz.Grant
-	if p != nil {
-		grants = p.Grants
-	}
-	t, err := d.Target(ctx, unitID)
-	if err != nil {
-		return false
-	}
-	return authz.Can(grants, a, t)
+	return d.Svc.Can(PrincipalFrom(ctx), a, unitID)
 }
 
 // Target builds a permission target from a unit id.
 func (d *Deps) Target(ctx context.Context, unitID int64) (authz.Target, error) {
-	if unitID == 0 {
-		return authz.Target{}, nil
-	}
-	path, err := d.Store.Path(ctx, unitID)
-	if err != nil {
-		return authz.Target{}, err
-	}
-	return authz.Target{UnitID: unitID, Path: path}, nil
+	return d.Svc.Tree.Target(unitID)
 }
 
 // Wrap puts the common middleware around h.
@@ -490,25 +446,11 @@ func (m *Metrics) Write(w http.ResponseWriter, st *store.Store) {
 
 // ErrForbidden and friends are returned by helpers that check access.
 var (
-	ErrUnauthenticated = errors.New("unauthenticated")
-	ErrForbidden       = errors.New("forbidden")
+	ErrUnauthenticated = service.ErrUnauthenticated
+	ErrForbidden       = service.ErrForbidden
 )
 
 // WithLocale binds a locale to ctx (error pages rendered outside the middleware).
 func WithLocale(ctx context.Context, l i18n.Locale) context.Context {
 	return context.WithValue(ctx, keyLocale, l)
-}
-
-// OnlyCitizen reports whether the principal holds no role but citizen: such
-// users see the public parts only.
-func (p *Principal) OnlyCitizen() bool {
-	if p == nil {
-		return true
-	}
-	for _, g := range p.Grants {
-		if g.Role != authz.RoleCitizen {
-			return false
-		}
-	}
-	return true
 }

@@ -200,6 +200,7 @@ var ErrNotEmpty = errors.New("the database already holds units or users; restore
 // Restore loads a backup into an empty, migrated database in one
 // transaction, then checks the audit chain.
 func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
+	defer s.unitsChanged.Add(1)
 	var existing int
 	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM users)`).Scan(&existing); err != nil {
 		return 0, err

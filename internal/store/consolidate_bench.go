@@ -123,6 +123,7 @@ func (s *Store) BenchLoad(ctx context.Context, p BenchParams, progress func(stri
 		}
 	}
 	now := s.ts(s.Now())
+	defer s.unitsChanged.Add(1)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		unit := func(code, kind, name string, parent int64) (int64, error) {
 			return s.insertID(ctx, tx, `INSERT INTO units (code, kind, name, name_folded, parent_id, remote, valid_from, sort_key, created_at, updated_at)

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -46,6 +47,8 @@ type Store struct {
 	url     string
 	// now is the clock; tests may replace it.
 	now func() time.Time
+	// unitsChanged moves on every unit write (see UnitsChanged).
+	unitsChanged atomic.Int64
 }
 
 // Open connects to dsn: a postgres:// or postgresql:// URL selects PostgreSQL,

@@ -74,6 +74,7 @@ func (s *Store) UnitByCode(ctx context.Context, code, at string) (org.Unit, erro
 
 // CreateUnit stores a new unit and audits it.
 func (s *Store) CreateUnit(ctx context.Context, a audit.Actor, u *org.Unit) error {
+	defer s.unitsChanged.Add(1)
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -141,6 +142,7 @@ func (s *Store) checkParent(ctx context.Context, tx *sql.Tx, u *org.Unit) error 
 
 // UpdateUnit changes a unit's fields and audits before and after.
 func (s *Store) UpdateUnit(ctx context.Context, a audit.Actor, u *org.Unit) error {
+	defer s.unitsChanged.Add(1)
 	if err := u.Validate(); err != nil {
 		return err
 	}
@@ -363,6 +365,7 @@ func (s *Store) AddSuccessor(ctx context.Context, a audit.Actor, l org.Successor
 }
 
 func (s *Store) addSuccessorTx(ctx context.Context, tx *sql.Tx, a audit.Actor, l org.Successor) error {
+	defer s.unitsChanged.Add(1)
 	if l.Kind == "" {
 		l.Kind = "merge"
 	}
@@ -387,6 +390,7 @@ type ImportResult struct {
 // either every row lands or none. Parents are resolved by code among the
 // rows already stored and those earlier in the same file.
 func (s *Store) ImportUnits(ctx context.Context, a audit.Actor, rows []org.ImportRow) (ImportResult, error) {
+	defer s.unitsChanged.Add(1)
 	var res ImportResult
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var lineErrs []org.LineError
@@ -455,6 +459,7 @@ func (s *Store) ImportUnits(ctx context.Context, a audit.Actor, rows []org.Impor
 // ImportMerges records successor links from a merge mapping: each new unit
 // (valid on effective) continues the old units (valid the day before).
 func (s *Store) ImportMerges(ctx context.Context, a audit.Actor, ms []org.Merge, effective, dayBefore string) (int, error) {
+	defer s.unitsChanged.Add(1)
 	n := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var lineErrs []org.LineError
@@ -541,3 +546,38 @@ func sortUnits(us []org.Unit) {
 		return textfold.Fold(a.Name) < textfold.Fold(b.Name)
 	})
 }
+
+// AllUnits returns every unit of every validity period, in display order
+// (sort key, then name), with the unit generation read in the same
+// statement's snapshot: the in-memory tree of the services is built from it.
+func (s *Store) AllUnits(ctx context.Context) ([]org.Unit, int64, error) {
+	us, err := collectUnits(s.db.QueryContext(ctx, s.q(`SELECT `+unitCols+` FROM units`)))
+	if err != nil {
+		return nil, 0, fmt.Errorf("all units: %w", err)
+	}
+	sortUnits(us)
+	gen, err := s.UnitGeneration(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	return us, gen, nil
+}
+
+// UnitGeneration changes whenever a unit is added or changed: replicas poll
+// it to know when to reload their tree.
+func (s *Store) UnitGeneration(ctx context.Context) (int64, error) {
+	var n int64
+	var last sql.NullString
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM units`).Scan(&n, &last); err != nil {
+		return 0, fmt.Errorf("unit generation: %w", err)
+	}
+	h := n
+	for _, c := range last.String {
+		h = h*31 + int64(c)
+	}
+	return h, nil
+}
+
+// UnitsChanged counts the unit changes made through this store (in this
+// process); the in-memory tree reloads when it moves.
+func (s *Store) UnitsChanged() int64 { return s.unitsChanged.Load() }

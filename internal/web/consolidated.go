@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"math"
 	"net/http"
 	"strconv"
@@ -16,10 +17,9 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-func init() {
-	registerFeature(func(w *Web, mux *http.ServeMux) {
-		mux.HandleFunc("GET /reports/consolidated", w.consolidated)
-	})
+// consolidatedFeature adds the template helpers of these pages to funcs and returns
+// their routes; web.New calls it (see features.go).
+func consolidatedFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 	// consFmt formats a consolidated figure with the locale: whole numbers
 	// for sums, minima and maxima of integer indicators, two decimals otherwise.
 	funcs["consFmt"] = func(l i18n.Locale, in store.ConsolidatedIndicator, v float64) string {
@@ -38,6 +38,9 @@ func init() {
 	funcs["consInt64"] = func(n int) int64 { return int64(n) }
 	funcs["consAggKey"] = func(a string) string { return "consolidated.agg." + a }
 	funcs["consPeriodKey"] = func(t string) string { return "consolidated.period." + t }
+	return func(w *Web, mux *http.ServeMux) {
+		mux.HandleFunc("GET /reports/consolidated", w.consolidated)
+	}
 }
 
 type consolidatedData struct {

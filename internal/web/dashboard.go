@@ -34,12 +34,14 @@ type dashUrgeCtx struct {
 // Rows lets "dash-rows" be given a dashTableCtx (for the CSRF token).
 func (c dashTableCtx) Rows() [][]dashCell { return c.T.Rows }
 
-func init() {
+// dashboardFeature adds the template helpers of these pages to funcs and returns
+// their routes; web.New calls it (see features.go).
+func dashboardFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 	funcs["dashTableCtx"] = func(p Page, t dashTable) dashTableCtx { return dashTableCtx{P: p, T: t} }
 	funcs["dashUrgeCtx"] = func(p Page, u *dashUrge) dashUrgeCtx { return dashUrgeCtx{P: p, U: u} }
-	registerFeature(func(w *Web, mux *http.ServeMux) {
+	return func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /dashboard", w.dashboard)
-	})
+	}
 }
 
 // dashUnitsShown is how many units the per-unit chart shows (worst first).

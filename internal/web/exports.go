@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -24,7 +25,10 @@ import (
 // Pages link to them with the helper exportFormats, e.g.
 //
 //	{{range exportFormats}}<a href="/reports/{{$.Data.Report.ID}}/export.{{.}}" download>{{$.L.T (printf "exports.format.%s" .)}}</a>{{end}}
-func init() {
+//
+// exportsFeature adds the template helpers of these pages to funcs and returns
+// their routes; web.New calls it (see features.go).
+func exportsFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 	funcs["exportFormats"] = func() []string {
 		out := make([]string, len(export.Formats))
 		for i, f := range export.Formats {
@@ -32,10 +36,10 @@ func init() {
 		}
 		return out
 	}
-	registerFeature(func(w *Web, mux *http.ServeMux) {
+	return func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /reports/{id}/{file}", w.exportReport)
 		mux.HandleFunc("GET /reports/consolidated/{file}", w.exportConsolidated)
-	})
+	}
 }
 
 // exportFormat reads "export.docx" etc. from the path.

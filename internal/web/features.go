@@ -1,13 +1,19 @@
 package web
 
-import "net/http"
+import (
+	"html/template"
+	"net/http"
+)
 
-// Feature files (programme.go, reports.go, …) add their pages from an init
-// function with registerFeature; Register calls each. Template helpers a
-// feature needs go into funcs from the same init function, and its
-// templates are files of their own in templates/ (parsed at start-up).
-var featureRoutes []func(w *Web, mux *http.ServeMux)
-
-func registerFeature(f func(w *Web, mux *http.ServeMux)) {
-	featureRoutes = append(featureRoutes, f)
+// features are the capability pages beyond the core ones in web.go. Each
+// adds its template helpers to the map it is given and returns a function
+// that adds its routes; New and Register call them in this order. A new
+// page family is one more entry here.
+var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
+	consolidatedFeature,
+	dashboardFeature,
+	exportsFeature,
+	followupFeature,
+	programmeFeature,
+	reportsFeature,
 }

@@ -7,6 +7,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,7 +22,9 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-func init() {
+// followupFeature adds the template helpers of these pages to funcs and returns
+// their routes; web.New calls it (see features.go).
+func followupFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 	funcs["fuTime"] = func(l i18n.Locale, t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -31,7 +34,7 @@ func init() {
 	funcs["fuDate"] = followup.DateLabel
 	funcs["fuPeriod"] = followup.PeriodLabel
 	funcs["fuISO"] = func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-	registerFeature(func(w *Web, mux *http.ServeMux) {
+	return func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /notifications", w.notifications)
 		mux.HandleFunc("POST /notifications/read-all", w.notificationsReadAll)
 		mux.HandleFunc("POST /notifications/{id}/read", w.notificationRead)
@@ -45,7 +48,7 @@ func init() {
 		mux.HandleFunc("POST /inspections/{id}/findings", w.addFinding)
 		mux.HandleFunc("POST /inspections/{id}/recommendations", w.addRecommendation)
 		mux.HandleFunc("POST /recommendations/{id}/response", w.respondRecommendation)
-	})
+	}
 }
 
 // fuPrincipal returns the principal, or sends the visitor to sign in.

@@ -9,6 +9,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -22,21 +23,9 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-func init() {
-	registerFeature(func(w *Web, mux *http.ServeMux) {
-		mux.HandleFunc("GET /programme", w.programmeList)
-		mux.HandleFunc("GET /programme/directives/new", w.directiveNew)
-		mux.HandleFunc("POST /programme/directives/new", w.directiveCreate)
-		mux.HandleFunc("GET /programme/directives/{id}", w.directiveShow)
-		mux.HandleFunc("POST /programme/directives/{id}/tasks", w.taskCreate)
-		mux.HandleFunc("POST /programme/directives/{id}/addressees", w.addresseeCreate)
-		mux.HandleFunc("POST /programme/directives/{id}/assignments", w.assignmentCreate)
-		mux.HandleFunc("GET /programme/units/{id}", w.planShow)
-		mux.HandleFunc("POST /programme/units/{id}/activities", w.activityCreate)
-		mux.HandleFunc("POST /programme/activities/{id}/progress", w.progressCreate)
-		mux.HandleFunc("GET /programme/evidence/{id}", w.evidenceDownload)
-		mux.HandleFunc("GET /programme/attachments/{id}", w.attachmentDownload)
-	})
+// programmeFeature adds the template helpers of these pages to funcs and returns
+// their routes; web.New calls it (see features.go).
+func programmeFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 	funcs["statusKey"] = func(s programme.Status) string { return "programme.status." + string(s) }
 	funcs["pct"] = func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) }
 	funcs["textIn"] = programme.TextIn
@@ -53,6 +42,20 @@ func init() {
 	}
 	funcs["langName"] = func(l string) string { return "programme.lang." + l }
 	funcs["seq"] = func(xs ...string) []string { return xs }
+	return func(w *Web, mux *http.ServeMux) {
+		mux.HandleFunc("GET /programme", w.programmeList)
+		mux.HandleFunc("GET /programme/directives/new", w.directiveNew)
+		mux.HandleFunc("POST /programme/directives/new", w.directiveCreate)
+		mux.HandleFunc("GET /programme/directives/{id}", w.directiveShow)
+		mux.HandleFunc("POST /programme/directives/{id}/tasks", w.taskCreate)
+		mux.HandleFunc("POST /programme/directives/{id}/addressees", w.addresseeCreate)
+		mux.HandleFunc("POST /programme/directives/{id}/assignments", w.assignmentCreate)
+		mux.HandleFunc("GET /programme/units/{id}", w.planShow)
+		mux.HandleFunc("POST /programme/units/{id}/activities", w.activityCreate)
+		mux.HandleFunc("POST /programme/activities/{id}/progress", w.progressCreate)
+		mux.HandleFunc("GET /programme/evidence/{id}", w.evidenceDownload)
+		mux.HandleFunc("GET /programme/attachments/{id}", w.attachmentDownload)
+	}
 }
 
 var programmeRules = programme.DefaultRules()

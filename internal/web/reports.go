@@ -7,6 +7,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,7 +23,9 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-func init() {
+// reportsFeature adds the template helpers of these pages to funcs and returns
+// their routes; web.New calls it (see features.go).
+func reportsFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 	funcs["rptStatusKey"] = func(s report.Status) string { return "reports.status." + string(s) }
 	funcs["rptTimelinessKey"] = func(t report.Timeliness) string { return "reports.timeliness." + string(t) }
 	funcs["rptPeriod"] = rptPeriodLabel
@@ -37,7 +40,7 @@ func init() {
 	funcs["rptCell"] = func(p Page, c cellView, in report.Indicator) cellCtx { return cellCtx{P: p, C: c, In: &in} }
 	funcs["rptCat"] = func(p Page, c cellView) cellCtx { return cellCtx{P: p, C: c} }
 	funcs["rptSaveStatus"] = func(p Page) Page { p.Data = saveStatus{}; return p }
-	registerFeature(func(w *Web, mux *http.ServeMux) {
+	return func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /reports", w.reportList)
 		mux.HandleFunc("POST /reports/open", w.reportOpen)
 		mux.HandleFunc("GET /reports/{id}", w.reportShow)
@@ -55,7 +58,7 @@ func init() {
 		mux.HandleFunc("GET /reports/templates/{id}/edit", w.templateEdit)
 		mux.HandleFunc("POST /reports/templates/{id}/edit", w.templateUpdate)
 		mux.HandleFunc("GET /reports/completeness", w.completenessPage)
-	})
+	}
 }
 
 // rptPeriodLabel is "Tháng 1/2025", "Quý 1/2025"… in the page's language.

@@ -6,11 +6,14 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/danvan/danvan/internal/service"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,7 +24,6 @@ import (
 	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
 )
 
 //go:embed templates
@@ -32,8 +34,9 @@ var staticFS embed.FS
 
 // Web holds parsed templates and dependencies.
 type Web struct {
-	d     *server.Deps
-	pages map[string]*template.Template
+	d      *server.Deps
+	pages  map[string]*template.Template
+	routes []func(w *Web, mux *http.ServeMux)
 }
 
 // Page is what every template receives.
@@ -80,6 +83,10 @@ var funcs = template.FuncMap{
 // program before it serves anything.
 func New(d *server.Deps) (*Web, error) {
 	w := &Web{d: d, pages: map[string]*template.Template{}}
+	fm := maps.Clone(funcs)
+	for _, f := range features {
+		w.routes = append(w.routes, f(fm))
+	}
 	layout, err := fs.ReadFile(templatesFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
@@ -97,7 +104,7 @@ func New(d *server.Deps) (*Web, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, err := template.New("layout").Funcs(funcs).Parse(string(layout))
+		t, err := template.New("layout").Funcs(fm).Parse(string(layout))
 		if err != nil {
 			return nil, fmt.Errorf("layout: %w", err)
 		}
@@ -161,8 +168,9 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, name s
 }
 
 type errorData struct {
-	Status int
-	Detail string
+	Status   int
+	Detail   string
+	Messages []string
 }
 
 // errorPage renders a translated error page.
@@ -190,21 +198,60 @@ func (w *Web) errorDetail(rw http.ResponseWriter, r *http.Request, status int, d
 	_, _ = rw.Write(buf.Bytes())
 }
 
-// fail maps a domain error to a page.
+// fail maps a service error to a page: the one table of the HTML door.
+// Pages that re-render their form on invalid input handle
+// [service.InvalidError] themselves; here it becomes a 422 page that lists
+// the messages.
 func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
+	var inv *service.InvalidError
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		w.errorPage(rw, r, http.StatusNotFound)
-	case errors.Is(err, store.ErrConflict):
-		w.errorPage(rw, r, http.StatusConflict)
-	case errors.Is(err, server.ErrUnauthenticated):
+	case errors.As(err, &inv):
+		w.invalidPage(rw, r, inv)
+	case errors.Is(err, service.ErrUnauthenticated):
 		http.Redirect(rw, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	case errors.Is(err, server.ErrForbidden):
+	case errors.Is(err, service.ErrForbidden):
 		w.errorPage(rw, r, http.StatusForbidden)
+	case errors.Is(err, service.ErrNotFound):
+		w.errorPage(rw, r, http.StatusNotFound)
+	case errors.Is(err, service.ErrConflict):
+		w.errorPage(rw, r, http.StatusConflict)
+	case errors.Is(err, service.ErrTooMany):
+		w.errorPage(rw, r, http.StatusTooManyRequests)
+	case errors.Is(err, context.Canceled):
+		// The client went away; nothing to render, nothing to log as an error.
+	case errors.Is(err, service.ErrUnavailable):
+		w.d.Log.Error("request failed", "err", err, "request_id", server.RequestID(r.Context()))
+		w.errorPage(rw, r, http.StatusServiceUnavailable)
 	default:
 		w.d.Log.Error("request failed", "err", err, "request_id", server.RequestID(r.Context()))
 		w.errorPage(rw, r, http.StatusInternalServerError)
 	}
+}
+
+// invalidPage answers 422 with every field message, translated.
+func (w *Web) invalidPage(rw http.ResponseWriter, r *http.Request, inv *service.InvalidError) {
+	l := server.LocaleFrom(r.Context())
+	msgs := make([]string, 0, len(inv.Fields)+1)
+	if inv.Key != "" {
+		msgs = append(msgs, l.T(inv.Key))
+	}
+	for _, f := range inv.Fields {
+		msgs = append(msgs, l.T(f.Key, f.Args...))
+	}
+	p := w.page(rw, r, "error.422.title", errorData{Status: http.StatusUnprocessableEntity, Detail: l.T("error.422.detail"), Messages: msgs})
+	w.render(rw, r, http.StatusUnprocessableEntity, "error", p)
+}
+
+// FieldMessages turns an invalid-input error into translated messages per
+// field, for forms that show each message beside its field.
+func FieldMessages(l i18n.Locale, inv *service.InvalidError) map[string]string {
+	out := map[string]string{}
+	for _, f := range inv.Fields {
+		if _, dup := out[f.Field]; !dup {
+			out[f.Field] = l.T(f.Key, f.Args...)
+		}
+	}
+	return out
 }
 
 // require checks that the principal may perform a on unitID; it writes the
@@ -262,7 +309,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /account", w.accountPage)
 	mux.HandleFunc("POST /account/password", w.changePassword)
 	mux.HandleFunc("POST /account/tokens", w.createToken)
-	for _, f := range featureRoutes {
+	for _, f := range w.routes {
 		f(w, mux)
 	}
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,200 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/org"
+)
+
+// Tree is the whole organisation (every unit of every validity period) held
+// in memory, so that a permission check or a subtree walk costs no SQL. It is
+// reloaded after a change to the units and, on every replica, when the
+// store's unit generation moves (see [Tree.Refresh]).
+type Tree struct {
+	load func(ctx context.Context) ([]org.Unit, int64, error)
+	// local counts unit writes made by this process; a change makes the
+	// next read reload.
+	local     func() int64
+	loadedAt  int64
+	reloading sync.Mutex
+
+	mu       sync.RWMutex
+	gen      int64
+	units    map[int64]org.Unit
+	children map[int64][]int64 // parent id (0 = roots) → child ids, display order
+	paths    map[int64][]int64 // root … id
+}
+
+// NewTree returns a tree that loads its units (and the store's unit
+// generation), and reloads when local (the count of unit writes made in this
+// process) moves.
+func NewTree(load func(ctx context.Context) ([]org.Unit, int64, error), local func() int64) *Tree {
+	return &Tree{load: load, local: local, units: map[int64]org.Unit{}, children: map[int64][]int64{}, paths: map[int64][]int64{}}
+}
+
+// fresh reloads the tree when this process changed units since it was
+// loaded. A failed reload keeps the old tree (and is retried next time).
+func (t *Tree) fresh() {
+	if t.local == nil {
+		return
+	}
+	t.mu.RLock()
+	stale := t.local() != t.loadedAt
+	t.mu.RUnlock()
+	if stale {
+		_ = t.Reload(context.Background())
+	}
+}
+
+// Refresh reloads the tree when the store's unit generation differs from the
+// loaded one: a change made by another replica. The server calls it
+// periodically.
+func (t *Tree) Refresh(ctx context.Context, generation func(context.Context) (int64, error)) error {
+	g, err := generation(ctx)
+	if err != nil {
+		return unavailable("unit generation", err)
+	}
+	if g == t.Generation() {
+		return nil
+	}
+	return t.Reload(ctx)
+}
+
+// Reload reads every unit again.
+func (t *Tree) Reload(ctx context.Context) error {
+	t.reloading.Lock()
+	defer t.reloading.Unlock()
+	var local int64
+	if t.local != nil {
+		local = t.local()
+	}
+	us, gen, err := t.load(ctx)
+	if err != nil {
+		return unavailable("load organisation tree", err)
+	}
+	units := make(map[int64]org.Unit, len(us))
+	children := map[int64][]int64{}
+	for _, u := range us {
+		units[u.ID] = u
+	}
+	// us arrives in display order (sort key, name); keep it for children.
+	for _, u := range us {
+		parent := u.ParentID
+		if _, ok := units[parent]; !ok {
+			parent = 0
+		}
+		children[parent] = append(children[parent], u.ID)
+	}
+	paths := make(map[int64][]int64, len(us))
+	var walk func(id int64, prefix []int64)
+	walk = func(id int64, prefix []int64) {
+		p := append(slices.Clip(prefix), id)
+		paths[id] = p
+		for _, c := range children[id] {
+			if _, seen := paths[c]; !seen && len(p) < 64 {
+				walk(c, p)
+			}
+		}
+	}
+	for _, r := range children[0] {
+		walk(r, nil)
+	}
+	t.mu.Lock()
+	t.gen, t.units, t.children, t.paths, t.loadedAt = gen, units, children, paths, local
+	t.mu.Unlock()
+	return nil
+}
+
+// Generation is the unit generation the tree was loaded at.
+func (t *Tree) Generation() int64 {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.gen
+}
+
+// Unit returns the unit with id.
+func (t *Tree) Unit(id int64) (org.Unit, bool) {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	u, ok := t.units[id]
+	if ok {
+		u.Depth = len(t.paths[id]) - 1
+	}
+	return u, ok
+}
+
+// Path returns the ids from the root down to and including id.
+func (t *Tree) Path(id int64) ([]int64, bool) {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	p, ok := t.paths[id]
+	return p, ok
+}
+
+// Target is the permission target of a unit; unit 0 is the installation.
+func (t *Tree) Target(id int64) (authz.Target, error) {
+	if id == 0 {
+		return authz.Target{}, nil
+	}
+	p, ok := t.Path(id)
+	if !ok {
+		return authz.Target{}, ErrNotFound
+	}
+	return authz.Target{UnitID: id, Path: p}, nil
+}
+
+// Children returns the direct children of id (0: the roots), in display order.
+func (t *Tree) Children(id int64) []org.Unit {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	ids := t.children[id]
+	out := make([]org.Unit, 0, len(ids))
+	for _, c := range ids {
+		u := t.units[c]
+		u.Depth = len(t.paths[c]) - 1
+		out = append(out, u)
+	}
+	return out
+}
+
+// Contains reports whether id lies in the subtree rooted at root (root
+// included).
+func (t *Tree) Contains(root, id int64) bool {
+	p, ok := t.Path(id)
+	return ok && slices.Contains(p, root)
+}
+
+// SubtreeIDs returns root and every unit below it, depth first in display
+// order.
+func (t *Tree) SubtreeIDs(root int64) []int64 {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if _, ok := t.units[root]; !ok {
+		return nil
+	}
+	var out []int64
+	var walk func(id int64)
+	walk = func(id int64) {
+		out = append(out, id)
+		for _, c := range t.children[id] {
+			walk(c)
+		}
+	}
+	walk(root)
+	return out
+}
+
+// Len is the number of units.
+func (t *Tree) Len() int {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return len(t.units)
+}
