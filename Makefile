@@ -1,4 +1,4 @@
-# danvan — see docs/ARCHITECTURE.md. `make test` is what CI runs (.ci/run).
+# danvan — see CONTRIBUTING.md. `make test` is what CI runs (.ci/run); `make bench` runs the Go benchmarks.
 GO      ?= go
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)

@@ -7,13 +7,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/danvan/danvan/internal/account"
 	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/config"
+	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/org"
+	"github.com/danvan/danvan/internal/service"
 	"github.com/danvan/danvan/internal/store"
 )
 
@@ -117,10 +121,52 @@ func readPassword(stdin io.Reader) (string, error) {
 
 var stdin io.Reader = os.Stdin
 
+// accounts wires the services over st for a command acting as the
+// installation (the system principal).
+func accounts(ctx context.Context, st *store.Store, cfg config.Config) (*service.Accounts, error) {
+	svc, err := service.New(ctx, service.Deps{Store: st, Cfg: cfg, Policy: account.DefaultPolicy})
+	if err != nil {
+		return nil, err
+	}
+	return svc.Accounts, nil
+}
+
+// cliPrincipal is who the command line acts as: the installation, named
+// after the operating-system user in the audit log.
+func cliPrincipal() *service.Principal {
+	p := service.SystemPrincipal()
+	p.User.Username = cli().Name
+	return p
+}
+
+// invalidUsage turns a service's invalid-input error into a usage error
+// with the English messages, field by field.
+func invalidUsage(err error) error {
+	inv, ok := service.AsInvalid(err)
+	if !ok {
+		return err
+	}
+	var l i18n.Locale
+	if b, berr := i18n.Load(); berr == nil {
+		l = b.For("en")
+	}
+	var parts []string
+	for _, f := range inv.Fields {
+		msg := f.Key
+		if l.Has(f.Key) {
+			msg = l.T(f.Key, f.Args...)
+		}
+		parts = append(parts, f.Field+": "+msg)
+	}
+	return usagef("%s", strings.Join(parts, "; "))
+}
+
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("user", `user add USERNAME --name "FULL NAME" [--email E]   (password on stdin or DANVAN_PASSWORD)
        danvan user grant USERNAME ROLE UNIT_CODE_OR_ID
        danvan user passwd USERNAME                             (password on stdin or DANVAN_PASSWORD)
+       danvan user disable USERNAME                            ends sessions, revokes API tokens
+       danvan user enable USERNAME
        danvan user list
 
 Roles: `+roleList(), stderr)
@@ -135,19 +181,41 @@ Roles: `+roleList(), stderr)
 		fs.Usage()
 		return usagef("missing subcommand")
 	}
+	want := map[string]int{"add": 2, "grant": 4, "passwd": 2, "disable": 2, "enable": 2, "list": 1}
+	n, known := want[pos[0]]
+	if !known {
+		return usagef("unknown subcommand %q (add, grant, passwd, disable, enable, list)", pos[0])
+	}
+	if len(pos) != n {
+		return usagef("want: %s", map[string]string{
+			"add": "user add USERNAME --name NAME", "grant": "user grant USERNAME ROLE UNIT", "passwd": "user passwd USERNAME",
+			"disable": "user disable USERNAME", "enable": "user enable USERNAME", "list": "user list",
+		}[pos[0]])
+	}
+	if pos[0] == "grant" {
+		if _, err := authz.ParseRole(pos[2]); err != nil {
+			return usagef("%v; roles: %s", err, roleList())
+		}
+	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	acc, err := accounts(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	p := cliPrincipal()
+	byName := func(name string) (service.User, error) {
+		u, err := acc.UserByName(ctx, p, name)
+		if errors.Is(err, service.ErrNotFound) {
+			return u, fmt.Errorf("no user %s", name)
+		}
+		return u, err
+	}
 	switch pos[0] {
 	case "add":
-		if len(pos) != 2 {
-			return usagef("want: user add USERNAME --name NAME")
-		}
-		if err := account.ValidUsername(pos[1]); err != nil {
-			return usagef("user name: lower-case letters, digits, '.', '-', '_' (2–64)")
-		}
 		if name == "" {
 			name = pos[1]
 		}
@@ -155,80 +223,77 @@ Roles: `+roleList(), stderr)
 		if err != nil {
 			return err
 		}
-		if err := account.CheckPasswordStrength(pw); err != nil {
-			return usagef("password must have at least 10 characters")
+		u, err := acc.CreateUser(ctx, p, service.NewUser{Username: pos[1], FullName: name, Email: email, Password: pw})
+		if errors.Is(err, service.ErrUserExists) {
+			return fmt.Errorf("user %s already exists", pos[1])
 		}
-		hash, err := account.HashPassword(pw)
 		if err != nil {
-			return err
-		}
-		u := account.User{Username: pos[1], FullName: name, Email: email, PasswordHash: hash}
-		if err := st.CreateUser(ctx, cli(), &u); err != nil {
-			if errors.Is(err, store.ErrConflict) {
-				return fmt.Errorf("user %s already exists", pos[1])
-			}
-			return err
+			return invalidUsage(err)
 		}
 		fmt.Fprintf(stdout, "created user %s (id %d)\n", u.Username, u.ID)
 	case "grant":
-		if len(pos) != 4 {
-			return usagef("want: user grant USERNAME ROLE UNIT")
-		}
-		u, err := st.UserByName(ctx, pos[1])
+		u, err := byName(pos[1])
 		if err != nil {
-			return fmt.Errorf("no user %s", pos[1])
-		}
-		role, err := authz.ParseRole(pos[2])
-		if err != nil {
-			return usagef("%v; roles: %s", err, roleList())
+			return err
 		}
 		unit, err := findUnit(ctx, st, pos[3])
 		if err != nil {
 			return err
 		}
-		if err := st.AddGrant(ctx, cli(), u.ID, role, unit.ID); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "granted %s to %s on %s\n", role, u.Username, unit.Name)
-	case "passwd":
-		if len(pos) != 2 {
-			return usagef("want: user passwd USERNAME")
-		}
-		u, err := st.UserByName(ctx, pos[1])
+		g, _, err := acc.Grant(ctx, p, service.GrantInput{UserID: u.ID, Role: pos[2], UnitID: unit.ID})
 		if err != nil {
-			return fmt.Errorf("no user %s", pos[1])
+			return invalidUsage(err)
+		}
+		fmt.Fprintf(stdout, "granted %s to %s on %s\n", g.Role, u.Username, unit.Name)
+	case "passwd":
+		u, err := byName(pos[1])
+		if err != nil {
+			return err
 		}
 		pw, err := readPassword(stdin)
 		if err != nil {
 			return err
 		}
-		if err := account.CheckPasswordStrength(pw); err != nil {
-			return usagef("password must have at least 10 characters")
+		if err := acc.ResetPassword(ctx, p, u.ID, pw); err != nil {
+			return invalidUsage(err)
 		}
-		hash, err := account.HashPassword(pw)
+		fmt.Fprintf(stdout, "password changed for %s; their sessions were ended and their API tokens revoked\n", u.Username)
+	case "disable", "enable":
+		u, err := byName(pos[1])
 		if err != nil {
 			return err
 		}
-		if err := st.SetPassword(ctx, cli(), u.ID, hash); err != nil {
+		disable := pos[0] == "disable"
+		err = acc.SetDisabled(ctx, p, u.ID, disable)
+		if errors.Is(err, service.ErrLastAdmin) {
+			return fmt.Errorf("%s holds the last administrator role of an enabled account; grant it to someone else first", u.Username)
+		}
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "password changed for %s; their sessions were ended\n", u.Username)
+		if disable {
+			fmt.Fprintf(stdout, "disabled %s; their sessions were ended and their API tokens revoked\n", u.Username)
+		} else {
+			fmt.Fprintf(stdout, "enabled %s\n", u.Username)
+		}
 	case "list":
-		us, total, err := st.ListUsers(ctx, "", 500, 0)
+		us, total, err := acc.ListUsers(ctx, p, "", 500, 0)
 		if err != nil {
 			return err
 		}
 		for _, u := range us {
-			gs, _ := st.UserGrants(ctx, u.ID)
+			gs, _ := acc.UserGrants(ctx, p, u.ID)
 			var roles []string
 			for _, g := range gs {
 				roles = append(roles, string(g.Role)+"@"+g.UnitName)
 			}
-			fmt.Fprintf(stdout, "%-16s %-40s %s\n", u.Username, u.FullName, strings.Join(roles, ", "))
+			state := ""
+			if u.Disabled {
+				state = " (disabled)"
+			}
+			fmt.Fprintf(stdout, "%-16s %-40s %s%s\n", u.Username, u.FullName, strings.Join(roles, ", "), state)
 		}
 		fmt.Fprintf(stdout, "%d user(s)\n", total)
-	default:
-		return usagef("unknown subcommand %q (add, grant, passwd, list)", pos[0])
 	}
 	return nil
 }
@@ -256,133 +321,81 @@ func findUnit(ctx context.Context, st *store.Store, s string) (org.Unit, error) 
 }
 
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("token", "token create USERNAME [--name LABEL]", stderr)
+	fs := newFlags("token", `token create USERNAME [--name LABEL] [--days N]   prints a new token once
+       danvan token list USERNAME                                  the user's tokens
+       danvan token revoke ID                                      answers 401 from the next request`, stderr)
 	label := "cli"
-	fs.StringVar(&label, "name", label, "a label to recognise the token by")
+	days := service.TokenDaysDefault
+	fs.StringVar(&label, "name", label, "a label to recognise the token by (create)")
+	fs.IntVar(&days, "days", days, fmt.Sprintf("lifetime in days, 1–%d (create)", service.TokenDaysMax))
 	cfg, pos, err := loadConfig(fs, args, false)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 || pos[0] != "create" {
-		return usagef("want: token create USERNAME")
+	if len(pos) != 2 || (pos[0] != "create" && pos[0] != "list" && pos[0] != "revoke") {
+		return usagef("want: token create USERNAME | token list USERNAME | token revoke ID")
+	}
+	var id int64
+	if pos[0] == "revoke" {
+		if id, err = strconv.ParseInt(pos[1], 10, 64); err != nil || id <= 0 {
+			return usagef("token revoke: ID is a token number (see token list)")
+		}
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	u, err := st.UserByName(ctx, pos[1])
-	if err != nil {
-		return fmt.Errorf("no user %s", pos[1])
-	}
-	tok, hash, err := account.NewToken("dvt_")
+	acc, err := accounts(ctx, st, cfg)
 	if err != nil {
 		return err
 	}
-	if _, err := st.CreateToken(ctx, cli(), u.ID, label, hash); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, tok)
-	return nil
-}
-
-func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("backup", "backup FILE [--data DIR | --db URL]   (FILE - writes to standard output)", stderr)
-	cfg, pos, err := loadConfig(fs, args, false)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want: backup FILE")
-	}
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	var w io.Writer = stdout
-	var tmp *os.File
-	if pos[0] != "-" {
-		// Write beside the target and rename: a crash never leaves half a backup under the real name.
-		tmp, err = os.CreateTemp(dirOf(pos[0]), ".danvan-backup-*")
+	p := cliPrincipal()
+	switch pos[0] {
+	case "create":
+		tok, _, err := acc.CreateTokenFor(ctx, p, pos[1], service.NewToken{Name: label, Days: days})
+		if errors.Is(err, service.ErrNotFound) {
+			return fmt.Errorf("no user %s", pos[1])
+		}
+		if err != nil {
+			return invalidUsage(err)
+		}
+		fmt.Fprintln(stdout, tok)
+	case "list":
+		ts, err := acc.UserTokens(ctx, p, pos[1])
+		if errors.Is(err, service.ErrNotFound) {
+			return fmt.Errorf("no user %s", pos[1])
+		}
 		if err != nil {
 			return err
 		}
-		defer os.Remove(tmp.Name())
-		w = tmp
-	}
-	n, err := st.Backup(ctx, w)
-	if err != nil {
-		return err
-	}
-	if tmp != nil {
-		if err := tmp.Sync(); err != nil {
+		now := acc.Now()
+		for _, t := range ts {
+			state := "active"
+			switch {
+			case !t.RevokedAt.IsZero():
+				state = "revoked " + t.RevokedAt.Format(time.RFC3339)
+			case !t.Active(now):
+				state = "expired"
+			}
+			expires, used := "never", "never"
+			if !t.ExpiresAt.IsZero() {
+				expires = t.ExpiresAt.Format(time.RFC3339)
+			}
+			if !t.LastUsedAt.IsZero() {
+				used = t.LastUsedAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(stdout, "%-6d %-24s created %s  expires %s  last used %s  %s\n", t.ID, t.Name, t.CreatedAt.Format(time.RFC3339), expires, used, state)
+		}
+		fmt.Fprintf(stdout, "%d token(s)\n", len(ts))
+	case "revoke":
+		if err := acc.RevokeToken(ctx, p, id); errors.Is(err, service.ErrNotFound) {
+			return fmt.Errorf("no token %d", id)
+		} else if err != nil {
 			return err
 		}
-		if err := tmp.Close(); err != nil {
-			return err
-		}
-		if err := os.Rename(tmp.Name(), pos[0]); err != nil {
-			return err
-		}
-		fmt.Fprintf(stderr, "backed up %d row(s) to %s\n", n, pos[0])
+		fmt.Fprintf(stdout, "revoked token %d\n", id)
 	}
-	return nil
-}
-
-func dirOf(p string) string {
-	if i := strings.LastIndex(p, "/"); i >= 0 {
-		return p[:i+1]
-	}
-	return "."
-}
-
-func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("restore", "restore FILE [--data DIR | --db URL]   (into an empty database)", stderr)
-	cfg, pos, err := loadConfig(fs, args, false)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want: restore FILE")
-	}
-	f, err := os.Open(pos[0])
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	n, err := st.Restore(ctx, f)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "restored %d row(s); audit chain verified\n", n)
-	return nil
-}
-
-func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("audit", "audit verify [--data DIR | --db URL]", stderr)
-	cfg, pos, err := loadConfig(fs, args, false)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 || pos[0] != "verify" {
-		return usagef("want: audit verify")
-	}
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	n, err := st.VerifyAudit(ctx)
-	if err != nil {
-		return fmt.Errorf("after %d good entries: %w", n, err)
-	}
-	fmt.Fprintf(stdout, "audit log intact: %d entries verified\n", n)
 	return nil
 }
 

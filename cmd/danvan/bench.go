@@ -20,13 +20,18 @@ import (
 // runBench runs `danvan bench report`: a synthetic national dataset in a
 // temporary database, then timings of consolidated reads and of a
 // commune's submission becoming visible in the national figure.
+// `danvan bench api` is in bench_api.go.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "api" {
+		return runBenchAPI(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "report" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprintln(stderr, "Usage: danvan bench report [--db postgres://…] [--provinces 34] [--communes 3321] [--indicators 200] [--periods 48]")
+			fmt.Fprintln(stderr, "       danvan "+benchAPISynopsis)
 			return nil
 		}
-		return usagef("bench: want a benchmark name: report")
+		return usagef("bench: want a benchmark name: report or api")
 	}
 	fs := newFlags("bench report", "bench report [--db postgres://…] [--provinces 34] [--communes 3321] [--indicators 200] [--periods 48] [--reads 200] [--submits 20]", stderr)
 	dbURL := fs.String("db", "", "PostgreSQL URL: the benchmark runs in a fresh schema there, dropped afterwards (default: a temporary SQLite file)")

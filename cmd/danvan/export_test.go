@@ -90,7 +90,7 @@ func TestExportCommand(t *testing.T) {
 	dsn := storetest.DSN(t)
 	data := []string{"--data", filepath.Dir(dsn)}
 	if strings.HasPrefix(dsn, "postgres") {
-		data = []string{"--db", dsn}
+		data = []string{"--db", dsn, "--data", t.TempDir()}
 	}
 	repID, tplID, provID := seedExport(t, dsn)
 	dir := t.TempDir()

@@ -40,11 +40,14 @@ func TestEveryCommandHasHelp(t *testing.T) {
 
 func TestAdministrationFromTheCommandLine(t *testing.T) {
 	dir := t.TempDir()
-	// The engine under test: a SQLite data directory, or a fresh PostgreSQL schema.
+	// Both installations share the audit key, so that one restores the other's backup.
+	t.Setenv("DANVAN_AUDIT_KEY", storetest.AuditKey)
+	// The engine under test: a SQLite data directory, or a fresh PostgreSQL
+	// schema with a data directory of its own (for the audit checkpoints).
 	where := func() []string {
 		dsn := storetest.DSN(t)
 		if strings.HasPrefix(dsn, "postgres") {
-			return []string{"--db", dsn}
+			return []string{"--db", dsn, "--data", t.TempDir()}
 		}
 		return []string{"--data", filepath.Dir(dsn)}
 	}

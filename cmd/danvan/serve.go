@@ -46,7 +46,7 @@ func loadConfig(fs *flag.FlagSet, args []string, serveFlags bool) (config.Config
 
 // openStore opens and migrates the configured database.
 func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DSN())
+	st, err := store.Open(ctx, cfg.DSN(), storeOptions(cfg))
 	if err != nil {
 		return nil, err
 	}

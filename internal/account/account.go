@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -147,11 +148,16 @@ func CheckPassword(hash, pw string) bool {
 }
 
 // dummyHash is checked against when the user does not exist, so that a
-// wrong user name takes as long as a wrong password.
-var dummyHash, _ = HashPassword("not-a-real-password-0")
+// wrong user name takes as long as a wrong password. It is computed the
+// first time it is needed, not at start: commands that never check a
+// password do not pay for it.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not-a-real-password-0")
+	return h
+})
 
 // CheckNoUser burns the same time as a real check.
-func CheckNoUser(pw string) { CheckPassword(dummyHash, pw) }
+func CheckNoUser(pw string) { CheckPassword(dummyHash(), pw) }
 
 // NewToken returns a random URL-safe token and its SHA-256 hash (hex), which
 // is what the database keeps. prefix marks the token's purpose ("dvt_").

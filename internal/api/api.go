@@ -52,6 +52,10 @@ func coreRoutes() []route {
 		{"GET", Prefix + "/users/{id}/grants", true, (*api).listGrants},
 		{"POST", Prefix + "/users/{id}/grants", true, (*api).createGrant},
 		{"DELETE", Prefix + "/grants/{id}", true, (*api).deleteGrant},
+		{"POST", Prefix + "/users/{id}/disable", true, (*api).disableUser},
+		{"POST", Prefix + "/users/{id}/enable", true, (*api).enableUser},
+		{"GET", Prefix + "/me/tokens", true, (*api).myTokens},
+		{"DELETE", Prefix + "/me/tokens/{id}", true, (*api).revokeMyToken},
 		{"GET", Prefix + "/audit", true, (*api).listAudit},
 		{"GET", Prefix + "/audit/verify", true, (*api).verifyAudit},
 	}

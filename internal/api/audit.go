@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/authz"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // AuditEntry is one audit record; before and after are the recorded JSON.
@@ -46,7 +46,7 @@ func rawJSON(s string) json.RawMessage {
 	return b
 }
 
-func auditOf(e audit.Entry) AuditEntry {
+func auditOf(e service.AuditEntry) AuditEntry {
 	out := AuditEntry{ID: e.ID, At: e.At, Actor: e.Actor, Action: e.Action, Entity: e.Entity, EntityID: e.EntityID,
 		Before: rawJSON(e.Before), After: rawJSON(e.After), IP: e.IP, PrevHash: e.PrevHash, Hash: e.Hash}
 	if e.ActorID != 0 {
@@ -58,11 +58,13 @@ func auditOf(e audit.Entry) AuditEntry {
 
 // listAudit: GET /audit (audit.read), newest first.
 func (a *api) listAudit(w http.ResponseWriter, r *http.Request) error {
+	p := server.PrincipalFrom(r.Context())
 	if !a.d.Can(r.Context(), authz.ActionAuditRead, 0) {
+		// Refused before any parameter is looked at.
 		return errForbidden()
 	}
 	q := r.URL.Query()
-	var f store.AuditFilter
+	var f service.AuditFilter
 	for _, p := range []struct {
 		name string
 		dst  *string
@@ -85,7 +87,7 @@ func (a *api) listAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Limit, f.Offset = pg.Limit, pg.Offset
-	es, total, err := a.d.Store.ListAudit(r.Context(), f)
+	es, total, err := a.d.Svc.Accounts.AuditLog(r.Context(), p, f)
 	if err != nil {
 		return err
 	}
@@ -98,12 +100,9 @@ func (a *api) listAudit(w http.ResponseWriter, r *http.Request) error {
 
 // verifyAudit: GET /audit/verify (audit.read).
 func (a *api) verifyAudit(w http.ResponseWriter, r *http.Request) error {
-	if !a.d.Can(r.Context(), authz.ActionAuditRead, 0) {
-		return errForbidden()
-	}
-	n, err := a.d.Store.VerifyAudit(r.Context())
+	n, err := a.d.Svc.Accounts.VerifyAudit(r.Context(), server.PrincipalFrom(r.Context()))
 	out := AuditVerify{OK: err == nil, Count: n}
-	var broken *audit.BrokenError
+	var broken *service.BrokenChainError
 	switch {
 	case err == nil:
 	case errors.As(err, &broken):

@@ -5,9 +5,9 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/report"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // consolidatedFeature is this file's part of the API: routes, OpenAPI operations and
@@ -28,7 +28,7 @@ func consolidatedFeature() feature {
 					"number of reports with a value. Children carry the same cells; `indicator` limits them to one indicator.",
 				params: []obj{intP("template", "Report template id.", true), intP("unit", "Unit id.", true),
 					param("type", "query", "Period type.", obj{"type": "string", "enum": periodTypeNames()}, true),
-					param("year", "query", "Period year.", obj{"type": "integer", "minimum": 1900, "maximum": 9999}, true),
+					param("year", "query", "Period year.", obj{"type": "integer", "minimum": report.MinYear, "maximum": report.MaxYear}, true),
 					param("number", "query", "Period number: month 1–12, quarter 1–4, 1 for six-month, nine-month and annual.", obj{"type": "integer", "minimum": 1, "maximum": 12}, true),
 					param("mapped", "query", "1: map old units' reports onto current units.", obj{"type": "string", "enum": []string{"0", "1", "true", "false"}}, false),
 					intP("indicator", "Children: only this indicator (not with mapped=1).", false)},
@@ -103,15 +103,15 @@ type ConsolidatedPeriod struct {
 
 // Consolidation is the answer of GET /consolidated.
 type Consolidation struct {
-	TemplateID  int64                         `json:"template_id"`
-	Unit        Unit                          `json:"unit"`
-	Period      ConsolidatedPeriod            `json:"period"`
-	NReports    int                           `json:"n_reports"`
-	Mapped      bool                          `json:"mapped"`
-	Approximate bool                          `json:"approximate"`
-	Indicators  []store.ConsolidatedIndicator `json:"indicators"`
-	Cells       []ConsolidatedCell            `json:"cells"`
-	Children    []ConsolidatedChild           `json:"children"`
+	TemplateID  int64                           `json:"template_id"`
+	Unit        Unit                            `json:"unit"`
+	Period      ConsolidatedPeriod              `json:"period"`
+	NReports    int                             `json:"n_reports"`
+	Mapped      bool                            `json:"mapped"`
+	Approximate bool                            `json:"approximate"`
+	Indicators  []service.ConsolidatedIndicator `json:"indicators"`
+	Cells       []ConsolidatedCell              `json:"cells"`
+	Children    []ConsolidatedChild             `json:"children"`
 }
 
 func posIntParam(q url.Values, name string, required bool) (int64, error) {
@@ -151,7 +151,7 @@ func (a *api) consolidated(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if year < 1900 || year > 9999 {
+	if year < report.MinYear || year > report.MaxYear {
 		return badParam("year", "consolidated.bad_period")
 	}
 	if number > int64(typ.PerYear()) {
@@ -165,25 +165,14 @@ func (a *api) consolidated(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !a.d.Can(r.Context(), authz.ActionReportRead, unit) {
-		return errForbidden()
-	}
-	var c store.Consolidation
-	if mapped {
-		c, err = a.d.Store.MappedView(r.Context(), tpl, unit, string(typ), int(year), int(number))
-	} else {
-		var drill []int64
-		if ind != 0 {
-			drill = []int64{ind}
-		}
-		c, err = a.d.Store.ConsolidatedView(r.Context(), tpl, unit, string(typ), int(year), int(number), drill...)
-	}
+	c, err := a.d.Svc.Reports.Consolidated(r.Context(), server.PrincipalFrom(r.Context()),
+		service.ConsolidatedQuery{TemplateID: tpl, UnitID: unit, Type: string(typ), Year: int(year), Number: int(number), Mapped: mapped, Drill: ind})
 	if err != nil {
 		return err
 	}
 	out := Consolidation{TemplateID: c.TemplateID, Unit: unitOf(c.Unit), NReports: c.NReports, Mapped: c.Mapped, Approximate: c.Approximate,
 		Period:     ConsolidatedPeriod{Type: c.Period.Type, Year: c.Period.Year, Number: c.Period.Number, From: c.From, To: c.To},
-		Indicators: []store.ConsolidatedIndicator{}, Cells: []ConsolidatedCell{}, Children: []ConsolidatedChild{}}
+		Indicators: []service.ConsolidatedIndicator{}, Cells: []ConsolidatedCell{}, Children: []ConsolidatedChild{}}
 	seen := map[int64]bool{}
 	for _, cell := range c.Cells {
 		if !seen[cell.Indicator.ID] {
@@ -195,7 +184,7 @@ func (a *api) consolidated(w http.ResponseWriter, r *http.Request) error {
 	for _, ch := range c.Children {
 		oc := ConsolidatedChild{Unit: unitOf(ch.Unit), NReports: ch.NReports, Approximate: ch.Approximate, Cells: []ConsolidatedCell{}}
 		for _, cell := range c.Cells {
-			p, ok := ch.Values[store.AggKey{IndicatorID: cell.Indicator.ID, Category: cell.Category}]
+			p, ok := ch.Values[service.AggKey{IndicatorID: cell.Indicator.ID, Category: cell.Category}]
 			if !ok {
 				continue
 			}

@@ -1,22 +1,15 @@
 package api
 
-// The dashboard's figures as JSON: the same store.Dashboard the HTML page
+// The dashboard's figures as JSON: the same service.Dashboard the HTML page
 // draws, for one unit's subtree.
 
 import (
 	"net/http"
-	"regexp"
-	"sort"
 	"strconv"
 
-	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/service"
 )
-
-const dashMsgBadPeriod = "dashboard.api.bad_period"
-
-var dashPeriodRE = regexp.MustCompile(`^[0-9]{4}-[0-9]{1,2}$`)
 
 // dashboardFeature is this file's part of the API: routes, OpenAPI operations and
 // schemas (see features.go).
@@ -101,40 +94,7 @@ func dashIDParam(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// dashDefaultUnit is the highest unit the principal may read dashboards of.
-func (a *api) dashDefaultUnit(r *http.Request, p *server.Principal) (int64, error) {
-	ctx := r.Context()
-	if p.IsAdmin() {
-		roots, err := a.d.Store.Children(ctx, 0, a.today())
-		if err != nil || len(roots) == 0 {
-			return 0, errForbidden()
-		}
-		return roots[0].ID, nil
-	}
-	type cand struct {
-		id    int64
-		depth int
-	}
-	var cs []cand
-	for _, g := range p.Grants {
-		if !a.d.Can(ctx, authz.ActionDashboardRead, g.UnitID) {
-			continue
-		}
-		if path, err := a.d.Store.Path(ctx, g.UnitID); err == nil {
-			cs = append(cs, cand{g.UnitID, len(path)})
-		}
-	}
-	if len(cs) == 0 {
-		return 0, errForbidden()
-	}
-	sort.Slice(cs, func(i, j int) bool {
-		return cs[i].depth < cs[j].depth || cs[i].depth == cs[j].depth && cs[i].id < cs[j].id
-	})
-	return cs[0].id, nil
-}
-
 func (a *api) dashboard(w http.ResponseWriter, r *http.Request) error {
-	p := server.PrincipalFrom(r.Context())
 	unitID, err := dashIDParam(r, "unit")
 	if err != nil {
 		return err
@@ -148,21 +108,11 @@ func (a *api) dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	period := r.URL.Query().Get("period")
-	if period != "" && !dashPeriodRE.MatchString(period) {
-		return badParam("period", dashMsgBadPeriod)
+	if period != "" && !service.DashboardPeriodPattern.MatchString(period) {
+		return badParam("period", service.MsgDashBadPeriod)
 	}
-	if unitID == 0 {
-		if unitID, err = a.dashDefaultUnit(r, p); err != nil {
-			return err
-		}
-	} else if _, err := a.d.Store.GetUnit(r.Context(), unitID); err != nil {
-		return err
-	}
-	if !a.d.Can(r.Context(), authz.ActionDashboardRead, unitID) {
-		return errForbidden()
-	}
-	d, err := a.d.Store.Dashboard(r.Context(), store.DashboardQuery{UnitID: unitID, DirectiveID: directive, TemplateID: template,
-		Period: period, Today: a.today(), Lang: a.locale(r).Lang()})
+	d, err := a.d.Svc.FollowUp.Dashboard(r.Context(), server.PrincipalFrom(r.Context()), service.DashboardInput{UnitID: unitID, DirectiveID: directive,
+		TemplateID: template, Period: period, Lang: a.locale(r).Lang()})
 	if err != nil {
 		return err
 	}

@@ -1,23 +1,17 @@
 package api
 
 // Follow-up: the caller's notifications, formal urges (đôn đốc), and
-// inspection and supervision plans with findings and recommendations. Rules
-// are in internal/followup; notifications are composed by internal/jobs.
+// inspection and supervision plans with findings and recommendations. The
+// use cases are service.FollowUp's; these handlers decode, call and encode.
 
 import (
-	"errors"
 	"net/http"
-	"slices"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/followup"
-	"github.com/danvan/danvan/internal/jobs"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // followupFeature is this file's part of the API: routes, OpenAPI operations and
@@ -65,8 +59,8 @@ type UrgeCreate struct {
 	TemplateID   int64  `json:"template_id"`
 	UnitID       int64  `json:"unit_id"`
 	PeriodType   string `json:"period_type"`
-	PeriodYear   int    `json:"period_year"`
-	PeriodNumber int    `json:"period_number"`
+	PeriodYear   int64  `json:"period_year"`
+	PeriodNumber int64  `json:"period_number"`
 	Message      string `json:"message"`
 }
 
@@ -130,9 +124,9 @@ type Inspection struct {
 	EndOn           string           `json:"end_on"`
 	Team            string           `json:"team"`
 	Status          string           `json:"status"`
-	Units           []store.UnitRef  `json:"units"`
-	Members         []store.UserRef  `json:"members"`
-	Findings        []store.Finding  `json:"findings"`
+	Units           []service.UnitRef `json:"units"`
+	Members         []service.UserRef `json:"members"`
+	Findings        []service.Finding `json:"findings"`
 	Recommendations []Recommendation `json:"recommendations"`
 	OpenRecs        int              `json:"open_recommendations"`
 	OverdueRecs     int              `json:"overdue_recommendations"`
@@ -146,12 +140,12 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func recOf(r store.Recommendation) Recommendation {
+func recOf(r service.Recommendation) Recommendation {
 	return Recommendation{ID: r.ID, InspectionID: r.InspectionID, UnitID: r.UnitID, UnitName: r.UnitName, Owner: r.Owner, Text: r.Text,
 		DueOn: r.DueOn, Status: r.Status, Response: r.Response, Overdue: r.Overdue, ClosedAt: timePtr(r.ClosedAt), CreatedAt: r.CreatedAt}
 }
 
-func inspectionOf(in store.Inspection) Inspection {
+func inspectionOf(in service.Inspection) Inspection {
 	out := Inspection{ID: in.ID, Kind: in.Kind, Topic: in.Topic, LeadUnitID: in.LeadUnitID, LeadUnitName: in.LeadUnitName, StartOn: in.StartOn,
 		EndOn: in.EndOn, Team: in.Team, Status: in.Status, Units: in.Units, Members: in.Members, Findings: in.Findings,
 		OpenRecs: in.OpenRecs, OverdueRecs: in.OverdueRecs, CreatedAt: in.CreatedAt, Recommendations: []Recommendation{}}
@@ -159,32 +153,15 @@ func inspectionOf(in store.Inspection) Inspection {
 		out.Recommendations = append(out.Recommendations, recOf(r))
 	}
 	if out.Units == nil {
-		out.Units = []store.UnitRef{}
+		out.Units = []service.UnitRef{}
 	}
 	if out.Members == nil {
-		out.Members = []store.UserRef{}
+		out.Members = []service.UserRef{}
 	}
 	if out.Findings == nil {
-		out.Findings = []store.Finding{}
+		out.Findings = []service.Finding{}
 	}
 	return out
-}
-
-// fuInvalid turns followup field errors into a 422, fields sorted.
-func fuInvalid(errs followup.Errors) error {
-	if len(errs) == 0 {
-		return nil
-	}
-	keys := make([]string, 0, len(errs))
-	for k := range errs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var v invalid
-	for _, k := range keys {
-		v.add(k, errs[k])
-	}
-	return v.err()
 }
 
 // --- notifications ---
@@ -200,16 +177,12 @@ func (a *api) fuNotifications(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ns, total, err := a.d.Store.ListNotifications(r.Context(), p.User.ID, unread, pg.Limit, pg.Offset)
+	list, err := a.d.Svc.FollowUp.Notifications(r.Context(), p, unread, pg.Limit, pg.Offset)
 	if err != nil {
 		return err
 	}
-	n, err := a.d.Store.UnreadCount(r.Context(), p.User.ID)
-	if err != nil {
-		return err
-	}
-	items := make([]Notification, len(ns))
-	for i, x := range ns {
+	items := make([]Notification, len(list.Items))
+	for i, x := range list.Items {
 		items[i] = Notification{ID: x.ID, Kind: x.Kind, UnitName: x.UnitName, Subject: x.Subject, Body: x.Body, Link: x.Link,
 			CreatedAt: x.CreatedAt, ReadAt: timePtr(x.ReadAt), EmailedAt: timePtr(x.EmailedAt)}
 		if x.UnitID != 0 {
@@ -217,7 +190,7 @@ func (a *api) fuNotifications(w http.ResponseWriter, r *http.Request) error {
 			items[i].UnitID = &id
 		}
 	}
-	return writeJSON(w, http.StatusOK, NotificationPage{Page: newPage(a, r, items, total, pg), Unread: n})
+	return writeJSON(w, http.StatusOK, NotificationPage{Page: newPage(a, r, items, list.Total, pg), Unread: list.Unread})
 }
 
 func (a *api) fuNotificationRead(w http.ResponseWriter, r *http.Request) error {
@@ -225,7 +198,7 @@ func (a *api) fuNotificationRead(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.d.Store.MarkNotificationRead(r.Context(), server.PrincipalFrom(r.Context()).User.ID, id); err != nil {
+	if _, err := a.d.Svc.FollowUp.MarkRead(r.Context(), server.PrincipalFrom(r.Context()), id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -235,27 +208,18 @@ func (a *api) fuNotificationRead(w http.ResponseWriter, r *http.Request) error {
 // --- urges ---
 
 func (a *api) fuUrges(w http.ResponseWriter, r *http.Request) error {
-	p := server.PrincipalFrom(r.Context())
 	q := r.URL.Query()
 	pg, err := pageParams(q, false)
 	if err != nil {
 		return err
 	}
-	f := store.UrgeFilter{Limit: pg.Limit, Offset: pg.Offset}
+	var unit int64
 	if v := q.Get("unit"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
+		if unit, err = strconv.ParseInt(v, 10, 64); err != nil || unit <= 0 {
 			return badParam("unit", msgFieldBadInt)
 		}
-		if !a.d.Can(r.Context(), authz.ActionReportRead, id) {
-			return errForbidden()
-		}
-		f.UnitID = id
-		f.Scope.All = true
-	} else {
-		f.Scope.All, f.Scope.Roots = followup.ScopeRoots(p.Grants, authz.ActionReportRead)
 	}
-	us, total, err := a.d.Store.ListUrges(r.Context(), f)
+	us, total, err := a.d.Svc.FollowUp.Urges(r.Context(), server.PrincipalFrom(r.Context()), unit, pg.Limit, pg.Offset)
 	if err != nil {
 		return err
 	}
@@ -267,50 +231,9 @@ func (a *api) fuCreateUrge(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	in.Message = strings.TrimSpace(in.Message)
-	if in.ReportID != 0 {
-		rs, err := a.d.Store.ReportStateOf(ctx, in.ReportID)
-		if errors.Is(err, store.ErrNotFound) {
-			return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "report_id", msg: msgFieldBadInt})
-		}
-		if err != nil {
-			return err
-		}
-		in.UnitID, in.TemplateID, in.PeriodType, in.PeriodYear, in.PeriodNumber = rs.UnitID, rs.TemplateID, rs.PeriodType, rs.PeriodYear, rs.PeriodNumber
-	}
-	if in.UnitID != 0 {
-		if _, err := a.d.Store.GetUnit(ctx, in.UnitID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "unit_id", msg: msgFieldNoUnit})
-			}
-			return err
-		}
-		if !a.d.Can(ctx, authz.ActionUrgeSend, in.UnitID) {
-			return errForbidden()
-		}
-	}
-	if !cleanText(strings.ReplaceAll(strings.ReplaceAll(in.Message, "\n", " "), "\r", " ")) {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "message", msg: msgFieldBadChars})
-	}
-	if err := fuInvalid(followup.CheckUrge(in.UnitID, in.Message)); err != nil {
-		return err
-	}
-	if in.TemplateID != 0 {
-		if _, err := a.d.Store.TemplateName(ctx, in.TemplateID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "template_id", msg: msgFieldBadInt})
-			}
-			return err
-		}
-	}
-	p := server.PrincipalFrom(ctx)
-	name := p.User.FullName
-	if name == "" {
-		name = p.User.Username
-	}
-	u := store.Urge{UnitID: in.UnitID, TemplateID: in.TemplateID, ReportID: in.ReportID, PeriodType: in.PeriodType, PeriodYear: in.PeriodYear, PeriodNumber: in.PeriodNumber, Message: in.Message}
-	if err := jobs.SendUrge(ctx, a.d.Store, a.d.Cfg, actor(r), name, &u); err != nil {
+	u, err := a.d.Svc.FollowUp.SendUrge(r.Context(), server.PrincipalFrom(r.Context()), service.UrgeInput{ReportID: in.ReportID, TemplateID: in.TemplateID,
+		UnitID: in.UnitID, PeriodType: in.PeriodType, PeriodYear: in.PeriodYear, PeriodNumber: in.PeriodNumber, Message: in.Message})
+	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, u)
@@ -318,16 +241,12 @@ func (a *api) fuCreateUrge(w http.ResponseWriter, r *http.Request) error {
 
 // --- inspections ---
 
-func (a *api) fuToday() string { return jobs.Today(a.d.Store).String() }
-
 func (a *api) fuInspections(w http.ResponseWriter, r *http.Request) error {
-	p := server.PrincipalFrom(r.Context())
 	pg, err := pageParams(r.URL.Query(), false)
 	if err != nil {
 		return err
 	}
-	all, roots := followup.ScopeRoots(p.Grants, authz.ActionInspectionRead)
-	ins, total, err := a.d.Store.ListInspections(r.Context(), store.Scope{All: all, Roots: roots, UserID: p.User.ID}, a.fuToday(), pg.Limit, pg.Offset)
+	ins, total, err := a.d.Svc.FollowUp.Inspections(r.Context(), server.PrincipalFrom(r.Context()), pg.Limit, pg.Offset)
 	if err != nil {
 		return err
 	}
@@ -343,164 +262,57 @@ func (a *api) fuCreateInspection(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	if in.LeadUnitID != 0 {
-		if _, err := a.d.Store.GetUnit(ctx, in.LeadUnitID); errors.Is(err, store.ErrNotFound) {
-			return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "lead_unit_id", msg: msgFieldNoUnit})
-		}
-		if !a.d.Can(ctx, authz.ActionInspectionManage, in.LeadUnitID) {
-			return errForbidden()
-		}
-	} else if all, roots := followup.ScopeRoots(server.PrincipalFrom(ctx).Grants, authz.ActionInspectionManage); !all && len(roots) == 0 {
-		return errForbidden()
-	}
-	fi := followup.InspectionInput{Kind: in.Kind, Topic: strings.TrimSpace(in.Topic), LeadUnitID: in.LeadUnitID, StartOn: in.StartOn, EndOn: in.EndOn,
-		Team: strings.TrimSpace(in.Team), Status: in.Status}
-	for _, u := range in.UnitIDs {
-		if !slices.Contains(fi.UnitIDs, u) {
-			fi.UnitIDs = append(fi.UnitIDs, u)
-		}
-	}
-	errs := fi.Check()
-	for _, u := range fi.UnitIDs {
-		if _, err := a.d.Store.GetUnit(ctx, u); err != nil {
-			errs["unit_ids"] = msgFieldNoUnit
-		}
-	}
-	for _, m := range in.MemberIDs {
-		if _, err := a.d.Store.GetUser(ctx, m); err != nil {
-			errs["member_ids"] = "followup.unknown_users"
-		} else if !slices.Contains(fi.MemberIDs, m) {
-			fi.MemberIDs = append(fi.MemberIDs, m)
-		}
-	}
-	if !cleanText(fi.Topic) {
-		errs["topic"] = msgFieldBadChars
-	}
-	if err := fuInvalid(errs); err != nil {
-		return err
-	}
-	id, err := a.d.Store.CreateInspection(ctx, actor(r), fi)
-	if err != nil {
-		return err
-	}
-	got, err := a.d.Store.GetInspection(ctx, id, a.fuToday())
+	got, err := a.d.Svc.FollowUp.CreateInspection(r.Context(), server.PrincipalFrom(r.Context()), service.InspectionInput{Kind: in.Kind, Topic: in.Topic,
+		LeadUnitID: in.LeadUnitID, UnitIDs: in.UnitIDs, StartOn: in.StartOn, EndOn: in.EndOn, Team: in.Team, MemberIDs: in.MemberIDs, Status: in.Status})
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, inspectionOf(got))
 }
 
-// fuLoadInspection fetches a plan the caller may see (404 otherwise, so as
-// not to reveal that it exists).
-func (a *api) fuLoadInspection(r *http.Request) (store.Inspection, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return store.Inspection{}, err
-	}
-	ctx := r.Context()
-	in, err := a.d.Store.GetInspection(ctx, id, a.fuToday())
-	if err != nil {
-		return in, err
-	}
-	p := server.PrincipalFrom(ctx)
-	if a.d.Can(ctx, authz.ActionInspectionRead, in.LeadUnitID) || a.d.Can(ctx, authz.ActionInspectionManage, in.LeadUnitID) {
-		return in, nil
-	}
-	for _, u := range in.Units {
-		if a.d.Can(ctx, authz.ActionInspectionRead, u.ID) {
-			return in, nil
-		}
-	}
-	for _, m := range in.Members {
-		if m.ID == p.User.ID {
-			return in, nil
-		}
-	}
-	return in, errForbidden()
-}
-
 func (a *api) fuInspection(w http.ResponseWriter, r *http.Request) error {
-	in, err := a.fuLoadInspection(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, inspectionOf(in))
-}
-
-func inspectsUnit(in store.Inspection, unitID int64) bool {
-	for _, u := range in.Units {
-		if u.ID == unitID {
-			return true
-		}
+	v, err := a.d.Svc.FollowUp.Inspection(r.Context(), server.PrincipalFrom(r.Context()), id)
+	if err != nil {
+		return err
 	}
-	return false
+	return writeJSON(w, http.StatusOK, inspectionOf(v.Inspection))
 }
 
 func (a *api) fuAddFinding(w http.ResponseWriter, r *http.Request) error {
-	in, err := a.fuLoadInspection(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
-	}
-	if !a.d.Can(r.Context(), authz.ActionInspectionManage, in.LeadUnitID) {
-		return errForbidden()
 	}
 	var body FindingCreate
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	body.Text = strings.TrimSpace(body.Text)
-	errs := followup.CheckFinding(body.UnitID, body.Text)
-	if body.UnitID != 0 && !inspectsUnit(in, body.UnitID) {
-		errs["unit_id"] = followup.MsgBadChoice
-	}
-	if err := fuInvalid(errs); err != nil {
-		return err
-	}
-	id, err := a.d.Store.AddFinding(r.Context(), actor(r), in.ID, body.UnitID, body.Text)
+	f, err := a.d.Svc.FollowUp.AddFinding(r.Context(), server.PrincipalFrom(r.Context()), id, service.FindingInput{UnitID: body.UnitID, Text: body.Text})
 	if err != nil {
 		return err
 	}
-	got, err := a.d.Store.GetInspection(r.Context(), in.ID, a.fuToday())
-	if err != nil {
-		return err
-	}
-	for _, f := range got.Findings {
-		if f.ID == id {
-			return writeJSON(w, http.StatusCreated, f)
-		}
-	}
-	return errNotFound()
+	return writeJSON(w, http.StatusCreated, f)
 }
 
 func (a *api) fuAddRecommendation(w http.ResponseWriter, r *http.Request) error {
-	in, err := a.fuLoadInspection(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
-	}
-	if !a.d.Can(r.Context(), authz.ActionInspectionManage, in.LeadUnitID) {
-		return errForbidden()
 	}
 	var body RecommendationCreate
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	rec := store.Recommendation{InspectionID: in.ID, UnitID: body.UnitID, Owner: strings.TrimSpace(body.Owner), Text: strings.TrimSpace(body.Text), DueOn: body.DueOn}
-	errs := followup.CheckRecommendation(rec.UnitID, rec.Owner, rec.Text, rec.DueOn)
-	if rec.UnitID != 0 && !inspectsUnit(in, rec.UnitID) {
-		errs["unit_id"] = followup.MsgBadChoice
-	}
-	if err := fuInvalid(errs); err != nil {
-		return err
-	}
-	if err := jobs.AddRecommendation(r.Context(), a.d.Store, a.d.Cfg, actor(r), in.Topic, &rec); err != nil {
-		return err
-	}
-	got, err := a.d.Store.GetRecommendation(r.Context(), rec.ID, a.fuToday())
+	rec, err := a.d.Svc.FollowUp.AddRecommendation(r.Context(), server.PrincipalFrom(r.Context()), id,
+		service.RecommendationInput{UnitID: body.UnitID, Owner: body.Owner, Text: body.Text, DueOn: body.DueOn})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, recOf(got))
+	return writeJSON(w, http.StatusCreated, recOf(rec))
 }
 
 func (a *api) fuRespond(w http.ResponseWriter, r *http.Request) error {
@@ -508,38 +320,15 @@ func (a *api) fuRespond(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	rec, err := a.d.Store.GetRecommendation(ctx, id, a.fuToday())
-	if err != nil {
-		return err
-	}
-	in, err := a.d.Store.GetInspection(ctx, rec.InspectionID, a.fuToday())
-	if err != nil {
-		return err
-	}
-	t, err := a.d.Target(ctx, rec.UnitID)
-	if err != nil {
-		return err
-	}
-	if !followup.UnitStaff(server.PrincipalFrom(ctx).Grants, t) && !a.d.Can(ctx, authz.ActionInspectionManage, in.LeadUnitID) {
-		return errForbidden()
-	}
 	var body RecommendationResponse
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	body.Response = strings.TrimSpace(body.Response)
-	if err := fuInvalid(followup.CheckResponse(body.Response, body.Done)); err != nil {
-		return err
-	}
-	if err := jobs.RespondRecommendation(ctx, a.d.Store, a.d.Cfg, actor(r), rec, in, body.Response, body.Done); err != nil {
-		return err
-	}
-	got, err := a.d.Store.GetRecommendation(ctx, id, a.fuToday())
+	rec, err := a.d.Svc.FollowUp.Respond(r.Context(), server.PrincipalFrom(r.Context()), id, service.ResponseInput{Response: body.Response, Done: body.Done})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, recOf(got))
+	return writeJSON(w, http.StatusOK, recOf(rec))
 }
 
 // --- OpenAPI ---

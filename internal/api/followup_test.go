@@ -1,11 +1,15 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/danvan/danvan/internal/api"
+	"github.com/danvan/danvan/internal/audit"
+	"github.com/danvan/danvan/internal/authz"
 )
 
 type urgeOut struct {
@@ -181,5 +185,52 @@ func TestInspectionsCRUDAndVisibility(t *testing.T) {
 	got = decode[inspOut](t, e.do("GET", fmt.Sprintf("%s/inspections/%d", api.Prefix, in1.ID), nil, e.as("dieuphoi")), http.StatusOK)
 	if got.OverdueRecs != 0 {
 		t.Fatalf("overdue after closing: %d", got.OverdueRecs)
+	}
+}
+
+// TestFollowUpScopeAndBadBytes: a coordinator of one unit cannot plan,
+// record or recommend at a unit of another branch (403), and NUL bytes,
+// invalid UTF-8 and out-of-range years are refused with 422 on both engines.
+func TestFollowUpScopeAndBadBytes(t *testing.T) {
+	e := newEnv(t)
+	w1, w2, p38 := e.unit["W1"], e.unit["W2"], e.unit["P38"]
+	e.addUser("dp_w1")
+	if err := e.st.AddGrant(context.Background(), audit.System("test"), e.user["dp_w1"], authz.RoleCoordinator, w1); err != nil {
+		t.Fatal(err)
+	}
+	local := withSession(e.signIn("dp_w1"), true)
+	plan := func(lead int64, units ...int64) map[string]any {
+		return map[string]any{"kind": "inspection", "topic": "Kiểm tra", "lead_unit_id": lead, "unit_ids": units, "start_on": "2025-07-10", "end_on": "2025-07-20"}
+	}
+	problem(t, e.do("POST", api.Prefix+"/inspections", plan(w1, w1, w2), local), http.StatusForbidden, "forbidden")
+	problem(t, e.do("POST", api.Prefix+"/urges", map[string]any{"unit_id": w2, "message": "x"}, local), http.StatusForbidden, "forbidden")
+	// A plan of the province covering both wards: the ward's coordinator
+	// may not record findings in it.
+	both := decode[inspOut](t, e.do("POST", api.Prefix+"/inspections", plan(p38, w1, w2), e.as("dieuphoi")), http.StatusCreated)
+	problem(t, e.do("POST", fmt.Sprintf("%s/inspections/%d/findings", api.Prefix, both.ID), map[string]any{"unit_id": w2, "text": "x"}, local), http.StatusForbidden, "forbidden")
+	problem(t, e.do("POST", fmt.Sprintf("%s/inspections/%d/recommendations", api.Prefix, both.ID), map[string]any{"unit_id": w2, "text": "x", "due_on": "2025-09-01"}, local), http.StatusForbidden, "forbidden")
+
+	for name, body := range map[string]raw{
+		"team with NUL":             raw(`{"kind":"inspection","topic":"Kiểm tra","lead_unit_id":` + fmt.Sprint(p38) + `,"unit_ids":[` + fmt.Sprint(w1) + `],"start_on":"2025-07-10","end_on":"2025-07-20","team":"a\u0000b"}`),
+		"team with invalid UTF-8":   raw("{\"kind\":\"inspection\",\"topic\":\"Kiểm tra\",\"lead_unit_id\":" + fmt.Sprint(p38) + ",\"unit_ids\":[" + fmt.Sprint(w1) + "],\"start_on\":\"2025-07-10\",\"end_on\":\"2025-07-20\",\"team\":\"a\xff\xfeb\"}"),
+		"finding with NUL":          raw(`{"unit_id":` + fmt.Sprint(w1) + `,"text":"a\u0000b"}`),
+		"recommendation with NUL":   raw(`{"unit_id":` + fmt.Sprint(w1) + `,"text":"a\u0000b","due_on":"2025-09-01"}`),
+		"recommendation bad UTF-8":  raw("{\"unit_id\":" + fmt.Sprint(w1) + ",\"owner\":\"\xc3\",\"text\":\"x\",\"due_on\":\"2025-09-01\"}"),
+		"urge in year 2^31":         raw(`{"unit_id":` + fmt.Sprint(w1) + `,"period_type":"monthly","period_year":2147483648,"period_number":1,"message":"x"}`),
+		"urge with an unknown form": raw(`{"unit_id":` + fmt.Sprint(w1) + `,"template_id":999999,"message":"x"}`),
+	} {
+		path := api.Prefix + "/inspections"
+		switch {
+		case strings.HasPrefix(name, "finding"):
+			path = fmt.Sprintf("%s/inspections/%d/findings", api.Prefix, both.ID)
+		case strings.HasPrefix(name, "recommendation"):
+			path = fmt.Sprintf("%s/inspections/%d/recommendations", api.Prefix, both.ID)
+		case strings.HasPrefix(name, "urge"):
+			path = api.Prefix + "/urges"
+		}
+		w := e.do("POST", path, body, e.as("dieuphoi"))
+		if w.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d %s", name, w.Code, w.Body.String())
+		}
 	}
 }

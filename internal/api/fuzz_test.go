@@ -10,20 +10,23 @@ import (
 	"unicode/utf8"
 
 	"github.com/danvan/danvan/internal/account"
-	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // checkDecode decodes and validates body into v and requires a client
 // error (4xx problem) or a value that really is valid.
-func checkDecode(t *testing.T, body []byte, v interface{ validate() error }) error {
+func checkDecode(t *testing.T, body []byte, v any, validate func() error) error {
 	r := httptest.NewRequest("POST", "/api/v1/x", bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	err := decodeJSON(httptest.NewRecorder(), r, v)
-	if err == nil {
-		err = v.validate()
+	if err == nil && validate != nil {
+		err = validate()
 	}
 	if err != nil {
 		var p *problem
+		if _, invalid := service.AsInvalid(err); invalid {
+			return err
+		}
 		if !errors.As(err, &p) || p.status < 400 || p.status > 499 {
 			t.Fatalf("body %q: %v, want a 4xx problem", body, err)
 		}
@@ -47,10 +50,15 @@ func FuzzDecodeUserCreate(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var u UserCreate
-		if err := checkDecode(t, body, &u); err == nil {
-			if !json.Valid(body) || account.ValidUsername(u.Username) != nil || account.CheckPasswordStrength(u.Password) != nil ||
-				u.FullName == "" || !cleanText(u.FullName) || !utf8.ValidString(u.Email) {
-				t.Fatalf("accepted an invalid user: %q → %+v", body, u)
+		var in service.NewUser
+		validate := func() error {
+			in = service.NewUser{Username: u.Username, FullName: u.FullName, Email: u.Email, Password: u.Password, Locale: u.Locale}
+			return in.Validate()
+		}
+		if err := checkDecode(t, body, &u, validate); err == nil {
+			if !json.Valid(body) || account.ValidUsername(in.Username) != nil || account.CheckPasswordStrength(in.Password) != nil ||
+				in.FullName == "" || !cleanText(in.FullName) || !utf8.ValidString(in.Email) {
+				t.Fatalf("accepted an invalid user: %q → %+v", body, in)
 			}
 		}
 	})
@@ -61,10 +69,12 @@ func FuzzDecodeGrantCreate(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
+		// The role and unit are checked by the service against the tree
+		// (see the service tests); here the body decodes or is a 4xx.
 		var g GrantCreate
-		if err := checkDecode(t, body, &g); err == nil {
-			if !json.Valid(body) || !authz.Role(g.Role).Valid() || g.UnitID <= 0 {
-				t.Fatalf("accepted an invalid grant: %q → %+v", body, g)
+		if err := checkDecode(t, body, &g, nil); err == nil {
+			if !json.Valid(body) || (g.Role != "" && !utf8.ValidString(g.Role)) {
+				t.Fatalf("accepted an invalid grant body: %q → %+v", body, g)
 			}
 		}
 	})

@@ -138,6 +138,29 @@ var coreOperations = map[string]op{
 		params: []obj{paramRef("id"), paramRef("csrf")},
 		status: 204, errs: []int{401, 403, 404, 409},
 	},
+	"POST " + Prefix + "/users/{id}/disable": {
+		tag: "users", summary: "Disable an account (user.manage)",
+		desc:   "The user can no longer sign in; their sessions end and every API token they hold is revoked at once. The last enabled administrator cannot be disabled (409). Disabling a disabled account changes nothing.",
+		params: []obj{paramRef("id"), paramRef("csrf")},
+		status: 200, schema: ref("User"), errs: []int{401, 403, 404, 409},
+	},
+	"POST " + Prefix + "/users/{id}/enable": {
+		tag: "users", summary: "Enable a disabled account (user.manage)",
+		desc:   "Revoked tokens stay revoked.",
+		params: []obj{paramRef("id"), paramRef("csrf")},
+		status: 200, schema: ref("User"), errs: []int{401, 403, 404},
+	},
+	"GET " + Prefix + "/me/tokens": {
+		tag: "account", summary: "The caller's API tokens, newest first",
+		desc:   "Revoked and expired tokens are listed too (active false). The secret is never shown again.",
+		status: 200, schema: pageOf(ref("Token")), errs: []int{401},
+	},
+	"DELETE " + Prefix + "/me/tokens/{id}": {
+		tag: "account", summary: "Revoke one of the caller's API tokens",
+		desc:   "The token answers 401 from the next request on. Someone else's token, or one that does not exist, is 404.",
+		params: []obj{paramRef("id"), paramRef("csrf")},
+		status: 204, errs: []int{401, 404},
+	},
 	"GET " + Prefix + "/audit": {
 		tag: "audit", summary: "The audit log, newest first (audit.read)",
 		params: []obj{
@@ -268,6 +291,14 @@ func schemas() obj {
 			"locale":    obj{"type": "string", "enum": []string{"", "vi", "en", "ja"}},
 		}),
 		"Grant":       grant,
+		"Token": object([]string{"id", "name", "created_at", "expires_at", "last_used_at", "revoked_at", "active"}, obj{
+			"id": obj{"type": "integer", "format": "int64"}, "name": obj{"type": "string"},
+			"created_at":   obj{"type": "string", "format": "date-time"},
+			"expires_at":   nullable("string", obj{"format": "date-time", "description": "Null: never (tokens made before expiry existed)."}),
+			"last_used_at": nullable("string", obj{"format": "date-time", "description": "Recorded at most once a minute."}),
+			"revoked_at":   nullable("string", obj{"format": "date-time"}),
+			"active":       obj{"type": "boolean", "description": "Neither revoked nor expired."},
+		}),
 		"GrantCreate": object([]string{"role", "unit_id"}, obj{"role": ref("Role"), "unit_id": obj{"type": "integer", "format": "int64", "minimum": 1}}),
 		"Me": object([]string{"user", "grants", "admin", "auth", "csrf_token", "lang"}, obj{
 			"user": ref("User"), "grants": arrayOf(ref("Grant")), "admin": obj{"type": "boolean"},

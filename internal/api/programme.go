@@ -1,19 +1,20 @@
 package api
 
-// Programme tracking: directives, tasks, assignments, unit plans and
-// progress. The rules live in internal/programme; permission checks here:
-// directive.manage for the coordinator's registrations, plan.edit on the
-// unit for its plan and progress, plan.read to read a plan.
+// Programme tracking: directives, tasks, addressees, assignments, unit
+// plans, progress and downloads. Each handler decodes, calls one use case of
+// service.Programme (which checks permission and validates) and encodes.
 
 import (
+	"encoding/json"
 	"errors"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/programme"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // programmeFeature is this file's part of the API: routes, OpenAPI operations and
@@ -25,91 +26,50 @@ func programmeFeature() feature {
 			{"POST", Prefix + "/directives", true, (*api).createDirective},
 			{"GET", Prefix + "/directives/{id}", true, (*api).getDirective},
 			{"POST", Prefix + "/directives/{id}/tasks", true, (*api).createTask},
+			{"POST", Prefix + "/directives/{id}/addressees", true, (*api).createAddressee},
+			{"GET", Prefix + "/directive-attachments/{id}", true, (*api).getAttachment},
 			{"POST", Prefix + "/tasks/{id}/assignments", true, (*api).createAssignment},
 			{"GET", Prefix + "/units/{id}/plan", true, (*api).unitPlan},
 			{"POST", Prefix + "/units/{id}/activities", true, (*api).createActivity},
 			{"POST", Prefix + "/activities/{id}/progress", true, (*api).postProgress},
+			{"GET", Prefix + "/evidence/{id}", true, (*api).getEvidence},
 		},
 		programmeOps(), programmeSchemas())
 }
 
-// programmeRules are the status thresholds (programme.DefaultRules).
-var programmeRules = programme.DefaultRules()
-
 // Detail of a stale write.
 const detailStale = "programme.detail.stale"
-
-// programmeErr turns validation errors into a 422 with one entry per field.
-func programmeErr(err error) error {
-	var ve programme.Errors
-	if errors.As(err, &ve) {
-		var inv invalid
-		for f, k := range ve {
-			inv.add(f, k)
-		}
-		sortFields(inv)
-		return inv.err()
-	}
-	return err
-}
-
-func sortFields(v invalid) {
-	for i := 1; i < len(v); i++ {
-		for j := i; j > 0 && v[j].field < v[j-1].field; j-- {
-			v[j], v[j-1] = v[j-1], v[j]
-		}
-	}
-}
-
-func (a *api) can(r *http.Request, act authz.Action, unitID int64) error {
-	if !a.d.Can(r.Context(), act, unitID) {
-		return errForbidden()
-	}
-	return nil
-}
 
 // DirectivePage is the list of directives.
 type DirectivePage = Page[programme.Directive]
 
 func (a *api) listDirectives(w http.ResponseWriter, r *http.Request) error {
-	if err := a.can(r, authz.ActionDirectiveRead, 0); err != nil {
-		return err
-	}
 	p, err := pageParams(r.URL.Query(), false)
 	if err != nil {
 		return err
 	}
-	ds, err := a.d.Store.ListDirectives(r.Context())
+	list, err := a.d.Svc.Programme.ListDirectives(r.Context(), server.PrincipalFrom(r.Context()), false)
 	if err != nil {
 		return err
 	}
+	ds := list.Items
 	total := len(ds)
 	ds = ds[min(p.Offset, total):min(p.Offset+p.Limit, total)]
-	for i := range ds {
-		fillDirective(&ds[i])
-	}
 	return writeJSON(w, http.StatusOK, newPage(a, r, ds, total, p))
 }
 
-// fillDirective replaces nil slices by empty ones (JSON arrays, not null).
-func fillDirective(d *programme.Directive) {
-	if d.Texts == nil {
-		d.Texts = []programme.Text{}
-	}
-	if d.Attachments == nil {
-		d.Attachments = []programme.Attachment{}
-	}
-}
+// TextCreate is one language version of a title and body.
+type TextCreate = service.TextInput
 
 // DirectiveCreate is the body of POST /directives.
 type DirectiveCreate struct {
-	Number       string           `json:"number"`
-	DocType      string           `json:"doc_type"`
-	IssuedOn     string           `json:"issued_on"`
-	IssuerUnitID int64            `json:"issuer_unit_id"`
-	Signer       string           `json:"signer"`
-	SignerTitle  string           `json:"signer_title"`
-	Texts        []programme.Text `json:"texts"`
+	Number       string       `json:"number"`
+	DocType      string       `json:"doc_type"`
+	IssuedOn     string       `json:"issued_on"`
+	IssuerUnitID int64        `json:"issuer_unit_id"`
+	Signer       string       `json:"signer"`
+	SignerTitle  string       `json:"signer_title"`
+	Texts        []TextCreate `json:"texts"`
 	Attachments  []struct {
 		Name string `json:"name"`
 		URL  string `json:"url"`
@@ -121,77 +81,43 @@ func (a *api) createDirective(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if in.IssuerUnitID <= 0 {
-		return programmeErr(programme.Errors{"issuer_unit_id": programme.MsgRequired})
-	}
-	if _, err := a.d.Store.GetUnit(r.Context(), in.IssuerUnitID); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return invalid{{field: "issuer_unit_id", msg: msgFieldNoUnit}}.err()
-		}
-		return err
-	}
-	if err := a.can(r, authz.ActionDirectiveManage, in.IssuerUnitID); err != nil {
-		return err
-	}
-	d := programme.Directive{Number: in.Number, DocType: in.DocType, IssuedOn: in.IssuedOn, IssuerUnitID: in.IssuerUnitID,
-		Signer: strings.TrimSpace(in.Signer), SignerTitle: strings.TrimSpace(in.SignerTitle), Texts: in.Texts}
+	din := service.DirectiveInput{Number: in.Number, DocType: in.DocType, IssuedOn: in.IssuedOn, IssuerUnitID: in.IssuerUnitID,
+		Signer: in.Signer, SignerTitle: in.SignerTitle, Texts: in.Texts}
 	for _, at := range in.Attachments {
-		d.Attachments = append(d.Attachments, programme.Attachment{Name: at.Name, URL: at.URL})
+		din.Attachments = append(din.Attachments, service.AttachmentInput{Name: at.Name, URL: at.URL})
 	}
-	if err := a.d.Store.CreateDirective(r.Context(), actor(r), &d); err != nil {
-		return programmeErr(err)
-	}
-	got, err := a.d.Store.GetDirective(r.Context(), d.ID)
+	d, err := a.d.Svc.Programme.CreateDirective(r.Context(), server.PrincipalFrom(r.Context()), din)
 	if err != nil {
 		return err
 	}
-	fillDirective(&got)
 	w.Header().Set("Location", Prefix+"/directives/"+strconv.FormatInt(d.ID, 10))
-	return writeJSON(w, http.StatusCreated, got)
+	return writeJSON(w, http.StatusCreated, d)
 }
 
 // DirectiveDetail is a directive with its tasks and roll-up on a date.
-type DirectiveDetail struct {
-	programme.Directive
-	At      string            `json:"at"`
-	Summary programme.Summary `json:"summary"`
-}
+type DirectiveDetail = service.DirectiveView
 
 func (a *api) getDirective(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := a.can(r, authz.ActionDirectiveRead, 0); err != nil {
-		return err
-	}
-	at, err := dateParam(r.URL.Query(), "at", a.today())
+	at, err := dateParam(r.URL.Query(), "at", "")
 	if err != nil {
 		return err
 	}
-	d, err := a.d.Store.GetDirective(r.Context(), id)
+	d, err := a.d.Svc.Programme.GetDirective(r.Context(), server.PrincipalFrom(r.Context()), id, at)
 	if err != nil {
 		return err
 	}
-	acts, err := a.d.Store.DirectiveActivities(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	fillDirective(&d)
-	if d.Tasks == nil {
-		d.Tasks = []programme.Task{}
-	}
-	if d.Addressees == nil {
-		d.Addressees = []programme.Addressee{}
-	}
-	return writeJSON(w, http.StatusOK, DirectiveDetail{Directive: d, At: at, Summary: programme.Summarise(d, acts, programmeRules, at)})
+	return writeJSON(w, http.StatusOK, d)
 }
 
 // TaskCreate is the body of POST /directives/{id}/tasks.
 type TaskCreate struct {
-	Number int              `json:"number"`
-	Weight *float64         `json:"weight"`
-	Texts  []programme.Text `json:"texts"`
+	Number json.Number  `json:"number"`
+	Weight json.Number  `json:"weight"`
+	Texts  []TextCreate `json:"texts"`
 }
 
 func (a *api) createTask(w http.ResponseWriter, r *http.Request) error {
@@ -199,32 +125,53 @@ func (a *api) createTask(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := a.d.Store.GetDirective(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if err := a.can(r, authz.ActionDirectiveManage, d.IssuerUnitID); err != nil {
-		return err
-	}
 	var in TaskCreate
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	t := programme.Task{DirectiveID: id, Number: in.Number, Weight: 1, Texts: in.Texts}
-	if in.Weight != nil {
-		t.Weight = *in.Weight
-	}
-	if err := a.d.Store.AddTask(r.Context(), actor(r), &t); err != nil {
-		return programmeErr(err)
+	t, err := a.d.Svc.Programme.AddTask(r.Context(), server.PrincipalFrom(r.Context()), id,
+		service.TaskInput{Number: in.Number.String(), Weight: in.Weight.String(), Texts: in.Texts})
+	if err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusCreated, t)
 }
 
-// AssignmentCreate is the body of POST /tasks/{id}/assignments.
+// AddresseeCreate is the body of POST /directives/{id}/addressees.
+type AddresseeCreate struct {
+	UnitID   int64  `json:"unit_id"`
+	UnitKind string `json:"unit_kind"`
+}
+
+func (a *api) createAddressee(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in AddresseeCreate
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	ad, err := a.d.Svc.Programme.AddAddressee(r.Context(), server.PrincipalFrom(r.Context()), id, service.AddresseeInput{UnitID: in.UnitID, UnitKind: in.UnitKind})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, ad)
+}
+
+// AssignmentCreate is the body of POST /tasks/{id}/assignments: one unit
+// (unit_id), a list (unit_ids), or every unit of a kind (unit_kind).
 type AssignmentCreate struct {
-	UnitID int64  `json:"unit_id"`
-	Role   string `json:"role"`
-	DueOn  string `json:"due_on"`
+	UnitID   int64   `json:"unit_id"`
+	UnitIDs  []int64 `json:"unit_ids"`
+	UnitKind string  `json:"unit_kind"`
+	Role     string  `json:"role"`
+	DueOn    string  `json:"due_on"`
+}
+
+// AssignmentList answers an assignment to several units.
+type AssignmentList struct {
+	Items []programme.Assignment `json:"items"`
 }
 
 func (a *api) createAssignment(w http.ResponseWriter, r *http.Request) error {
@@ -232,123 +179,54 @@ func (a *api) createAssignment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.d.Store.GetTask(r.Context(), id); err != nil {
-		return err
-	}
 	var in AssignmentCreate
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	as := programme.Assignment{TaskID: id, UnitID: in.UnitID, Role: in.Role, DueOn: in.DueOn}
-	if err := as.Validate(); err != nil {
-		return programmeErr(err)
+	units := in.UnitIDs
+	if in.UnitID != 0 {
+		units = append([]int64{in.UnitID}, units...)
 	}
-	u, err := a.d.Store.GetUnit(r.Context(), in.UnitID)
-	if errors.Is(err, store.ErrNotFound) {
-		return invalid{{field: "unit_id", msg: msgFieldNoUnit}}.err()
-	}
+	as, err := a.d.Svc.Programme.AssignTask(r.Context(), server.PrincipalFrom(r.Context()),
+		service.AssignInput{TaskID: id, UnitIDs: units, UnitKind: in.UnitKind, Role: in.Role, DueOn: in.DueOn})
 	if err != nil {
 		return err
 	}
-	if err := a.can(r, authz.ActionDirectiveManage, u.ID); err != nil {
-		return err
+	if in.UnitID != 0 && len(in.UnitIDs) == 0 && len(as) == 1 {
+		return writeJSON(w, http.StatusCreated, as[0])
 	}
-	if err := a.d.Store.AssignTask(r.Context(), actor(r), &as); err != nil {
-		return programmeErr(err)
-	}
-	as.UnitName = u.Name
-	return writeJSON(w, http.StatusCreated, as)
+	return writeJSON(w, http.StatusCreated, AssignmentList{Items: as})
 }
 
 // Plan is a unit's assigned tasks and activities with their status on a date.
-type Plan struct {
-	UnitID        int64                  `json:"unit_id"`
-	UnitName      string                 `json:"unit_name"`
-	At            string                 `json:"at"`
-	Assignments   []programme.Assignment `json:"assignments"`
-	Activities    []programme.Activity   `json:"activities"`
-	Rollup        programme.Rollup       `json:"rollup"`
-	SubtreeRollup programme.Rollup       `json:"subtree_rollup"`
-}
+type Plan = service.Plan
 
 func (a *api) unitPlan(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	u, err := a.d.Store.GetUnit(r.Context(), id)
+	at, err := dateParam(r.URL.Query(), "at", "")
 	if err != nil {
 		return err
 	}
-	if err := a.can(r, authz.ActionPlanRead, id); err != nil {
-		return err
-	}
-	at, err := dateParam(r.URL.Query(), "at", a.today())
+	p, err := a.d.Svc.Programme.UnitPlan(r.Context(), server.PrincipalFrom(r.Context()), id, service.PlanOptions{At: at})
 	if err != nil {
 		return err
 	}
-	p, err := BuildPlan(r, a.d.Store, u.ID, at)
-	if err != nil {
-		return err
-	}
-	p.UnitName = u.Name
 	return writeJSON(w, http.StatusOK, p)
-}
-
-// BuildPlan reads a unit's plan with statuses and roll-ups on at.
-func BuildPlan(r *http.Request, st *store.Store, unitID int64, at string) (Plan, error) {
-	ctx := r.Context()
-	p := Plan{UnitID: unitID, At: at}
-	var err error
-	if p.Assignments, err = st.UnitAssignments(ctx, unitID); err != nil {
-		return p, err
-	}
-	if p.Activities, err = st.UnitActivities(ctx, unitID); err != nil {
-		return p, err
-	}
-	programmeRules.Derive(p.Activities, at)
-	items := make([]programme.Item, len(p.Activities))
-	for i, x := range p.Activities {
-		items[i] = x.Item()
-	}
-	p.Rollup = programme.Roll(items)
-	under, parent, err := st.ActivitiesUnder(ctx, unitID)
-	if err != nil {
-		return p, err
-	}
-	programmeRules.Derive(under, at)
-	own := map[int64][]programme.Item{}
-	for _, x := range under {
-		own[x.UnitID] = append(own[x.UnitID], x.Item())
-	}
-	rolls := map[int64]programme.Rollup{}
-	for u, its := range own {
-		rolls[u] = programme.Roll(its)
-	}
-	if sub, ok := programme.RollTree(rolls, parent)[unitID]; ok {
-		p.SubtreeRollup = sub
-	} else {
-		p.SubtreeRollup = programme.Roll(nil)
-	}
-	if p.Assignments == nil {
-		p.Assignments = []programme.Assignment{}
-	}
-	if p.Activities == nil {
-		p.Activities = []programme.Activity{}
-	}
-	return p, nil
 }
 
 // ActivityCreate is the body of POST /units/{id}/activities.
 type ActivityCreate struct {
-	TaskID    int64    `json:"task_id"`
-	Title     string   `json:"title"`
-	Owner     string   `json:"owner"`
-	StartOn   string   `json:"start_on"`
-	DueOn     string   `json:"due_on"`
-	Indicator string   `json:"indicator"`
-	Target    string   `json:"target"`
-	Weight    *float64 `json:"weight"`
+	TaskID    int64       `json:"task_id"`
+	Title     string      `json:"title"`
+	Owner     string      `json:"owner"`
+	StartOn   string      `json:"start_on"`
+	DueOn     string      `json:"due_on"`
+	Indicator string      `json:"indicator"`
+	Target    string      `json:"target"`
+	Weight    json.Number `json:"weight"`
 }
 
 func (a *api) createActivity(w http.ResponseWriter, r *http.Request) error {
@@ -356,29 +234,16 @@ func (a *api) createActivity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.d.Store.GetUnit(r.Context(), id); err != nil {
-		return err
-	}
-	if err := a.can(r, authz.ActionPlanEdit, id); err != nil {
-		return err
-	}
 	var in ActivityCreate
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	act := programme.Activity{UnitID: id, TaskID: in.TaskID, Title: in.Title, Owner: strings.TrimSpace(in.Owner), StartOn: in.StartOn, DueOn: in.DueOn,
-		Indicator: strings.TrimSpace(in.Indicator), Target: strings.TrimSpace(in.Target), Weight: 1}
-	if in.Weight != nil {
-		act.Weight = *in.Weight
-	}
-	if err := a.d.Store.CreateActivity(r.Context(), actor(r), &act); err != nil {
-		return programmeErr(err)
-	}
-	got, err := a.d.Store.GetActivity(r.Context(), act.ID)
+	got, err := a.d.Svc.Programme.CreateActivity(r.Context(), server.PrincipalFrom(r.Context()), id, service.ActivityInput{
+		TaskID: in.TaskID, Title: in.Title, Owner: in.Owner, StartOn: in.StartOn, DueOn: in.DueOn,
+		Indicator: in.Indicator, Target: in.Target, Weight: in.Weight.String()})
 	if err != nil {
 		return err
 	}
-	got.Status = programmeRules.StatusOf(got.StartOn, got.DueOn, got.Progress, a.today())
 	w.Header().Set("ETag", etag(got.Version))
 	return writeJSON(w, http.StatusCreated, got)
 }
@@ -387,10 +252,10 @@ func (a *api) createActivity(w http.ResponseWriter, r *http.Request) error {
 // seen (or an If-Match header) is required: a write based on an older
 // version answers 409 and changes nothing.
 type ProgressCreate struct {
-	Percent     *int   `json:"percent"`
-	Note        string `json:"note"`
-	EvidenceURL string `json:"evidence_url"`
-	Version     int    `json:"version"`
+	Percent     json.Number `json:"percent"`
+	Note        string      `json:"note"`
+	EvidenceURL string      `json:"evidence_url"`
+	Version     int         `json:"version"`
 }
 
 func etag(v int) string { return `"` + strconv.Itoa(v) + `"` }
@@ -411,13 +276,6 @@ func (a *api) postProgress(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	act, err := a.d.Store.GetActivity(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if err := a.can(r, authz.ActionPlanEdit, act.UnitID); err != nil {
-		return err
-	}
 	var in ProgressCreate
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
@@ -426,29 +284,61 @@ func (a *api) postProgress(w http.ResponseWriter, r *http.Request) error {
 	if version == 0 {
 		version = ifMatchVersion(r)
 	}
-	var inv invalid
-	if in.Percent == nil {
-		inv.add("percent", programme.MsgRequired)
-	}
-	if version <= 0 {
-		inv.add("version", programme.MsgRequired)
-	}
-	if err := inv.err(); err != nil {
-		return err
-	}
-	u := programme.Update{ActivityID: id, Percent: *in.Percent, Note: strings.TrimSpace(in.Note), EvidenceURL: strings.TrimSpace(in.EvidenceURL)}
-	got, err := a.d.Store.PostProgress(r.Context(), actor(r), &u, version, nil)
-	if errors.Is(err, store.ErrConflict) {
-		cur, _ := a.d.Store.GetActivity(r.Context(), id)
-		w.Header().Set("ETag", etag(cur.Version))
+	got, err := a.d.Svc.Programme.PostProgress(r.Context(), server.PrincipalFrom(r.Context()), id,
+		service.ProgressInput{Percent: in.Percent.String(), Note: in.Note, EvidenceURL: in.EvidenceURL, Version: version})
+	var stale *service.StaleVersionError
+	if errors.As(err, &stale) {
+		w.Header().Set("ETag", etag(stale.Current))
 		return newProblem(http.StatusConflict, kindConflict, detailStale)
 	}
 	if err != nil {
-		return programmeErr(err)
+		return err
 	}
-	got.Status = programmeRules.StatusOf(got.StartOn, got.DueOn, got.Progress, a.today())
 	w.Header().Set("ETag", etag(got.Version))
 	return writeJSON(w, http.StatusCreated, got)
+}
+
+// download answers with an uploaded file as a download: a type sniffed from
+// its bytes, never rendered on this origin.
+func download(w http.ResponseWriter, f service.File) error {
+	h := w.Header()
+	h.Set("Content-Type", f.ContentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(f.Data)
+	return nil
+}
+
+func (a *api) getEvidence(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	f, err := a.d.Svc.Programme.Evidence(r.Context(), server.PrincipalFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	return download(w, f)
+}
+
+func (a *api) getAttachment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	f, err := a.d.Svc.Programme.DirectiveAttachment(r.Context(), server.PrincipalFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	if f.Data == nil {
+		http.Redirect(w, r, f.URL, http.StatusSeeOther)
+		return nil
+	}
+	return download(w, f)
 }
 
 func programmeOps() map[string]op {
@@ -477,11 +367,29 @@ func programmeOps() map[string]op {
 			params: append([]obj{paramRef("id")}, c...), body: "DirectiveTaskCreate",
 			status: 201, schema: ref("DirectiveTask"), errs: []int{400, 401, 403, 404, 409, 413, 415, 422},
 		},
+		"POST " + Prefix + "/directives/{id}/addressees": {
+			tag: "programme", summary: "Address a directive to one unit or to every unit of a kind (directive.manage on the issuing unit)",
+			params: append([]obj{paramRef("id")}, c...), body: "AddresseeCreate",
+			status: 201, schema: ref("Addressee"), errs: []int{400, 401, 403, 404, 413, 415, 422},
+		},
+		"GET " + Prefix + "/directive-attachments/{id}": {
+			tag: "programme", summary: "Download a directive's attachment (directive.read)",
+			desc:   "An uploaded file is answered as a download (Content-Disposition: attachment) with a type sniffed from its bytes; a link answers 303 to its address.",
+			params: []obj{paramRef("id")},
+			status: 200, schema: obj{"type": "string", "format": "binary"}, errs: []int{400, 401, 403, 404},
+		},
+		"GET " + Prefix + "/evidence/{id}": {
+			tag: "programme", summary: "Download an evidence file of a progress update (plan.read on the activity's unit)",
+			desc:   "Answered as a download (Content-Disposition: attachment) with a type sniffed from its bytes, never the uploader's declared type.",
+			params: []obj{paramRef("id")},
+			status: 200, schema: obj{"type": "string", "format": "binary"}, errs: []int{400, 401, 403, 404},
+		},
 		"POST " + Prefix + "/tasks/{id}/assignments": {
-			tag: "programme", summary: "Assign a task to a unit as lead or cooperating, with a due date (directive.manage on the unit)",
-			desc:   "Assigning the same unit again changes its role and due date.",
+			tag: "programme", summary: "Assign a task to units as lead or cooperating, with a due date (directive.manage on the issuing unit and on every unit)",
+			desc: "Give one unit (unit_id: the answer is the assignment), a list (unit_ids, at most 1000) or a kind of unit (unit_kind: every unit of that kind under the issuing body, valid today); " +
+				"the answer then lists the assignments. All are stored in one transaction, or none. Assigning the same unit again changes its role and due date. The due date may not be before the directive's date.",
 			params: append([]obj{paramRef("id")}, c...), body: "AssignmentCreate",
-			status: 201, schema: ref("Assignment"), errs: []int{400, 401, 403, 404, 413, 415, 422},
+			status: 201, schema: obj{"oneOf": []obj{ref("Assignment"), object([]string{"items"}, obj{"items": arrayOf(ref("Assignment"))})}}, errs: []int{400, 401, 403, 404, 413, 415, 422},
 		},
 		"GET " + Prefix + "/units/{id}/plan": {
 			tag: "programme", summary: "A unit's assigned tasks and plan, with statuses and roll-ups on a date (plan.read)",
@@ -570,9 +478,12 @@ func programmeSchemas() obj {
 		"DirectiveTaskCreate": object([]string{"number", "texts"}, obj{
 			"number": obj{"type": "integer", "minimum": 1}, "weight": obj{"type": "number", "minimum": 0, "default": 1}, "texts": arrayOf(ref("DirectiveText")),
 		}),
-		"AssignmentCreate": object([]string{"unit_id", "role", "due_on"}, obj{
-			"unit_id": id, "role": obj{"type": "string", "enum": []string{"lead", "cooperate"}}, "due_on": date,
+		"AssignmentCreate": object([]string{"role", "due_on"}, obj{
+			"unit_id": id, "unit_ids": obj{"type": "array", "items": id, "maxItems": 1000}, "unit_kind": ref("UnitKind"),
+			"role": obj{"type": "string", "enum": []string{"lead", "cooperate"}}, "due_on": date,
 		}),
+		"Addressee":       obj{"type": "object", "properties": obj{"id": id, "unit_id": id, "unit_name": obj{"type": "string"}, "unit_kind": ref("UnitKind")}},
+		"AddresseeCreate": object(nil, obj{"unit_id": id, "unit_kind": ref("UnitKind")}),
 		"ActivityCreate": object([]string{"task_id", "title", "start_on", "due_on"}, obj{
 			"task_id": id, "title": obj{"type": "string", "maxLength": 500}, "owner": obj{"type": "string"}, "start_on": date, "due_on": date,
 			"indicator": obj{"type": "string"}, "target": obj{"type": "string"}, "weight": obj{"type": "number", "minimum": 0, "default": 1},

@@ -3,6 +3,8 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/danvan/danvan/internal/account"
@@ -10,6 +12,7 @@ import (
 	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/programme"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // addOfficer creates an officer of unit code with a bearer token.
@@ -24,6 +27,13 @@ func (e *env) addOfficer(name, code string) {
 		e.t.Fatal(err)
 	}
 	e.token[name] = tok
+}
+
+// sortedFields names the invalid fields of a problem in alphabetical order.
+func sortedFields(p api.ProblemDetails) []string {
+	f := fields(p)
+	sort.Strings(f)
+	return f
 }
 
 type directivePage struct {
@@ -67,7 +77,7 @@ func TestProgrammeAPI(t *testing.T) {
 	problem(t, e.do("POST", "/api/v1/directives", body, e.as("canbo")), 403, "forbidden")
 	bad := map[string]any{"number": "nope", "doc_type": "memo", "issued_on": "2024-02-30", "issuer_unit_id": e.unit["P38"], "texts": []map[string]any{}}
 	p := problem(t, e.do("POST", "/api/v1/directives", bad, e.as("dieuphoi")), 422, "validation")
-	if got := fmt.Sprint(fields(p)); got != "[doc_type issued_on number title]" {
+	if got := fmt.Sprint(sortedFields(p)); got != "[doc_type issued_on number title]" {
 		t.Fatalf("fields: %s", got)
 	}
 	problem(t, e.do("POST", "/api/v1/directives", map[string]any{"number": "1-CV/TU", "issuer_unit_id": 999999}, e.as("dieuphoi")), 422, "validation")
@@ -90,7 +100,7 @@ func TestProgrammeAPI(t *testing.T) {
 	asgPath := fmt.Sprintf("/api/v1/tasks/%d/assignments", task.ID)
 	problem(t, e.do("POST", asgPath, map[string]any{"unit_id": e.unit["W1"], "role": "lead", "due_on": "2025-12-31"}, e.as("truong")), 403, "forbidden")
 	p = problem(t, e.do("POST", asgPath, map[string]any{"unit_id": e.unit["W1"], "role": "boss", "due_on": "31/12/2025"}, e.as("dieuphoi")), 422, "validation")
-	if got := fmt.Sprint(fields(p)); got != "[due_on role]" {
+	if got := fmt.Sprint(sortedFields(p)); got != "[due_on role]" {
 		t.Fatalf("fields: %s", got)
 	}
 	as := decode[programme.Assignment](t, e.do("POST", asgPath, map[string]any{"unit_id": e.unit["W1"], "role": "lead", "due_on": "2025-12-31"}, e.as("dieuphoi")), 201)
@@ -114,7 +124,7 @@ func TestProgrammeAPI(t *testing.T) {
 	progPath := fmt.Sprintf("/api/v1/activities/%d/progress", a.ID)
 	problem(t, e.do("POST", progPath, map[string]any{"percent": 40, "version": 1}, e.as("canbo2")), 403, "forbidden")
 	p = problem(t, e.do("POST", progPath, map[string]any{"note": "x"}, e.as("canbo")), 422, "validation")
-	if got := fmt.Sprint(fields(p)); got != "[percent version]" {
+	if got := fmt.Sprint(sortedFields(p)); got != "[percent version]" {
 		t.Fatalf("fields: %s", got)
 	}
 	problem(t, e.do("POST", progPath, map[string]any{"percent": 140, "version": 1}, e.as("canbo")), 422, "validation")
@@ -154,4 +164,88 @@ func TestProgrammeAPI(t *testing.T) {
 	if list.Total != 1 || list.Items[0].TaskCount != 1 {
 		t.Fatalf("list: %+v", list)
 	}
+}
+
+// TestProgrammeAPIInput: addressees, assignment to several units, bad text
+// and numbers answered 422 on both engines, and downloads.
+func TestProgrammeAPIInput(t *testing.T) {
+	e := newEnv(t)
+	d := decode[programme.Directive](t, e.do("POST", "/api/v1/directives", map[string]any{
+		"number": "15-KH/TU", "doc_type": "kh", "issued_on": "2025-07-15", "issuer_unit_id": e.unit["P38"],
+		"texts": []map[string]any{{"lang": "vi", "title": "Kế hoạch"}}}, e.as("dieuphoi")), 201)
+	for name, body := range map[string]map[string]any{
+		"NUL":           {"number": "16-KH/TU", "doc_type": "kh", "issued_on": "2025-07-15", "issuer_unit_id": e.unit["P38"], "texts": []map[string]any{{"lang": "vi", "title": "a\u0000b"}}},
+		"control":       {"number": "16-KH/TU", "doc_type": "kh", "issued_on": "2025-07-15", "issuer_unit_id": e.unit["P38"], "signer": "x\u001by", "texts": []map[string]any{{"lang": "vi", "title": "t"}}},
+		"year 2101":     {"number": "16-KH/TU", "doc_type": "kh", "issued_on": "2101-01-01", "issuer_unit_id": e.unit["P38"], "texts": []map[string]any{{"lang": "vi", "title": "t"}}},
+		"negative unit": {"number": "16-KH/TU", "doc_type": "kh", "issued_on": "2025-07-15", "issuer_unit_id": -5, "texts": []map[string]any{{"lang": "vi", "title": "t"}}},
+	} {
+		if w := e.do("POST", "/api/v1/directives", body, e.as("dieuphoi")); w.Code != 422 {
+			t.Errorf("%s: %d %s", name, w.Code, w.Body.String())
+		}
+	}
+	// Invalid UTF-8 in a JSON string reaches the service as U+FFFD: refused.
+	problem(t, e.do("POST", "/api/v1/directives", raw("{\"number\":\"16-KH/TU\",\"doc_type\":\"kh\",\"issued_on\":\"2025-07-15\",\"issuer_unit_id\":"+fmt.Sprint(e.unit["P38"])+
+		",\"texts\":[{\"lang\":\"vi\",\"title\":\"a\xffb\"}]}"), e.as("dieuphoi")), 422, "validation")
+
+	taskPath := fmt.Sprintf("/api/v1/directives/%d/tasks", d.ID)
+	for _, body := range []string{`{"number": 2147483648, "texts": [{"lang": "vi", "title": "t"}]}`, `{"number": 2, "weight": 1e400, "texts": [{"lang": "vi", "title": "t"}]}`,
+		`{"number": 2.5, "texts": [{"lang": "vi", "title": "t"}]}`} {
+		problem(t, e.do("POST", taskPath, raw(body), e.as("dieuphoi")), 422, "validation")
+	}
+	task := decode[programme.Task](t, e.do("POST", taskPath, raw(`{"number": 1, "weight": 1.5, "texts": [{"lang": "vi", "title": "Đối thoại"}]}`), e.as("dieuphoi")), 201)
+	if task.Weight != 1.5 {
+		t.Errorf("weight %v", task.Weight)
+	}
+
+	// Addressees.
+	addrPath := fmt.Sprintf("/api/v1/directives/%d/addressees", d.ID)
+	problem(t, e.do("POST", addrPath, map[string]any{"unit_kind": "ward"}, e.as("canbo")), 403, "forbidden")
+	problem(t, e.do("POST", addrPath, map[string]any{"unit_kind": "ward", "unit_id": e.unit["W1"]}, e.as("dieuphoi")), 422, "validation")
+	problem(t, e.do("POST", addrPath, map[string]any{"unit_kind": "planet"}, e.as("dieuphoi")), 422, "validation")
+	ad := decode[programme.Addressee](t, e.do("POST", addrPath, map[string]any{"unit_id": e.unit["W1"]}, e.as("dieuphoi")), 201)
+	if ad.ID == 0 || ad.UnitName != "Phường Hạc Thành" {
+		t.Errorf("addressee: %+v", ad)
+	}
+
+	// Assignments: a list in one call; the due date not before the plan's date.
+	asgPath := fmt.Sprintf("/api/v1/tasks/%d/assignments", task.ID)
+	problem(t, e.do("POST", asgPath, map[string]any{"unit_ids": []int64{e.unit["W1"]}, "role": "lead", "due_on": "2025-07-01"}, e.as("dieuphoi")), 422, "validation")
+	problem(t, e.do("POST", asgPath, map[string]any{"unit_ids": []int64{e.unit["W1"]}, "role": "lead", "due_on": "2025-12-31"}, e.as("truong")), 403, "forbidden")
+	list := decode[api.AssignmentList](t, e.do("POST", asgPath, map[string]any{"unit_ids": []int64{e.unit["W1"], e.unit["W2"]}, "role": "cooperate", "due_on": "2025-12-31"}, e.as("dieuphoi")), 201)
+	if len(list.Items) != 2 || list.Items[1].UnitName != "Xã Đông Sơn" {
+		t.Fatalf("assignments: %+v", list)
+	}
+
+	// Progress: bounded numbers; downloads typed by their bytes.
+	a := decode[programme.Activity](t, e.do("POST", fmt.Sprintf("/api/v1/units/%d/activities", e.unit["W1"]),
+		map[string]any{"task_id": task.ID, "title": "Đối thoại", "start_on": "2025-08-01", "due_on": "2025-10-31", "weight": 2}, e.as("canbo")), 201)
+	progPath := fmt.Sprintf("/api/v1/activities/%d/progress", a.ID)
+	for _, body := range []string{`{"percent": 2147483648, "version": 1}`, `{"percent": 1e400, "version": 1}`, `{"percent": -1, "version": 1}`, `{"percent": 5, "version": 1, "note": "\u0000"}`} {
+		problem(t, e.do("POST", progPath, raw(body), e.as("canbo")), 422, "validation")
+	}
+	if _, err := e.d.Svc.Programme.PostProgress(context.Background(), service.SystemPrincipal(), a.ID, service.ProgressInput{Percent: "10", Version: 1,
+		File: &service.FileInput{Name: "ảnh.png", Data: []byte("<html><script>alert(1)</script></html>")}}); err != nil {
+		t.Fatal(err)
+	}
+	ups, err := e.st.UnitUpdates(context.Background(), e.unit["W1"], 1)
+	if err != nil || len(ups) != 1 {
+		t.Fatalf("%+v %v", ups, err)
+	}
+	evPath := fmt.Sprintf("/api/v1/evidence/%d", ups[0].FileID)
+	problem(t, e.do("GET", evPath, nil), 401, "unauthenticated")
+	problem(t, e.do("GET", evPath, nil, e.as("khach")), 403, "forbidden")
+	w := e.do("GET", evPath, nil, e.as("truong"))
+	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") || w.Header().Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.HasPrefix(w.Header().Get("Content-Disposition"), "attachment;") {
+		t.Errorf("evidence: %d %v", w.Code, w.Header())
+	}
+	problem(t, e.do("GET", "/api/v1/evidence/999999", nil, e.as("truong")), 404, "not-found")
+	got := decode[programme.Directive](t, e.do("POST", "/api/v1/directives", map[string]any{
+		"number": "17-KH/TU", "doc_type": "kh", "issued_on": "2025-07-15", "issuer_unit_id": e.unit["P38"], "texts": []map[string]any{{"lang": "vi", "title": "t"}},
+		"attachments": []map[string]any{{"name": "", "url": "https://example.org/17.pdf"}}}, e.as("dieuphoi")), 201)
+	w = e.do("GET", fmt.Sprintf("/api/v1/directive-attachments/%d", got.Attachments[0].ID), nil, e.as("canbo"))
+	if w.Code != 303 || w.Header().Get("Location") != "https://example.org/17.pdf" || got.Attachments[0].Name != "https://example.org/17.pdf" {
+		t.Errorf("link attachment: %d %q %+v", w.Code, w.Header().Get("Location"), got.Attachments)
+	}
+	problem(t, e.do("GET", "/api/v1/units/"+fmt.Sprint(e.unit["W1"])+"/plan?at=2101-01-01", nil, e.as("canbo")), 422, "validation")
 }

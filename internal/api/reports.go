@@ -6,19 +6,15 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/danvan/danvan/internal/authz"
-	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/service"
 )
 
 const (
@@ -43,7 +39,7 @@ const (
 func reportsFeature() feature {
 	id := paramRef("id")
 	csrf := paramRef("csrf")
-	yearP := param("year", "query", "Year the windows are named after.", obj{"type": "integer", "minimum": 2000, "maximum": 2100}, true)
+	yearP := param("year", "query", "Year the windows are named after.", obj{"type": "integer", "minimum": report.MinYear, "maximum": report.MaxYear}, true)
 	return newFeature("reports", "Periodic reports: templates, submissions, review, completeness.",
 		[]route{
 			{"GET", Prefix + "/periods", false, (*api).listPeriods},
@@ -94,11 +90,22 @@ func reportsFeature() feature {
 			},
 			"GET " + Prefix + "/reports": {
 				tag: "reports", summary: "Reports the caller may see",
-				desc: "A unit sees all its own reports, drafts included; the parent side, leaders, inspectors and council members see submitted, returned and accepted ones.",
+				desc: "A unit sees all its own reports, drafts included; the parent side, leaders, inspectors and council members see submitted, returned and accepted ones. " +
+					"Newest period first, then highest id. Page by key: pass next_cursor as after (or prev_cursor as before), or follow next / prev; a deep page costs the same as the first. " +
+					"offset and page still work but cost more the deeper they go. total counts at most 1,000 matching reports; total_more is true when there are more.",
 				params: []obj{param("unit", "query", "Unit id.", obj{"type": "integer"}, false), param("template", "query", "Template id.", obj{"type": "integer"}, false),
 					param("status", "query", "Status.", obj{"type": "string", "enum": []string{"draft", "submitted", "returned", "accepted"}}, false),
-					param("year", "query", "Period year.", obj{"type": "integer"}, false), paramRef("limit"), paramRef("offset"), paramRef("page")},
-				status: 200, schema: pageOf(ref("Report")), errs: []int{400, 401},
+					param("year", "query", "Period year.", obj{"type": "integer", "minimum": report.MinYear, "maximum": report.MaxYear}, false),
+					param("after", "query", "Cursor (next_cursor of the previous answer): the reports after it.", obj{"type": "string", "pattern": `^\d{4}-\d{2}-\d{2}\.\d+$`}, false),
+					param("before", "query", "Cursor (prev_cursor of the previous answer): the reports before it.", obj{"type": "string", "pattern": `^\d{4}-\d{2}-\d{2}\.\d+$`}, false),
+					paramRef("limit"), paramRef("offset"), paramRef("page")},
+				status: 200, schema: obj{"type": "object", "required": []string{"items", "total", "total_more", "limit", "offset", "next", "prev"}, "properties": obj{
+					"items": arrayOf(ref("Report")), "total": obj{"type": "integer", "minimum": 0, "maximum": 1000, "description": "Matching reports, counted up to 1,000."},
+					"total_more": obj{"type": "boolean", "description": "More than total match."}, "limit": obj{"type": "integer"}, "offset": obj{"type": "integer"},
+					"next":        nullable("string", obj{"format": "uri-reference", "description": "The next page, or null on the last one."}),
+					"prev":        nullable("string", obj{"format": "uri-reference", "description": "The previous page, or null on the first one."}),
+					"next_cursor": obj{"type": "string"}, "prev_cursor": obj{"type": "string"},
+				}}, errs: []int{400, 401, 422},
 			},
 			"POST " + Prefix + "/reports": {
 				tag: "reports", summary: "Open (get or create) the report of a unit for a period (report.edit on the unit)",
@@ -158,7 +165,8 @@ func reportsFeature() feature {
 			"ReportTemplateInput": object([]string{"code", "name", "period_type", "definition"}, obj{
 				"code": obj{"type": "string"}, "name": obj{"type": "string"}, "description": obj{"type": "string"},
 				"period_type": obj{"type": "string", "enum": rptPeriodTypes()}, "cutoff_day": obj{"type": "integer", "minimum": 1, "maximum": 28},
-				"definition": ref("ReportDefinition"), "active": obj{"type": "boolean"}, "version": obj{"type": "integer", "description": "PUT: the version read."},
+				"definition": ref("ReportDefinition"), "active": obj{"type": "boolean"}, "version": obj{"type": "integer", "minimum": 1, "description": "PUT: the version read (required)."},
+				"owner_unit_id": obj{"type": "integer", "description": "The unit the template belongs to; managing it needs template.manage there. 0 or absent: installation-wide (administrators)."},
 			}),
 			"Report": obj{"type": "object", "properties": obj{
 				"id": obj{"type": "integer"}, "template_id": obj{"type": "integer"}, "unit_id": obj{"type": "integer"},
@@ -173,17 +181,17 @@ func reportsFeature() feature {
 				"id": obj{"type": "integer"}, "template_id": obj{"type": "integer"}, "unit_id": obj{"type": "integer"}, "active": obj{"type": "boolean"},
 				"kinds": arrayOf(ref("UnitKind")),
 				"deadlines": arrayOf(object([]string{"level", "days_after_end"}, obj{
-					"level": obj{"type": "string"}, "kinds": arrayOf(ref("UnitKind")), "days_after_end": obj{"type": "integer", "minimum": 1}, "working_days": obj{"type": "boolean"},
+					"level": obj{"type": "string"}, "kinds": arrayOf(ref("UnitKind")), "days_after_end": obj{"type": "integer", "minimum": 1, "maximum": report.MaxDaysAfterEnd}, "working_days": obj{"type": "boolean"},
 				})),
 			}),
 			"ReportOpen": object([]string{"template_id", "unit_id", "year", "number"}, obj{
-				"template_id": obj{"type": "integer"}, "unit_id": obj{"type": "integer"}, "year": obj{"type": "integer"}, "number": obj{"type": "integer"},
+				"template_id": obj{"type": "integer"}, "unit_id": obj{"type": "integer"}, "year": obj{"type": "integer", "minimum": report.MinYear, "maximum": report.MaxYear}, "number": obj{"type": "integer", "minimum": 1, "maximum": 12},
 			}),
 			"ReportDraft": object([]string{"version"}, obj{
 				"version": obj{"type": "integer"}, "narrative": obj{"type": "object", "additionalProperties": obj{"type": "string"}},
 				"values": obj{"type": "object", "additionalProperties": obj{"type": "string"}, "description": "indicator_code or indicator_code.category → value as text."},
 			}),
-			"ReportReview": object(nil, obj{"version": obj{"type": "integer"}, "comment": obj{"type": "string"}}),
+			"ReportReview": object([]string{"version"}, obj{"version": obj{"type": "integer", "minimum": 1}, "comment": obj{"type": "string", "maxLength": 4000}}),
 			"Completeness": obj{"type": "object"},
 		})
 }
@@ -226,7 +234,7 @@ func (a *api) listPeriods(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return badParam("type", rptMsgBadPeriodType)
 	}
-	year, err := rptIntQuery(q, "year", 2000, 2100, true, rptMsgBadYear)
+	year, err := rptIntQuery(q, "year", report.MinYear, report.MaxYear, true, rptMsgBadYear)
 	if err != nil {
 		return err
 	}
@@ -244,21 +252,8 @@ func (a *api) listPeriods(w http.ResponseWriter, r *http.Request) error {
 // --- templates ---
 
 type rptTemplateJSON struct {
-	report.Template
-	Schedules []report.Assignment `json:"schedules,omitempty"`
-}
-
-func (a *api) canManageTemplates(r *http.Request) bool {
-	p := server.PrincipalFrom(r.Context())
-	if p == nil {
-		return false
-	}
-	for _, g := range p.Grants {
-		if authz.Can(p.Grants, authz.ActionTemplateManage, authz.Target{UnitID: g.UnitID}) {
-			return true
-		}
-	}
-	return false
+	service.Template
+	Schedules []service.Schedule `json:"schedules,omitempty"`
 }
 
 func (a *api) listTemplates(w http.ResponseWriter, r *http.Request) error {
@@ -266,12 +261,12 @@ func (a *api) listTemplates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ts, err := a.d.Store.ListTemplates(r.Context(), active)
+	ts, err := a.d.Svc.Reports.ListTemplates(r.Context(), server.PrincipalFrom(r.Context()), active)
 	if err != nil {
 		return err
 	}
 	if ts == nil {
-		ts = []report.Template{}
+		ts = []service.Template{}
 	}
 	return writeJSON(w, http.StatusOK, obj{"items": ts})
 }
@@ -281,11 +276,7 @@ func (a *api) getTemplate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := a.d.Store.GetTemplate(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	scs, err := a.d.Store.ListSchedules(r.Context(), id)
+	t, scs, err := a.d.Svc.Reports.Template(r.Context(), server.PrincipalFrom(r.Context()), id)
 	if err != nil {
 		return err
 	}
@@ -300,154 +291,60 @@ type rptTemplateInput struct {
 	CutoffDay   *int            `json:"cutoff_day"`
 	Definition  json.RawMessage `json:"definition"`
 	Active      *bool           `json:"active"`
+	OwnerUnitID int64           `json:"owner_unit_id"`
 	Version     int             `json:"version"`
 }
 
-// toTemplate checks the input; definition problems become field errors
-// with their JSON path.
-func (in rptTemplateInput) toTemplate() (report.Template, error) {
-	var bad invalid
-	t := report.Template{Code: strings.TrimSpace(in.Code), Name: strings.TrimSpace(in.Name), Description: in.Description, CutoffDay: report.DefaultCutoffDay, Active: true}
-	pt, err := report.ParsePeriodType(in.PeriodType)
-	if err != nil {
-		bad.add("period_type", rptMsgBadPeriodType)
-	}
-	t.PeriodType = pt
-	if in.CutoffDay != nil {
-		t.CutoffDay = *in.CutoffDay
-	}
-	if in.Active != nil {
-		t.Active = *in.Active
-	}
-	if len(in.Definition) == 0 {
-		bad.add("definition", msgFieldRequired)
-	} else if def, err := report.ParseDefinition(in.Definition); err != nil {
-		var de *report.DefinitionError
-		if errors.As(err, &de) {
-			for _, p := range de.Problems {
-				bad.add(strings.TrimSuffix("definition."+p.Path, "."), p.Key)
-			}
-		}
-	} else {
-		t.Definition = def
-	}
-	if len(bad) == 0 {
-		errs := t.Check()
-		keys := make([]string, 0, len(errs))
-		for k := range errs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			bad.add(k, errs[k])
-		}
-	}
-	return t, bad.err()
+func (in rptTemplateInput) input() service.TemplateInput {
+	return service.TemplateInput{Code: in.Code, Name: in.Name, Description: in.Description, PeriodType: in.PeriodType, CutoffDay: in.CutoffDay,
+		Definition: in.Definition, Active: in.Active, OwnerUnitID: in.OwnerUnitID, Version: in.Version}
 }
 
 func (a *api) createTemplate(w http.ResponseWriter, r *http.Request) error {
-	if !a.canManageTemplates(r) {
-		return errForbidden()
-	}
 	var in rptTemplateInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	t, err := in.toTemplate()
+	t, err := a.d.Svc.Reports.CreateTemplate(r.Context(), server.PrincipalFrom(r.Context()), in.input())
 	if err != nil {
-		return err
-	}
-	if err := a.d.Store.CreateTemplate(r.Context(), actor(r), &t); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, rptTemplateJSON{Template: t})
 }
 
 func (a *api) updateTemplate(w http.ResponseWriter, r *http.Request) error {
-	if !a.canManageTemplates(r) {
-		return errForbidden()
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
-	}
-	if _, err := a.d.Store.GetTemplate(r.Context(), id); err != nil {
 		return err
 	}
 	var in rptTemplateInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	t, err := in.toTemplate()
+	t, err := a.d.Svc.Reports.UpdateTemplate(r.Context(), server.PrincipalFrom(r.Context()), id, in.input())
 	if err != nil {
-		return err
-	}
-	t.ID = id
-	if err := a.d.Store.UpdateTemplate(r.Context(), actor(r), &t, in.Version); err != nil {
-		return err
+		return rptWorkflowErr(err)
 	}
 	return writeJSON(w, http.StatusOK, rptTemplateJSON{Template: t})
 }
 
 type rptScheduleInput struct {
-	ID         int64                  `json:"id"`
-	TemplateID int64                  `json:"template_id"`
-	UnitID     int64                  `json:"unit_id"`
-	Kinds      []string               `json:"kinds"`
-	Deadlines  []report.LevelDeadline `json:"deadlines"`
-	Active     bool                   `json:"active"`
+	UnitID    int64                  `json:"unit_id"`
+	Kinds     []string               `json:"kinds"`
+	Deadlines []report.LevelDeadline `json:"deadlines"`
 }
 
 func (a *api) createSchedule(w http.ResponseWriter, r *http.Request) error {
-	if !a.canManageTemplates(r) {
-		return errForbidden()
-	}
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
-	}
-	if _, err := a.d.Store.GetTemplate(r.Context(), id); err != nil {
 		return err
 	}
 	var in rptScheduleInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	var bad invalid
-	if _, err := a.d.Store.GetUnit(r.Context(), in.UnitID); err != nil {
-		bad.add("unit_id", msgFieldNoUnit)
-	}
-	for i, k := range in.Kinds {
-		if _, err := org.ParseKind(k); err != nil {
-			bad.add(fmt.Sprintf("kinds[%d]", i), msgFieldBadKind)
-		}
-	}
-	if len(in.Deadlines) == 0 {
-		bad.add("deadlines", msgFieldRequired)
-	}
-	levels := make([]report.Deadline, len(in.Deadlines))
-	for i, l := range in.Deadlines {
-		levels[i] = l.Deadline()
-		for j, k := range l.Kinds {
-			if _, err := org.ParseKind(k); err != nil {
-				bad.add(fmt.Sprintf("deadlines[%d].kinds[%d]", i, j), msgFieldBadKind)
-			}
-		}
-	}
-	if err := report.ValidateDeadlines(levels); err != nil && len(in.Deadlines) > 0 {
-		key := report.ErrDeadlineDays.Error()
-		for _, e := range []error{report.ErrDeadlineLevel, report.ErrDeadlineDuplicate, report.ErrDeadlineDays} {
-			if errors.Is(err, e) {
-				key = e.Error()
-			}
-		}
-		bad.add("deadlines", key)
-	}
-	if err := bad.err(); err != nil {
-		return err
-	}
-	sc := report.Assignment{TemplateID: id, UnitID: in.UnitID, Kinds: in.Kinds, Deadlines: in.Deadlines}
-	if err := a.d.Store.CreateSchedule(r.Context(), actor(r), &sc); err != nil {
+	sc, err := a.d.Svc.Reports.CreateSchedule(r.Context(), server.PrincipalFrom(r.Context()), id, service.ScheduleInput{UnitID: in.UnitID, Kinds: in.Kinds, Deadlines: in.Deadlines})
+	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, sc)
@@ -456,43 +353,13 @@ func (a *api) createSchedule(w http.ResponseWriter, r *http.Request) error {
 // --- reports ---
 
 type rptReportJSON struct {
-	report.Report
+	service.Report
 	FieldErrors map[string]string `json:"field_errors,omitempty"`
 	CanEdit     bool              `json:"can_edit"`
 	CanReview   bool              `json:"can_review"`
 }
 
-func (a *api) rptGrants(r *http.Request) []authz.Grant {
-	if p := server.PrincipalFrom(r.Context()); p != nil {
-		return p.Grants
-	}
-	return nil
-}
-
-// access loads a report and what the caller may do with it; a report the
-// caller may not see is 403.
-func (a *api) rptAccess(r *http.Request) (report.Report, bool, bool, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return report.Report{}, false, false, err
-	}
-	rep, err := a.d.Store.GetReport(r.Context(), id)
-	if err != nil {
-		return rep, false, false, err
-	}
-	t, err := a.d.Target(r.Context(), rep.UnitID)
-	if err != nil {
-		return rep, false, false, err
-	}
-	g := a.rptGrants(r)
-	if !report.CanSee(g, t, rep.Status) {
-		return rep, false, false, errForbidden()
-	}
-	canEdit := report.CanEdit(g, rep.UnitID) && authz.Can(g, authz.ActionReportEdit, t) && rep.Status.Editable()
-	return rep, canEdit, authz.CanReview(g, t) && rep.Status == report.Submitted, nil
-}
-
-func (a *api) rptOut(r *http.Request, rep report.Report, fe report.FieldErrors) rptReportJSON {
+func (a *api) rptOut(r *http.Request, rep service.Report, fe report.FieldErrors) rptReportJSON {
 	l := a.locale(r)
 	j := rptReportJSON{Report: rep}
 	if len(fe) > 0 {
@@ -501,41 +368,37 @@ func (a *api) rptOut(r *http.Request, rep report.Report, fe report.FieldErrors) 
 			j.FieldErrors[k] = l.T(v)
 		}
 	}
-	if t, err := a.d.Target(r.Context(), rep.UnitID); err == nil {
-		g := a.rptGrants(r)
-		j.CanEdit = report.CanEdit(g, rep.UnitID) && rep.Status.Editable()
-		j.CanReview = authz.CanReview(g, t) && rep.Status == report.Submitted
-	}
+	j.CanEdit, j.CanReview = a.d.Svc.Reports.Rights(server.PrincipalFrom(r.Context()), rep)
 	return j
 }
 
-// rptWorkflowErr maps the workflow's errors to problems.
-func rptWorkflowErr(err error, fe report.FieldErrors) error {
+// rptWorkflowErr keeps the workflow's own explanations (locked, illegal
+// transition, stale version) in the problem's detail; every other error
+// goes to the shared table.
+func rptWorkflowErr(err error) error {
 	switch {
-	case errors.Is(err, report.ErrInvalid):
-		var bad invalid
-		keys := make([]string, 0, len(fe))
-		for k := range fe {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			bad.add("values."+k, fe[k])
-		}
-		p := newProblem(http.StatusUnprocessableEntity, kindValidation, rptDetailInvalid, bad...)
-		return p
 	case errors.Is(err, report.ErrLocked):
 		return newProblem(http.StatusConflict, kindConflict, rptDetailLocked)
 	case errors.Is(err, report.ErrTransition):
 		return newProblem(http.StatusConflict, kindConflict, rptDetailTransition)
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, service.ErrConflict):
 		return newProblem(http.StatusConflict, kindConflict, rptDetailStale)
-	case errors.Is(err, report.ErrCommentNeeded):
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "comment", msg: rptMsgCommentNeeded})
-	case errors.Is(err, store.ErrNotScheduled):
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, rptDetailNotSched, fieldErr{field: "unit_id", msg: rptDetailNotSched})
 	}
 	return err
+}
+
+// rptReportPage is a page of the reports list with keyset cursors.
+type rptReportPage struct {
+	Items []service.Report `json:"items"`
+	// Total is capped: total_more says there are more than total.
+	Total     int     `json:"total"`
+	TotalMore bool    `json:"total_more"`
+	Limit     int     `json:"limit"`
+	Offset    int     `json:"offset"`
+	Next      *string `json:"next"`
+	Prev      *string `json:"prev"`
+	NextAfter string  `json:"next_cursor,omitempty"`
+	PrevAfter string  `json:"prev_cursor,omitempty"`
 }
 
 func (a *api) listReports(w http.ResponseWriter, r *http.Request) error {
@@ -544,8 +407,7 @@ func (a *api) listReports(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	all, roots, own := report.Visibility(a.rptGrants(r))
-	f := store.ReportFilter{All: all, Roots: roots, Own: own, Limit: pg.Limit, Offset: pg.Offset}
+	sq := service.ReportQuery{Limit: min(pg.Limit, 200), Offset: pg.Offset, Status: q.Get("status")}
 	unit, err := rptIntQuery(q, "unit", 1, 1<<62, false, msgFieldBadInt)
 	if err != nil {
 		return err
@@ -554,34 +416,59 @@ func (a *api) listReports(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f.Year, err = rptIntQuery(q, "year", 2000, 2100, false, rptMsgBadYear)
+	if sq.Year, err = rptIntQuery(q, "year", report.MinYear, report.MaxYear, false, rptMsgBadYear); err != nil {
+		return err
+	}
+	if sq.Status != "" && !report.Status(sq.Status).Valid() {
+		return badParam("status", rptMsgBadStatus)
+	}
+	sq.UnitID, sq.TemplateID = int64(unit), int64(tpl)
+	if sq.After, err = service.ParseCursor("after", q.Get("after")); err != nil {
+		return badParam("after", msgFieldBadInt)
+	}
+	if sq.Before, err = service.ParseCursor("before", q.Get("before")); err != nil {
+		return badParam("before", msgFieldBadInt)
+	}
+	if (sq.After != nil || sq.Before != nil) && (sq.Offset != 0 || sq.After != nil && sq.Before != nil) {
+		return badParam("after", msgFieldCombine)
+	}
+	res, err := a.d.Svc.Reports.List(r.Context(), server.PrincipalFrom(r.Context()), sq)
 	if err != nil {
 		return err
 	}
-	f.UnitID, f.TemplateID = int64(unit), int64(tpl)
-	if s := q.Get("status"); s != "" {
-		if !report.Status(s).Valid() {
-			return badParam("status", rptMsgBadStatus)
+	out := rptReportPage{Items: res.Items, Total: res.Total, TotalMore: res.More, Limit: sq.Limit, Offset: sq.Offset}
+	if out.Items == nil {
+		out.Items = []service.Report{}
+	}
+	link := func(param string, c *service.ReportCursor) *string {
+		if c == nil {
+			return nil
 		}
-		f.Status = report.Status(s)
+		v := r.URL.Query()
+		v.Del("page")
+		v.Del("offset")
+		v.Del("after")
+		v.Del("before")
+		v.Set(param, service.EncodeCursor(c))
+		v.Set("limit", strconv.Itoa(sq.Limit))
+		u := strings.TrimRight(a.d.Cfg.BaseURL, "/") + r.URL.Path + "?" + v.Encode()
+		return &u
 	}
-	items, total, err := a.d.Store.ListReports(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, newPage(a, r, items, total, pg))
+	out.Next, out.Prev = link("after", res.Next), link("before", res.Prev)
+	out.NextAfter, out.PrevAfter = service.EncodeCursor(res.Next), service.EncodeCursor(res.Prev)
+	return writeJSON(w, http.StatusOK, out)
 }
 
 func (a *api) getReport(w http.ResponseWriter, r *http.Request) error {
-	rep, _, _, err := a.rptAccess(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	def, err := a.d.Store.GetTemplate(r.Context(), rep.TemplateID)
+	v, err := a.d.Svc.Reports.Get(r.Context(), server.PrincipalFrom(r.Context()), id)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, a.rptOut(r, rep, report.Validate(def.Definition, rep.Values)))
+	return writeJSON(w, http.StatusOK, a.rptOut(r, v.Report, v.Problems))
 }
 
 type rptOpenInput struct {
@@ -596,32 +483,9 @@ func (a *api) openReport(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	tpl, err := a.d.Store.GetTemplate(r.Context(), in.TemplateID)
-	if errors.Is(err, store.ErrNotFound) {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "template_id", msg: msgFieldRequired})
-	}
+	rep, err := a.d.Svc.Reports.Open(r.Context(), server.PrincipalFrom(r.Context()), service.OpenInput{TemplateID: in.TemplateID, UnitID: in.UnitID, Year: in.Year, Number: in.Number})
 	if err != nil {
-		return err
-	}
-	var win report.Window
-	for _, x := range report.Windows(tpl.Rule(), tpl.PeriodType, in.Year) {
-		if x.Number == in.Number {
-			win = x
-		}
-	}
-	if win.IsZero() {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "number", msg: rptMsgBadNumber})
-	}
-	t, err := a.d.Target(r.Context(), in.UnitID)
-	if err != nil {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "unit_id", msg: msgFieldNoUnit})
-	}
-	if g := a.rptGrants(r); !report.CanEdit(g, in.UnitID) || !authz.Can(g, authz.ActionReportEdit, t) {
-		return errForbidden()
-	}
-	rep, err := a.d.Store.EnsureReport(r.Context(), actor(r), tpl.ID, in.UnitID, win)
-	if err != nil {
-		return rptWorkflowErr(err, nil)
+		return rptWorkflowErr(err)
 	}
 	return writeJSON(w, http.StatusOK, a.rptOut(r, rep, nil))
 }
@@ -632,121 +496,59 @@ type rptDraftInput struct {
 	Values    map[string]string `json:"values"`
 }
 
-func rptCheckDraft(in rptDraftInput) error {
-	var bad invalid
-	if in.Version < 1 {
-		bad.add("version", msgFieldRequired)
-	}
-	for k, v := range in.Narrative {
-		if !rptUtf8Clean(v) {
-			bad.add("narrative."+k, msgFieldBadChars)
-		}
-	}
-	for k, v := range in.Values {
-		if !cleanText(v) {
-			bad.add("values."+k, msgFieldBadChars)
-		}
-	}
-	return bad.err()
-}
-
-// rptUtf8Clean allows new lines and tabs in long text.
-func rptUtf8Clean(s string) bool {
-	return cleanText(strings.NewReplacer("\n", "", "\r", "", "\t", "").Replace(s))
+func (in rptDraftInput) input() service.DraftInput {
+	return service.DraftInput{Version: in.Version, Narrative: in.Narrative, Values: in.Values}
 }
 
 func (a *api) saveReport(w http.ResponseWriter, r *http.Request) error {
-	rep, canEdit, _, err := a.rptAccess(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
-	}
-	if !canEdit {
-		if rep.Status == report.Accepted && report.CanEdit(a.rptGrants(r), rep.UnitID) {
-			return rptWorkflowErr(report.ErrLocked, nil)
-		}
-		return errForbidden()
 	}
 	var in rptDraftInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := rptCheckDraft(in); err != nil {
-		return err
-	}
-	out, fe, err := a.d.Store.SaveDraft(r.Context(), actor(r), rep.ID, in.Version, store.ReportDraft{Narrative: in.Narrative, Values: in.Values})
+	out, fe, err := a.d.Svc.Reports.SaveDraft(r.Context(), server.PrincipalFrom(r.Context()), id, in.input())
 	if err != nil {
-		return rptWorkflowErr(err, fe)
+		return rptWorkflowErr(err)
 	}
 	return writeJSON(w, http.StatusOK, a.rptOut(r, out, fe))
 }
 
 func (a *api) submitReport(w http.ResponseWriter, r *http.Request) error {
-	rep, canEdit, _, err := a.rptAccess(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	g := a.rptGrants(r)
-	t, _ := a.d.Target(r.Context(), rep.UnitID)
-	if !report.CanEdit(g, rep.UnitID) || !authz.Can(g, authz.ActionReportSubmit, t) {
-		return errForbidden()
-	}
-	_ = canEdit
 	var in rptDraftInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := rptCheckDraft(in); err != nil {
-		return err
-	}
-	var d *store.ReportDraft
-	if in.Narrative != nil || in.Values != nil {
-		d = &store.ReportDraft{Narrative: in.Narrative, Values: in.Values}
-		if d.Narrative == nil {
-			d.Narrative = rep.Narrative
-		}
-		if d.Values == nil {
-			d.Values = rep.Values
-		}
-	}
-	out, fe, err := a.d.Store.SubmitReport(r.Context(), actor(r), rep.ID, in.Version, d)
+	out, err := a.d.Svc.Reports.Submit(r.Context(), server.PrincipalFrom(r.Context()), id, in.input(), in.Narrative != nil || in.Values != nil)
 	if err != nil {
-		return rptWorkflowErr(err, fe)
+		return rptWorkflowErr(err)
 	}
 	return writeJSON(w, http.StatusOK, a.rptOut(r, out, nil))
 }
 
 type rptReviewInput struct {
-	Version int    `json:"version"`
+	Version *int   `json:"version"`
 	Comment string `json:"comment"`
 }
 
 func (a *api) rptReview(w http.ResponseWriter, r *http.Request, accept bool) error {
-	rep, _, _, err := a.rptAccess(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
-	}
-	t, err := a.d.Target(r.Context(), rep.UnitID)
-	if err != nil {
-		return err
-	}
-	if !authz.CanReview(a.rptGrants(r), t) {
-		return errForbidden()
 	}
 	var in rptReviewInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if !rptUtf8Clean(in.Comment) || len(in.Comment) > 4000 {
-		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "comment", msg: msgFieldBadChars})
-	}
-	var out report.Report
-	if accept {
-		out, err = a.d.Store.AcceptReport(r.Context(), actor(r), rep.ID, in.Version, in.Comment)
-	} else {
-		out, err = a.d.Store.ReturnReport(r.Context(), actor(r), rep.ID, in.Version, in.Comment)
-	}
+	out, err := a.d.Svc.Reports.Review(r.Context(), server.PrincipalFrom(r.Context()), id, service.ReviewInput{Version: in.Version, Comment: in.Comment}, accept)
 	if err != nil {
-		return rptWorkflowErr(err, nil)
+		return rptWorkflowErr(err)
 	}
 	return writeJSON(w, http.StatusOK, a.rptOut(r, out, nil))
 }
@@ -759,27 +561,28 @@ func (a *api) acceptReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) reportVersions(w http.ResponseWriter, r *http.Request) error {
-	rep, _, _, err := a.rptAccess(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	vs, err := a.d.Store.ReportVersions(r.Context(), rep.ID)
+	vs, err := a.d.Svc.Reports.Versions(r.Context(), server.PrincipalFrom(r.Context()), id)
 	if err != nil {
 		return err
 	}
 	if vs == nil {
-		vs = []report.Version{}
+		vs = []service.Version{}
 	}
 	return writeJSON(w, http.StatusOK, obj{"items": vs})
 }
 
 func (a *api) importValues(w http.ResponseWriter, r *http.Request) error {
-	rep, canEdit, _, err := a.rptAccess(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if !canEdit {
-		return errForbidden()
+	// Check access before reading a large body.
+	if _, err := a.d.Svc.Reports.Get(r.Context(), server.PrincipalFrom(r.Context()), id); err != nil {
+		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, rptMaxImportBody)
 	if err := r.ParseMultipartForm(rptMaxImportBody); err != nil {
@@ -789,6 +592,7 @@ func (a *api) importValues(w http.ResponseWriter, r *http.Request) error {
 		}
 		return newProblem(http.StatusUnsupportedMediaType, kindMediaType, detailMediaType)
 	}
+	defer r.MultipartForm.RemoveAll()
 	version, err := strconv.Atoi(r.FormValue("version"))
 	if err != nil || version < 1 {
 		return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, fieldErr{field: "version", msg: msgFieldRequired})
@@ -802,32 +606,9 @@ func (a *api) importValues(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tpl, err := a.d.Store.GetTemplate(r.Context(), rep.TemplateID)
+	out, fe, err := a.d.Svc.Reports.ImportValues(r.Context(), server.PrincipalFrom(r.Context()), id, version, fh.Filename, data)
 	if err != nil {
-		return err
-	}
-	vals, err := report.ImportFile(tpl.Definition, fh.Filename, data)
-	if err != nil {
-		var ie report.ImportErrors
-		if errors.As(err, &ie) {
-			var bad invalid
-			for _, e := range ie {
-				bad.add(fmt.Sprintf("line %d, column %d", e.Line, e.Column), e.Key)
-			}
-			return newProblem(http.StatusUnprocessableEntity, kindValidation, rptDetailImport, bad...)
-		}
-		return err
-	}
-	merged := report.Values{}
-	for k, v := range rep.Values {
-		merged[k] = v
-	}
-	for k, v := range vals {
-		merged[k] = v
-	}
-	out, fe, err := a.d.Store.SaveDraft(r.Context(), actor(r), rep.ID, version, store.ReportDraft{Narrative: rep.Narrative, Values: merged})
-	if err != nil {
-		return rptWorkflowErr(err, fe)
+		return rptWorkflowErr(err)
 	}
 	return writeJSON(w, http.StatusOK, a.rptOut(r, out, fe))
 }
@@ -838,17 +619,12 @@ func (a *api) completeness(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tpl, err := a.d.Store.GetTemplate(r.Context(), int64(tid))
-	if err != nil {
-		return err
-	}
-	pt := tpl.PeriodType
 	if s := q.Get("type"); s != "" {
-		if pt, err = report.ParsePeriodType(s); err != nil {
+		if _, err := report.ParsePeriodType(s); err != nil {
 			return badParam("type", rptMsgBadPeriodType)
 		}
 	}
-	year, err := rptIntQuery(q, "year", 2000, 2100, true, rptMsgBadYear)
+	year, err := rptIntQuery(q, "year", report.MinYear, report.MaxYear, true, rptMsgBadYear)
 	if err != nil {
 		return err
 	}
@@ -856,40 +632,14 @@ func (a *api) completeness(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var win report.Window
-	for _, x := range report.Windows(tpl.Rule(), pt, year) {
-		if x.Number == num {
-			win = x
+	c, err := a.d.Svc.Reports.Completeness(r.Context(), server.PrincipalFrom(r.Context()),
+		service.CompletenessQuery{TemplateID: int64(tid), PeriodType: q.Get("type"), Year: year, Number: num, Today: a.today()})
+	if err != nil {
+		var inv *service.InvalidError
+		if errors.As(err, &inv) && len(inv.Fields) == 1 && inv.Fields[0].Field == "number" {
+			return badParam("number", rptMsgBadNumber)
 		}
-	}
-	if win.IsZero() {
-		return badParam("number", rptMsgBadNumber)
-	}
-	c, err := a.d.Store.Completeness(r.Context(), tpl.ID, win, a.today())
-	if err != nil {
-		return err
-	}
-	c, err = rptVisibleCompleteness(r, a.d, c)
-	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, c)
-}
-
-// rptVisibleCompleteness keeps the rows of units whose reports the caller may
-// read, with the totals recomputed.
-func rptVisibleCompleteness(r *http.Request, d *server.Deps, c report.Completeness) (report.Completeness, error) {
-	var g []authz.Grant
-	if p := server.PrincipalFrom(r.Context()); p != nil {
-		g = p.Grants
-	}
-	all, roots, _ := report.Visibility(g)
-	if all {
-		return c, nil
-	}
-	vis, err := d.Store.SubtreeIDs(r.Context(), roots)
-	if err != nil {
-		return c, err
-	}
-	return c.Only(func(id int64) bool { return vis[id] }), nil
 }

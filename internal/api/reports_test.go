@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/danvan/danvan/internal/account"
@@ -34,7 +35,7 @@ type rptOut struct {
 func rptEnv(t *testing.T) (*env, int64) {
 	e := newEnv(t)
 	w := e.do("POST", "/api/v1/report-templates", map[string]any{
-		"code": "BC-T", "name": "Báo cáo tháng", "period_type": "monthly", "cutoff_day": 15, "definition": rptRaw(reportDef),
+		"code": "BC-T", "name": "Báo cáo tháng", "period_type": "monthly", "cutoff_day": 15, "definition": rptRaw(reportDef), "owner_unit_id": e.unit["P38"],
 	}, e.as("dieuphoi"))
 	tpl := decode[report.Template](t, w, http.StatusCreated)
 	sc := report.Assignment{TemplateID: tpl.ID, UnitID: e.unit["P38"], Kinds: []string{"commune", "ward"},
@@ -105,7 +106,7 @@ func TestPeriodsEndpoint(t *testing.T) {
 
 func TestTemplateValidationAndPermission(t *testing.T) {
 	e := newEnv(t)
-	body := map[string]any{"code": "X", "name": "X", "period_type": "monthly", "definition": rptRaw(`{"indicators":[{"code":"A","name":{"vi":"a"},"type":"float"}]}`)}
+	body := map[string]any{"code": "X", "name": "X", "period_type": "monthly", "definition": rptRaw(`{"indicators":[{"code":"A","name":{"vi":"a"},"type":"float"}]}`), "owner_unit_id": e.unit["P38"]}
 	problem(t, e.do("POST", "/api/v1/report-templates", body, e.as("canbo")), 403, "forbidden")
 	p := problem(t, e.do("POST", "/api/v1/report-templates", body, e.as("dieuphoi")), 422, "validation")
 	f := fields(p)
@@ -156,12 +157,20 @@ func TestReportPermissionsAndWorkflow(t *testing.T) {
 	problem(t, e.do("POST", path(r1.ID, "/accept"), map[string]any{}, e.as("truong")), 403, "forbidden")
 	problem(t, e.do("POST", path(r1.ID, "/accept"), map[string]any{}, e.as("canbo")), 403, "forbidden")
 	problem(t, e.do("POST", path(r1.ID, "/accept"), map[string]any{}, e.as("lanhdao")), 403, "forbidden")
-	problem(t, e.do("POST", path(r1.ID, "/return"), map[string]any{"comment": ""}, e.as("dieuphoi")), 422, "validation")
-	ret := decode[rptOut](t, e.do("POST", path(r1.ID, "/return"), map[string]any{"comment": "Bổ sung"}, e.as("dieuphoi")), 200)
+	problem(t, e.do("POST", path(r1.ID, "/return"), map[string]any{"version": sub.Version, "comment": ""}, e.as("dieuphoi")), 422, "validation")
+	// The optimistic lock always applies: no version, version 0 or a null body are refused.
+	problem(t, e.do("POST", path(r1.ID, "/return"), map[string]any{"comment": "Bổ sung"}, e.as("dieuphoi")), 422, "validation")
+	problem(t, e.do("POST", path(r1.ID, "/return"), map[string]any{"version": 0, "comment": "Bổ sung"}, e.as("dieuphoi")), 422, "validation")
+	problem(t, e.do("POST", path(r1.ID, "/accept"), raw("null"), e.as("dieuphoi")), 422, "validation")
+	problem(t, e.do("POST", path(r1.ID, "/accept"), map[string]any{"version": sub.Version - 1}, e.as("dieuphoi")), 409, "conflict")
+	// One comment validator: control characters and overlong comments are refused.
+	problem(t, e.do("POST", path(r1.ID, "/return"), map[string]any{"version": sub.Version, "comment": "a\x00b"}, e.as("dieuphoi")), 422, "validation")
+	problem(t, e.do("POST", path(r1.ID, "/return"), map[string]any{"version": sub.Version, "comment": strings.Repeat("ạ", 4001)}, e.as("dieuphoi")), 422, "validation")
+	ret := decode[rptOut](t, e.do("POST", path(r1.ID, "/return"), map[string]any{"version": sub.Version, "comment": "Bổ sung"}, e.as("dieuphoi")), 200)
 	if ret.Status != report.Returned || ret.ReviewComment != "Bổ sung" {
 		t.Fatalf("returned %+v", ret.Report)
 	}
-	problem(t, e.do("POST", path(r1.ID, "/accept"), map[string]any{}, e.as("dieuphoi")), 409, "conflict")
+	problem(t, e.do("POST", path(r1.ID, "/accept"), map[string]any{"version": ret.Version}, e.as("dieuphoi")), 409, "conflict")
 	sub = decode[rptOut](t, e.do("POST", path(r1.ID, "/submit"), map[string]any{"version": ret.Version}, e.as("canbo")), 200)
 	acc := decode[rptOut](t, e.do("POST", path(r1.ID, "/accept"), map[string]any{"version": sub.Version}, e.as("dieuphoi")), 200)
 	if acc.Status != report.Accepted {
@@ -227,18 +236,109 @@ func rptID(n int64) string { return strconv.FormatInt(n, 10) }
 func TestScheduleEndpoint(t *testing.T) {
 	e := newEnv(t)
 	tpl := decode[report.Template](t, e.do("POST", "/api/v1/report-templates", map[string]any{
-		"code": "BC-Q", "name": "Báo cáo quý", "period_type": "quarterly", "definition": rptRaw(reportDef),
+		"code": "BC-Q", "name": "Báo cáo quý", "period_type": "quarterly", "definition": rptRaw(reportDef), "owner_unit_id": e.unit["P38"],
 	}, e.as("dieuphoi")), http.StatusCreated)
 	path := "/api/v1/report-templates/" + rptID(tpl.ID) + "/schedules"
 	body := map[string]any{"unit_id": e.unit["P38"], "kinds": []string{"commune", "ward"}, "deadlines": []map[string]any{{"level": "commune", "days_after_end": 2, "working_days": true}}}
 	problem(t, e.do("POST", path, body, e.as("canbo")), 403, "forbidden")
 	decode[report.Assignment](t, e.do("POST", path, body, e.as("dieuphoi")), 201)
 	p := problem(t, e.do("POST", path, map[string]any{"unit_id": 99999, "kinds": []string{"village"}, "deadlines": []map[string]any{{"level": "", "days_after_end": 0}}}, e.as("dieuphoi")), 422, "validation")
-	if f := fields(p); len(f) != 3 {
+	if f := fields(p); len(f) != 4 {
 		t.Fatalf("fields %v", f)
+	}
+	// Every number is bounded: a deadline of 2147483648 days is refused.
+	for _, days := range []any{2147483648, 367, -1} {
+		problem(t, e.do("POST", path, map[string]any{"unit_id": e.unit["P38"], "deadlines": []map[string]any{{"level": "province", "days_after_end": days}}}, e.as("dieuphoi")), 422, "validation")
 	}
 	got := decode[struct{ Schedules []report.Assignment }](t, e.do("GET", "/api/v1/report-templates/"+rptID(tpl.ID), nil, e.as("canbo")), 200)
 	if len(got.Schedules) != 1 || got.Schedules[0].Deadlines[0].Level != "commune" {
 		t.Fatalf("schedules %+v", got.Schedules)
 	}
+}
+
+// TestReportBadInput: template management follows the subtree; years,
+// numbers and text from outside are bounded and clean, on both engines.
+func TestReportBadInput(t *testing.T) {
+	e, tid := rptEnv(t)
+	// A coordinator of P38 cannot make installation-wide templates, nor
+	// replace one, nor schedule units outside its subtree.
+	body := map[string]any{"code": "BC-W", "name": "Toàn quốc", "period_type": "monthly", "definition": rptRaw(reportDef)}
+	problem(t, e.do("POST", "/api/v1/report-templates", body, e.as("dieuphoi")), 403, "forbidden")
+	wide := decode[report.Template](t, e.do("POST", "/api/v1/report-templates", body, e.as("admin")), http.StatusCreated)
+	body["version"], body["owner_unit_id"] = wide.Version, e.unit["P38"]
+	problem(t, e.do("PUT", "/api/v1/report-templates/"+rptID(wide.ID), body, e.as("dieuphoi")), 403, "forbidden")
+	problem(t, e.do("POST", "/api/v1/report-templates/"+rptID(tid)+"/schedules", map[string]any{"unit_id": e.unit["W1"], "deadlines": []map[string]any{{"level": "ward", "days_after_end": 3}}}, e.as("truong")), 403, "forbidden")
+	// Template updates need the version read.
+	body["name"] = "Tháng"
+	delete(body, "version")
+	body["owner_unit_id"] = 0
+	problem(t, e.do("PUT", "/api/v1/report-templates/"+rptID(wide.ID), body, e.as("admin")), 422, "validation")
+	body["version"] = wide.Version + 1
+	problem(t, e.do("PUT", "/api/v1/report-templates/"+rptID(wide.ID), body, e.as("admin")), 409, "conflict")
+	body["version"] = wide.Version
+	decode[report.Template](t, e.do("PUT", "/api/v1/report-templates/"+rptID(wide.ID), body, e.as("admin")), 200)
+	// NUL and invalid UTF-8 in template names: 422.
+	for _, name := range []string{"a\x00b", "a\xffb"} {
+		body := map[string]any{"code": "BC-N", "name": name, "period_type": "monthly", "definition": rptRaw(reportDef), "owner_unit_id": e.unit["P38"]}
+		problem(t, e.do("POST", "/api/v1/report-templates", body, e.as("dieuphoi")), 422, "validation")
+	}
+	// Years out of range, including the int32 edge: 422, never a panic.
+	for _, y := range []int64{2147483647, 2147483648, 9999, 2101, 1899, 0, -5} {
+		problem(t, e.do("POST", "/api/v1/reports", map[string]any{"template_id": tid, "unit_id": e.unit["W1"], "year": y, "number": 1}, e.as("canbo")), 422, "validation")
+	}
+	problem(t, e.do("POST", "/api/v1/reports", map[string]any{"template_id": tid, "unit_id": e.unit["W1"], "year": 2025, "number": 13}, e.as("canbo")), 422, "validation")
+	problem(t, e.do("GET", "/api/v1/completeness?template="+rptID(tid)+"&year=2147483648&number=1", nil, e.as("dieuphoi")), 400, "invalid-parameter")
+	// Draft values and narrative with NUL or invalid UTF-8: 422.
+	r := decode[rptOut](t, e.do("POST", "/api/v1/reports", map[string]any{"template_id": tid, "unit_id": e.unit["W1"], "year": 2025, "number": 8}, e.as("canbo")), 200)
+	for _, v := range []string{"1\x00", "\xc3\x28", strings.Repeat("9", 4001)} {
+		problem(t, e.do("PUT", "/api/v1/reports/"+rptID(r.ID), map[string]any{"version": r.Version, "values": map[string]string{"cases_received": v}}, e.as("canbo")), 422, "validation")
+	}
+	problem(t, e.do("PUT", "/api/v1/reports/"+rptID(r.ID), map[string]any{"version": r.Version, "narrative": map[string]string{"highlights": "x\x00"}}, e.as("canbo")), 422, "validation")
+	problem(t, e.do("PUT", "/api/v1/reports/"+rptID(r.ID), map[string]any{"version": 0, "values": map[string]string{"cases_received": "1"}}, e.as("canbo")), 422, "validation")
+	got := decode[rptOut](t, e.do("PUT", "/api/v1/reports/"+rptID(r.ID), map[string]any{"version": r.Version, "values": map[string]string{"cases_received": "7"}}, e.as("canbo")), 200)
+	if got.Values["cases_received"] != "7" || got.Version != r.Version+1 {
+		t.Fatalf("saved %+v", got.Report)
+	}
+}
+
+// TestReportListKeyset pages through the reports list by key.
+func TestReportListKeyset(t *testing.T) {
+	e, tid := rptEnv(t)
+	var ids []int64
+	for m := 1; m <= 5; m++ {
+		r := decode[rptOut](t, e.do("POST", "/api/v1/reports", map[string]any{"template_id": tid, "unit_id": e.unit["W1"], "year": 2025, "number": m + 6}, e.as("canbo")), 200)
+		ids = append(ids, r.ID)
+	}
+	type page struct {
+		Items      []report.Report
+		Total      int
+		TotalMore  bool   `json:"total_more"`
+		NextCursor string `json:"next_cursor"`
+		PrevCursor string `json:"prev_cursor"`
+		Next       *string
+	}
+	var seen []int64
+	q := "/api/v1/reports?limit=2"
+	for range 5 {
+		p := decode[page](t, e.do("GET", q, nil, e.as("canbo")), 200)
+		if p.Total != 5 || p.TotalMore {
+			t.Fatalf("total %d more %v", p.Total, p.TotalMore)
+		}
+		for _, r := range p.Items {
+			seen = append(seen, r.ID)
+		}
+		if p.NextCursor == "" {
+			if p.Next != nil {
+				t.Fatal("next link without cursor")
+			}
+			break
+		}
+		q = "/api/v1/reports?limit=2&after=" + p.NextCursor
+	}
+	// Newest period first: December, November, … July.
+	if len(seen) != 5 || seen[0] != ids[4] || seen[4] != ids[0] {
+		t.Fatalf("pages gave %v, created %v", seen, ids)
+	}
+	problem(t, e.do("GET", "/api/v1/reports?after=garbage", nil, e.as("canbo")), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/reports?after=2025-01-14.1&offset=2", nil, e.as("canbo")), 400, "invalid-parameter")
 }

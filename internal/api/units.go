@@ -1,12 +1,13 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 
-	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/org"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // Unit is a unit as the API shows it. Absent values are null, not missing.
@@ -129,6 +130,15 @@ func nest(us []org.Unit) []*UnitNode {
 	return roots
 }
 
+// unitCaller is the request's principal; an anonymous caller is represented by
+// its client address, which the service's rate limits count.
+func unitCaller(r *http.Request) *service.Principal {
+	if p := server.PrincipalFrom(r.Context()); p != nil {
+		return p
+	}
+	return &service.Principal{IP: server.ClientIP(r)}
+}
+
 // listUnits: GET /units — the tree on a date (flat or nested), or a search.
 func (a *api) listUnits(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
@@ -153,11 +163,9 @@ func (a *api) unitSubtree(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) units(w http.ResponseWriter, r *http.Request, root int64, whole bool) error {
-	if !a.d.Can(r.Context(), authz.ActionUnitRead, 0) {
-		return errForbidden()
-	}
+	ctx, p := r.Context(), unitCaller(r)
 	q := r.URL.Query()
-	search, err := textParam(q, "q", 200)
+	search, err := textParam(q, "q", service.UnitQueryMax)
 	if err != nil {
 		return err
 	}
@@ -189,28 +197,17 @@ func (a *api) units(w http.ResponseWriter, r *http.Request, root int64, whole bo
 		if err != nil {
 			return err
 		}
-		us, total, err := a.d.Store.SearchUnits(r.Context(), store.UnitSearch{Query: search, At: at, Kind: kind, Limit: pg.Limit, Offset: pg.Offset})
+		us, total, err := a.d.Svc.Units.Search(ctx, p, service.UnitSearch{Query: search, At: at, Kind: kind, Limit: pg.Limit, Offset: pg.Offset})
 		if err != nil {
 			return err
 		}
 		return writeJSON(w, http.StatusOK, UnitPage{At: at, Page: newPage(a, r, unitsOf(us, false), total, pg)})
 	}
-	at, err := dateParam(q, "at", a.today())
+	at, err := dateParam(q, "at", a.d.Svc.Units.Today())
 	if err != nil {
 		return err
 	}
-	var us []org.Unit
-	if root != 0 {
-		if _, err := a.d.Store.GetUnit(r.Context(), root); err != nil {
-			return err // 404 for a missing root
-		}
-		us, err = a.d.Store.Subtree(r.Context(), root, at)
-	} else {
-		us, err = a.d.Store.UnitsAt(r.Context(), at)
-	}
-	if err != nil {
-		return err
-	}
+	list := service.UnitList{At: at, Root: root, Kind: kind, All: pg.All || whole, Limit: pg.Limit, Offset: pg.Offset}
 	if tree {
 		if kind != "" {
 			return badParam("kind", msgFieldCombine)
@@ -218,25 +215,56 @@ func (a *api) units(w http.ResponseWriter, r *http.Request, root int64, whole bo
 		if pg.Offset != 0 {
 			return badParam("offset", msgFieldCombine)
 		}
-		return writeJSON(w, http.StatusOK, UnitTree{At: at, Items: nest(us), Total: len(us), Limit: len(us)})
-	}
-	if kind != "" {
-		kept := us[:0]
-		for _, u := range us {
-			if u.Kind == kind {
-				kept = append(kept, u)
-			}
+		b, err := a.d.Svc.Units.Rendered(ctx, p, list, "api.tree", func(us []org.Unit) ([]byte, error) {
+			return json.Marshal(UnitTree{At: at, Items: nest(us), Total: len(us), Limit: len(us)})
+		})
+		if err != nil {
+			return err
 		}
-		us = kept
+		return writeUnitsJSON(w, b)
 	}
-	if whole {
-		pg.All = true
+	if list.All {
+		// The whole listing, serialised once per tree version.
+		b, err := a.d.Svc.Units.Rendered(ctx, p, list, "api.flat."+string(kind), func(us []org.Unit) ([]byte, error) {
+			if kind != "" {
+				us = unitsOfKind(us, kind)
+			}
+			items := unitsOf(us, true)
+			return json.Marshal(UnitPage{At: at, Page: Page[Unit]{Items: items, Total: len(items), Limit: len(items)}})
+		})
+		if err != nil {
+			return err
+		}
+		return writeUnitsJSON(w, b)
 	}
-	total := len(us)
-	if !pg.All {
-		us = us[min(pg.Offset, total):min(pg.Offset+pg.Limit, total)]
+	us, total, err := a.d.Svc.Units.List(ctx, p, list)
+	if err != nil {
+		return err
 	}
 	return writeJSON(w, http.StatusOK, UnitPage{At: at, Page: newPage(a, r, unitsOf(us, true), total, pg)})
+}
+
+func unitsOfKind(us []org.Unit, k org.Kind) []org.Unit {
+	out := make([]org.Unit, 0, len(us)/4)
+	for _, u := range us {
+		if u.Kind == k {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// writeUnitsJSON answers 200 with an already encoded JSON body.
+func writeUnitsJSON(w http.ResponseWriter, body []byte) error {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-store")
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+	_, _ = w.Write([]byte{'\n'})
+	return nil
 }
 
 // getUnit: GET /units/{id} — the unit, its path, children on ?at, successors
@@ -246,37 +274,17 @@ func (a *api) getUnit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !a.d.Can(r.Context(), authz.ActionUnitRead, 0) {
-		return errForbidden()
-	}
-	at, err := dateParam(r.URL.Query(), "at", a.today())
+	at, err := dateParam(r.URL.Query(), "at", a.d.Svc.Units.Today())
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	u, err := a.d.Store.GetUnit(ctx, id)
-	if err != nil {
-		return err
-	}
-	path, err := a.d.Store.Ancestors(ctx, id)
-	if err != nil {
-		return err
-	}
-	kids, err := a.d.Store.Children(ctx, id, at)
-	if err != nil {
-		return err
-	}
-	succ, err := a.d.Store.Successors(ctx, id)
-	if err != nil {
-		return err
-	}
-	pred, err := a.d.Store.Predecessors(ctx, id)
+	v, err := a.d.Svc.Units.Get(r.Context(), unitCaller(r), service.UnitQuery{ID: id, At: at})
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, UnitDetail{
-		Unit: unitOf(u), At: at, ValidAt: u.ValidOn(at),
-		Path: unitsOf(path, false), Children: unitsOf(kids, false),
-		Successors: linksOf(succ, true), Predecessors: linksOf(pred, false),
+		Unit: unitOf(v.Unit), At: v.At, ValidAt: v.ValidAt,
+		Path: unitsOf(v.Ancestors, false), Children: unitsOf(v.Children, false),
+		Successors: linksOf(v.Successors, true), Predecessors: linksOf(v.Predecessors, false),
 	})
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/danvan/danvan/internal/api"
 	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/org"
+	"github.com/danvan/danvan/internal/service"
 )
 
 type unitPage struct {
@@ -291,4 +293,65 @@ func TestWholeTreeOfThousands(t *testing.T) {
 		t.Fatalf("tree: total %d", tr.Total)
 	}
 	t.Logf("three whole-tree calls over 5051 units: %v", time.Since(start))
+}
+
+// TestUnitsAnonymousWholeTreeIsThrottled: one address without an account
+// gets a burst of whole-tree reads, then 429; accounts, other addresses and
+// paged reads are not affected.
+func TestUnitsAnonymousWholeTreeIsThrottled(t *testing.T) {
+	e := newEnv(t)
+	from := func(addr string) opt { return func(r *http.Request) { r.RemoteAddr = addr + ":4242" } }
+	paths := []string{"/api/v1/units?tree=1", "/api/v1/units?limit=all", fmt.Sprintf("/api/v1/units/%d/subtree", e.unit["P38"])}
+	for i := range service.UnitAnonBurst {
+		if w := e.do("GET", paths[i%len(paths)], nil, from("203.0.113.5")); w.Code != 200 {
+			t.Fatalf("call %d: %d %s", i, w.Code, w.Body)
+		}
+	}
+	for _, path := range paths {
+		p := problem(t, e.do("GET", path, nil, from("203.0.113.5")), 429, "too-many-requests")
+		if p.Status != 429 || p.Detail == "" {
+			t.Errorf("%s: %+v", path, p)
+		}
+	}
+	decode[unitPage](t, e.do("GET", "/api/v1/units?limit=10", nil, from("203.0.113.5")), 200)
+	decode[api.UnitDetail](t, e.do("GET", fmt.Sprintf("/api/v1/units/%d", e.unit["P38"]), nil, from("203.0.113.5")), 200)
+	decode[unitPage](t, e.do("GET", "/api/v1/units?tree=1", nil, from("203.0.113.6")), 200)
+	for range 3 {
+		decode[unitPage](t, e.do("GET", "/api/v1/units?tree=1", nil, from("203.0.113.5"), e.as("khach")), 200)
+	}
+}
+
+// TestUnitsWholeTreeServedFromCache: repeated whole-tree reads answer the
+// same bytes; a unit change is in the next answer.
+func TestUnitsWholeTreeServedFromCache(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/api/v1/units?at=2025-07-01&tree=1", "/api/v1/units?at=2025-07-01&limit=all", "/api/v1/units?at=2025-07-01&limit=all&kind=ward"} {
+		first := e.do("GET", path, nil, e.as("admin"))
+		second := e.do("GET", path, nil, e.as("admin"))
+		if first.Code != 200 || first.Body.String() != second.Body.String() || second.Header().Get("Content-Type") != "application/json; charset=utf-8" {
+			t.Fatalf("%s: %d, %q then %q", path, first.Code, first.Body, second.Body)
+		}
+	}
+	flat := decode[unitPage](t, e.do("GET", "/api/v1/units?at=2025-07-01&limit=all&kind=ward", nil), 200)
+	if got := names(flat.Items); !slices.Equal(got, []string{"Phường Hạc Thành"}) || flat.Total != 1 || flat.Limit != 1 || flat.At != "2025-07-01" {
+		t.Fatalf("kind=ward, whole: %+v", flat)
+	}
+	u := org.Unit{Code: "W3", Name: "Phường Quảng Hưng", Kind: org.KindWard, ParentID: e.unit["P38"], ValidFrom: "2025-07-01"}
+	if err := e.st.CreateUnit(t.Context(), audit.System("test"), &u); err != nil {
+		t.Fatal(err)
+	}
+	tr := decode[struct {
+		Items []struct {
+			api.Unit
+			Children []api.Unit `json:"children"`
+		} `json:"items"`
+		Total int `json:"total"`
+	}](t, e.do("GET", "/api/v1/units?at=2025-07-01&tree=1", nil, e.as("admin")), 200)
+	if tr.Total != 4 || !slices.Contains(names(tr.Items[0].Children), "Phường Quảng Hưng") {
+		t.Fatalf("after a new unit: total %d, %q", tr.Total, names(tr.Items[0].Children))
+	}
+	flat = decode[unitPage](t, e.do("GET", "/api/v1/units?at=2025-07-01&limit=all&kind=ward", nil), 200)
+	if flat.Total != 2 {
+		t.Fatalf("kind=ward after a new ward: %+v", flat)
+	}
 }

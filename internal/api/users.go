@@ -3,17 +3,13 @@ package api
 import (
 	"errors"
 	"net/http"
-	"net/mail"
+	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/danvan/danvan/internal/account"
-	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // User is an account as the API shows it: never the password hash.
@@ -67,42 +63,50 @@ type GrantCreate struct {
 	UnitID int64  `json:"unit_id"`
 }
 
-func (a *api) userOf(u account.User) User {
-	return User{ID: u.ID, Username: u.Username, FullName: u.FullName, Email: u.Email, Locale: u.Locale,
-		Disabled: u.Disabled, Locked: u.LockedUntil.After(a.d.Store.Now()), CreatedAt: u.CreatedAt}
+// Token is an API token as its owner sees it: never the secret.
+type Token struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+	Active     bool       `json:"active"`
 }
 
-func grantsOf(gs []store.Grant) []Grant {
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func (a *api) tokenOf(t service.Token) Token {
+	return Token{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt, ExpiresAt: optTime(t.ExpiresAt), LastUsedAt: optTime(t.LastUsedAt),
+		RevokedAt: optTime(t.RevokedAt), Active: t.Active(a.d.Svc.Accounts.Now())}
+}
+
+func (a *api) userOf(u service.User) User {
+	return User{ID: u.ID, Username: u.Username, FullName: u.FullName, Email: u.Email, Locale: u.Locale,
+		Disabled: u.Disabled, Locked: u.LockedUntil.After(a.d.Svc.Accounts.Now()), CreatedAt: u.CreatedAt}
+}
+
+func grantsOf(gs []service.Grant) []Grant {
 	out := make([]Grant, len(gs))
 	for i, g := range gs {
-		out[i] = Grant{ID: g.ID, UserID: g.UserID, Username: g.Username, Role: g.Role, UnitID: g.UnitID, UnitName: g.UnitName, CreatedAt: g.Created}
+		out[i] = grantOf(g)
 	}
 	return out
 }
 
-// actor is who the audit log records for the request.
-func actor(r *http.Request) audit.Actor {
-	p := server.PrincipalFrom(r.Context())
-	if p == nil {
-		return audit.Actor{Name: "anonymous", IP: server.ClientIP(r)}
-	}
-	return audit.Actor{UserID: p.User.ID, Name: p.User.Username, IP: server.ClientIP(r)}
-}
-
-// isGranter reports whether the principal may grant some role somewhere.
-func isGranter(p *server.Principal) bool {
-	for _, g := range p.Grants {
-		if authz.Can(p.Grants, authz.ActionRoleGrant, authz.Target{UnitID: g.UnitID}) {
-			return true
-		}
-	}
-	return false
+func grantOf(g service.Grant) Grant {
+	return Grant{ID: g.ID, UserID: g.UserID, Username: g.Username, Role: g.Role, UnitID: g.UnitID, UnitName: g.UnitName, CreatedAt: g.Created}
 }
 
 // me: GET /me.
 func (a *api) me(w http.ResponseWriter, r *http.Request) error {
 	p := server.PrincipalFrom(r.Context())
-	gs, err := a.d.Store.UserGrants(r.Context(), p.User.ID)
+	gs, err := a.d.Svc.Accounts.UserGrants(r.Context(), p, p.User.ID)
 	if err != nil {
 		return err
 	}
@@ -116,9 +120,6 @@ func (a *api) me(w http.ResponseWriter, r *http.Request) error {
 
 // listUsers: GET /users?q= (user.manage).
 func (a *api) listUsers(w http.ResponseWriter, r *http.Request) error {
-	if !a.d.Can(r.Context(), authz.ActionUserManage, 0) {
-		return errForbidden()
-	}
 	q := r.URL.Query()
 	search, err := textParam(q, "q", 100)
 	if err != nil {
@@ -128,7 +129,7 @@ func (a *api) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	us, total, err := a.d.Store.ListUsers(r.Context(), search, pg.Limit, pg.Offset)
+	us, total, err := a.d.Svc.Accounts.ListUsers(r.Context(), server.PrincipalFrom(r.Context()), search, pg.Limit, pg.Offset)
 	if err != nil {
 		return err
 	}
@@ -139,87 +140,24 @@ func (a *api) listUsers(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, newPage(a, r, items, total, pg))
 }
 
-// validate checks a new user's fields and normalises them.
-func (b *UserCreate) validate() error {
-	var v invalid
-	b.Username = strings.TrimSpace(b.Username)
-	b.FullName = strings.TrimSpace(b.FullName)
-	b.Email = strings.TrimSpace(b.Email)
-	switch {
-	case b.Username == "":
-		v.add("username", msgFieldRequired)
-	case account.ValidUsername(b.Username) != nil:
-		v.add("username", msgFieldUsername)
-	}
-	switch {
-	case b.FullName == "":
-		v.add("full_name", msgFieldRequired)
-	case !cleanText(b.FullName):
-		v.add("full_name", msgFieldBadChars)
-	case utf8.RuneCountInString(b.FullName) > 200:
-		v.add("full_name", msgFieldTooLong)
-	}
-	if b.Email != "" {
-		addr, err := mail.ParseAddress(b.Email)
-		if len(b.Email) > 254 || err != nil || addr.Name != "" || addr.Address != b.Email {
-			v.add("email", msgFieldBadEmail)
-		}
-	}
-	switch {
-	case b.Password == "":
-		v.add("password", msgFieldRequired)
-	case !utf8.ValidString(b.Password) || strings.ContainsRune(b.Password, 0):
-		v.add("password", msgFieldBadChars)
-	default:
-		switch account.CheckPasswordStrength(b.Password) {
-		case nil:
-		case account.ErrPasswordLong:
-			v.add("password", msgFieldPwLong)
-		default:
-			v.add("password", msgFieldPwShort)
-		}
-	}
-	switch b.Locale {
-	case "", "vi", "en", "ja":
-	default:
-		v.add("locale", msgFieldBadLocale)
-	}
-	return v.err()
-}
-
 func userExists() *problem {
 	return newProblem(http.StatusConflict, kindConflict, detailUserExists, fieldErr{field: "username", msg: detailUserExists})
 }
 
+func lastAdmin() *problem { return newProblem(http.StatusConflict, kindConflict, detailLastAdmin) }
+
 // createUser: POST /users (user.manage).
 func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
-	if !a.d.Can(r.Context(), authz.ActionUserManage, 0) {
-		return errForbidden()
-	}
+	p := server.PrincipalFrom(r.Context())
 	var body UserCreate
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	if err := body.validate(); err != nil {
-		return err
-	}
-	ctx := r.Context()
-	// Refuse a taken name before paying for the password hash; the unique
-	// index still decides races.
-	if _, err := a.d.Store.UserByName(ctx, body.Username); err == nil {
+	u, err := a.d.Svc.Accounts.CreateUser(r.Context(), p, service.NewUser{Username: body.Username, FullName: body.FullName, Email: body.Email, Password: body.Password, Locale: body.Locale})
+	if errors.Is(err, service.ErrUserExists) {
 		return userExists()
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
 	}
-	hash, err := account.HashPassword(body.Password)
 	if err != nil {
-		return err
-	}
-	u := account.User{Username: body.Username, FullName: body.FullName, Email: body.Email, Locale: body.Locale, PasswordHash: hash}
-	if err := a.d.Store.CreateUser(ctx, actor(r), &u); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return userExists()
-		}
 		return err
 	}
 	w.Header().Set("Location", Prefix+"/users/"+strconv.FormatInt(u.ID, 10))
@@ -232,65 +170,61 @@ func (a *api) getUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := server.PrincipalFrom(r.Context())
-	if p.User.ID != id && !a.d.Can(r.Context(), authz.ActionUserManage, 0) {
-		return errForbidden()
-	}
-	u, err := a.d.Store.GetUser(r.Context(), id)
+	u, err := a.d.Svc.Accounts.GetUser(r.Context(), server.PrincipalFrom(r.Context()), id)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, a.userOf(u))
 }
 
+// setDisabled: POST /users/{id}/disable and /users/{id}/enable
+// (user.manage). Disabling ends the user's sessions and revokes their API
+// tokens; the last enabled administrator cannot be disabled (409).
+func (a *api) setDisabled(disabled bool) handlerFunc {
+	return func(a *api, w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		ctx := r.Context()
+		p := server.PrincipalFrom(ctx)
+		err = a.d.Svc.Accounts.SetDisabled(ctx, p, id, disabled)
+		if errors.Is(err, service.ErrLastAdmin) {
+			return lastAdmin()
+		}
+		if err != nil {
+			return err
+		}
+		u, err := a.d.Svc.Accounts.GetUser(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, a.userOf(u))
+	}
+}
+
+func (a *api) disableUser(w http.ResponseWriter, r *http.Request) error {
+	return a.setDisabled(true)(a, w, r)
+}
+
+func (a *api) enableUser(w http.ResponseWriter, r *http.Request) error {
+	return a.setDisabled(false)(a, w, r)
+}
+
 // listGrants: GET /users/{id}/grants. Oneself and administrators see every
-// grant; someone who may grant roles sees the grants within their reach.
+// grant; someone who may grant roles sees the grants within their reach (an
+// unknown id looks like a user without any); anyone else is refused.
 func (a *api) listGrants(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	p := server.PrincipalFrom(ctx)
-	all := p.User.ID == id || a.d.Can(ctx, authz.ActionUserManage, 0)
-	if !all && !isGranter(p) {
-		return errForbidden()
-	}
-	if _, err := a.d.Store.GetUser(ctx, id); err != nil {
-		return err
-	}
-	gs, err := a.d.Store.UserGrants(ctx, id)
+	gs, err := a.d.Svc.Accounts.UserGrants(r.Context(), server.PrincipalFrom(r.Context()), id)
 	if err != nil {
 		return err
 	}
-	if !all {
-		kept := gs[:0]
-		for _, g := range gs {
-			if a.d.Can(ctx, authz.ActionRoleGrant, g.UnitID) {
-				kept = append(kept, g)
-			}
-		}
-		gs = kept
-	}
 	items := grantsOf(gs)
 	return writeJSON(w, http.StatusOK, newPage(a, r, items, len(items), page{All: true}))
-}
-
-// validate checks a grant request's fields.
-func (b *GrantCreate) validate() error {
-	var v invalid
-	b.Role = strings.TrimSpace(b.Role)
-	if b.Role == "" {
-		v.add("role", msgFieldRequired)
-	} else if _, err := authz.ParseRole(b.Role); err != nil {
-		v.add("role", msgFieldBadRole)
-	}
-	if b.UnitID == 0 {
-		v.add("unit_id", msgFieldRequired)
-	} else if b.UnitID < 0 {
-		v.add("unit_id", msgFieldBadInt)
-	}
-	return v.err()
 }
 
 // createGrant: POST /users/{id}/grants — authz.CanGrant on the target unit.
@@ -300,61 +234,19 @@ func (a *api) createGrant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	p := server.PrincipalFrom(ctx)
-	if !isGranter(p) {
-		return errForbidden()
-	}
 	var body GrantCreate
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	if err := body.validate(); err != nil {
-		return err
-	}
-	if _, err := a.d.Store.GetUser(ctx, id); err != nil {
-		return err
-	}
-	target, err := a.d.Target(ctx, body.UnitID)
-	if errors.Is(err, store.ErrNotFound) {
-		return invalid{{field: "unit_id", msg: msgFieldNoUnit}}.err()
-	}
+	g, created, err := a.d.Svc.Accounts.Grant(r.Context(), server.PrincipalFrom(r.Context()), service.GrantInput{UserID: id, Role: body.Role, UnitID: body.UnitID})
 	if err != nil {
 		return err
 	}
-	role := authz.Role(body.Role)
-	if !authz.CanGrant(p.Grants, role, target) {
-		return errForbidden()
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
 	}
-	find := func() (*Grant, error) {
-		gs, err := a.d.Store.UserGrants(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range grantsOf(gs) {
-			if g.Role == role && g.UnitID == body.UnitID {
-				return &g, nil
-			}
-		}
-		return nil, nil
-	}
-	if g, err := find(); err != nil || g != nil {
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, g)
-	}
-	if err := a.d.Store.AddGrant(ctx, actor(r), id, role, body.UnitID); err != nil {
-		return err
-	}
-	g, err := find()
-	if err != nil {
-		return err
-	}
-	if g == nil {
-		return errors.New("grant vanished after insert")
-	}
-	return writeJSON(w, http.StatusCreated, g)
+	return writeJSON(w, status, grantOf(g))
 }
 
 // deleteGrant: DELETE /grants/{id} — authz.CanGrant on the grant's unit and
@@ -364,36 +256,47 @@ func (a *api) deleteGrant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	_, err = a.d.Svc.Accounts.Revoke(r.Context(), server.PrincipalFrom(r.Context()), id)
+	if errors.Is(err, service.ErrLastAdmin) {
+		return lastAdmin()
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// myTokens: GET /me/tokens — the caller's API tokens, newest first.
+func (a *api) myTokens(w http.ResponseWriter, r *http.Request) error {
+	ts, err := a.d.Svc.Accounts.Tokens(r.Context(), server.PrincipalFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	items := make([]Token, len(ts))
+	for i, t := range ts {
+		items[i] = a.tokenOf(t)
+	}
+	return writeJSON(w, http.StatusOK, newPage(a, r, items, len(items), page{All: true}))
+}
+
+// revokeMyToken: DELETE /me/tokens/{id} — revokes one of the caller's own
+// tokens; anyone else's is 404. It answers 401 from the next request on.
+func (a *api) revokeMyToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
 	ctx := r.Context()
 	p := server.PrincipalFrom(ctx)
-	if !isGranter(p) {
-		return errForbidden()
-	}
-	g, err := a.d.Store.GetGrant(ctx, id)
+	ts, err := a.d.Svc.Accounts.Tokens(ctx, p)
 	if err != nil {
 		return err
 	}
-	target, err := a.d.Target(ctx, g.UnitID)
-	if err != nil {
-		return err
+	if !slices.ContainsFunc(ts, func(t service.Token) bool { return t.ID == id }) {
+		return errNotFound()
 	}
-	if !authz.CanGrant(p.Grants, g.Role, target) {
-		return errForbidden()
-	}
-	if g.Role == authz.RoleAdmin {
-		holder, err := a.d.Store.GetUser(ctx, g.UserID)
-		if err != nil {
-			return err
-		}
-		n, err := a.d.Store.CountRoleGrants(ctx, authz.RoleAdmin)
-		if err != nil {
-			return err
-		}
-		if !holder.Disabled && n <= 1 {
-			return newProblem(http.StatusConflict, kindConflict, detailLastAdmin)
-		}
-	}
-	if _, err := a.d.Store.RevokeGrant(ctx, actor(r), id); err != nil {
+	if err := a.d.Svc.Accounts.RevokeToken(ctx, p, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

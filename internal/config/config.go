@@ -26,6 +26,15 @@ type Config struct {
 	IdleTimeout  time.Duration // session idle timeout
 	MaxSession   time.Duration // session absolute timeout
 	SMTP         SMTP
+	// AuditKey keys the audit chain (DANVAN_AUDIT_KEY, at least 32
+	// characters; environment only, never a flag). Empty: the key file
+	// audit.key in DataDir, created on first use.
+	AuditKey string
+	// SQLiteSynchronous is the SQLite writer's synchronous setting
+	// (DANVAN_SQLITE_SYNCHRONOUS): FULL (default; an acknowledged write
+	// survives power loss) or NORMAL (faster; the last writes before a power
+	// loss may be lost, never corrupted).
+	SQLiteSynchronous string
 }
 
 // SMTP is the outgoing mail server.
@@ -71,6 +80,8 @@ func (c *Config) FromEnv() error {
 	str("SMTP_FROM", &c.SMTP.From)
 	str("SMTP_USERNAME", &c.SMTP.Username)
 	str("SMTP_PASSWORD", &c.SMTP.Password)
+	str("AUDIT_KEY", &c.AuditKey)
+	str("SQLITE_SYNCHRONOUS", &c.SQLiteSynchronous)
 	for name, dst := range map[string]*time.Duration{"SESSION_IDLE": &c.IdleTimeout, "SESSION_MAX": &c.MaxSession} {
 		if v, ok := env(name); ok {
 			d, err := time.ParseDuration(v)
@@ -116,6 +127,14 @@ func (c Config) Validate() error {
 	}
 	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
 		errs = append(errs, fmt.Errorf("--db must be a postgres:// URL (got %q); leave it empty for SQLite", c.DB))
+	}
+	if c.AuditKey != "" && len(c.AuditKey) < 32 {
+		errs = append(errs, errors.New("DANVAN_AUDIT_KEY must be at least 32 characters long"))
+	}
+	switch strings.ToUpper(c.SQLiteSynchronous) {
+	case "", "FULL", "NORMAL":
+	default:
+		errs = append(errs, fmt.Errorf("DANVAN_SQLITE_SYNCHRONOUS must be FULL or NORMAL (got %q)", c.SQLiteSynchronous))
 	}
 	if c.DB == "" && c.DataDir == "" {
 		errs = append(errs, errors.New("--data must not be empty"))

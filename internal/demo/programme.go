@@ -19,7 +19,6 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-
 // Language versions. The source in the seed (../shared/seed) is itself a
 // Japanese translation of a Vietnamese provincial news item; the platform
 // stores that Japanese text VERBATIM and marks it as the original

@@ -21,7 +21,6 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-
 // ReportDefinitionJSON is the indicator table of both demo templates.
 const ReportDefinitionJSON = `{
  "sections": [

@@ -1,7 +1,10 @@
 package followup
 
 import (
+	"strings"
+
 	"github.com/danvan/danvan/internal/calendar"
+	"github.com/danvan/danvan/internal/config"
 	"github.com/danvan/danvan/internal/i18n"
 )
 
@@ -64,4 +67,16 @@ func ResponseText(l i18n.Locale, unitName, text, response string, done bool) (su
 		state = l.T("followup.rec_status.done")
 	}
 	return l.T("followup.resp.subject", unitName, state), l.T("followup.resp.body", unitName, text, response)
+}
+
+// MailBody is a notification's text with the absolute link appended.
+func MailBody(cfg config.Config, body, link string) string {
+	if link == "" {
+		return body
+	}
+	base := strings.TrimRight(cfg.BaseURL, "/")
+	if base == "" {
+		base = "http://" + cfg.Addr
+	}
+	return body + "\n\n" + base + link + "\n"
 }

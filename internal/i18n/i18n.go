@@ -14,6 +14,7 @@
 //
 //	L := i18n.Default().For(i18n.Negotiate(cookie, r.Header.Get("Accept-Language")))
 //	L.T("signin.locked", minutes)
+//	L.N("units.count", n) // "1 unit", "2 units": keys units.count.one/.other
 //	L.Date(t)
 package i18n
 
@@ -49,6 +50,7 @@ type langInfo struct {
 	dateTime string // time layout of a date with time of day
 	thousand string // thousands separator
 	decimal  string // decimal separator
+	plurals  bool   // nouns change with a count of one (see Locale.N)
 }
 
 // langs lists the supported languages; the first is the default and the
@@ -57,7 +59,7 @@ var langs = []langInfo{
 	{code: "vi", tag: language.Vietnamese, name: "Tiếng Việt",
 		date: "02/01/2006", dateTime: "15:04 02/01/2006", thousand: ".", decimal: ","},
 	{code: "en", tag: language.English, name: "English",
-		date: "2 Jan 2006", dateTime: "2 Jan 2006 15:04", thousand: ",", decimal: "."},
+		date: "2 Jan 2006", dateTime: "2 Jan 2006 15:04", thousand: ",", decimal: ".", plurals: true},
 	{code: "ja", tag: language.Japanese, name: "日本語",
 		date: "2006年1月2日", dateTime: "2006年1月2日 15:04", thousand: ",", decimal: "."},
 }
@@ -337,6 +339,42 @@ func (l Locale) T(key string, args ...any) string {
 		b = Default()
 	}
 	return b.T(l.Lang(), key, args...)
+}
+
+// N returns the text of a count: key+".one" or key+".other", chosen by the
+// plural rule of the language for n, formatted with args (n alone when no
+// args are given). English says "1 unit" but "2 units"; Vietnamese and
+// Japanese have one form, so they always take ".other" (their ".one" text,
+// kept so that every catalog has the same keys, repeats it). A catalog with
+// only key itself is used as is.
+//
+//	L.N("units.count", n)        // "%d units" / "%d unit"
+//	L.N("reports.late", n, n, d) // more arguments than the count
+func (l Locale) N(key string, n int, args ...any) string {
+	if len(args) == 0 {
+		args = []any{n}
+	}
+	b := l.b
+	if b == nil {
+		b = Default()
+	}
+	form := key + "." + l.pluralForm(n)
+	if b.Has(l.Lang(), form) {
+		return b.T(l.Lang(), form, args...)
+	}
+	if b.Has(l.Lang(), key) {
+		return b.T(l.Lang(), key, args...)
+	}
+	return b.T(l.Lang(), key+".other", args...) // recorded as missing
+}
+
+// pluralForm is the CLDR cardinal category of an integer count in the
+// locale's language: "one" or "other".
+func (l Locale) pluralForm(n int) string {
+	if l.info().plurals && (n == 1 || n == -1) {
+		return "one"
+	}
+	return "other"
 }
 
 // Date formats the calendar date of t in t's own location

@@ -7,12 +7,12 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
-	"slices"
-	"strings"
+	"strconv"
 	"sync"
 	"time"
 
@@ -24,6 +24,7 @@ import (
 	"github.com/danvan/danvan/internal/mail"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
+	"github.com/danvan/danvan/internal/service"
 	"github.com/danvan/danvan/internal/store"
 )
 
@@ -39,8 +40,10 @@ const (
 // Options tunes the jobs; the zero value means the defaults.
 type Options struct {
 	Reminders followup.Reminders
-	Calendar  calendar.Calendar
 	Bundle    *i18n.Bundle
+	// Tree is the organisation the reminders walk; nil: loaded from the
+	// store on each run.
+	Tree *service.Tree
 }
 
 // OptionsFromEnv reads DANVAN_REMIND_BEFORE ("3,1") and DANVAN_REMIND_AFTER
@@ -66,6 +69,8 @@ func OptionsFromEnv(log *slog.Logger) Options {
 func Start(ctx context.Context, st *store.Store, cfg config.Config, log *slog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	opts := OptionsFromEnv(log)
+	opts.Tree = newTree(st)
+	owner := OutboxOwner()
 	var wg sync.WaitGroup
 	every := func(d time.Duration, f func(context.Context)) {
 		wg.Add(1)
@@ -93,7 +98,7 @@ func Start(ctx context.Context, st *store.Store, cfg config.Config, log *slog.Lo
 	})
 	if sender := mail.NewSender(cfg.SMTP); sender != nil {
 		every(OutboxEvery, func(ctx context.Context) {
-			sent, failed, err := DeliverOutbox(ctx, st, sender, log)
+			sent, failed, err := DeliverOutboxAs(ctx, st, sender, log, owner)
 			if err != nil && ctx.Err() == nil {
 				log.Error("outbox", "err", err)
 			} else if sent+failed > 0 {
@@ -119,19 +124,46 @@ func Backoff(attempts int) time.Duration {
 	return min(d, 6*time.Hour)
 }
 
-// DeliverOutbox sends every due e-mail once, recording successes and
-// failures (with the next attempt's time).
+// OutboxLease is how long a claimed e-mail stays with the replica that
+// claimed it; a replica that dies mid-batch leaves its claims to expire, and
+// another one sends them then.
+const OutboxLease = 5 * time.Minute
+
+// OutboxOwner names this process in outbox claims: host, process id and a
+// random part, so that two replicas (or two runners in one process) never
+// share a name.
+func OutboxOwner() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return host + ":" + strconv.Itoa(os.Getpid()) + ":" + hex.EncodeToString(b[:])
+}
+
+var processOwner = OutboxOwner()
+
+// DeliverOutbox is [DeliverOutboxAs] under this process's owner name.
 func DeliverOutbox(ctx context.Context, st *store.Store, sender *mail.Sender, log *slog.Logger) (sent, failed int, err error) {
+	return DeliverOutboxAs(ctx, st, sender, log, processOwner)
+}
+
+// DeliverOutboxAs claims due e-mails in batches (with a lease, so that other
+// replicas skip them), sends each once, and records successes and failures
+// (with the next attempt's time).
+func DeliverOutboxAs(ctx context.Context, st *store.Store, sender *mail.Sender, log *slog.Logger, owner string) (sent, failed int, err error) {
 	for {
-		batch, err := st.DueMail(ctx, 50)
+		batch, err := st.ClaimMail(ctx, owner, OutboxLease, 50)
 		if err != nil {
 			return sent, failed, err
 		}
 		if len(batch) == 0 {
 			return sent, failed, nil
 		}
-		for _, m := range batch {
+		for i, m := range batch {
 			if ctx.Err() != nil {
+				// Give the rest back at once rather than when the lease ends.
+				for _, r := range batch[i:] {
+					_ = st.ReleaseMail(context.WithoutCancel(ctx), r.ID, owner)
+				}
 				return sent, failed, ctx.Err()
 			}
 			if serr := sender.Send(ctx, mail.Message{To: m.To, Subject: m.Subject, Body: m.Body}); serr != nil {
@@ -139,24 +171,17 @@ func DeliverOutbox(ctx context.Context, st *store.Store, sender *mail.Sender, lo
 				if log != nil {
 					log.Warn("e-mail not delivered", "outbox_id", m.ID, "attempt", m.Attempts+1, "err", serr)
 				}
-				if err := st.MailFailed(ctx, m.ID, serr.Error(), st.Now().Add(Backoff(m.Attempts))); err != nil {
+				if err := st.MailFailed(ctx, m.ID, owner, serr.Error(), st.Now().Add(Backoff(m.Attempts))); err != nil {
 					return sent, failed, err
 				}
 				continue
 			}
 			sent++
-			if err := st.MailSent(ctx, m.ID); err != nil {
+			if err := st.MailSent(ctx, m.ID, owner); err != nil {
 				return sent, failed, err
 			}
 		}
 	}
-}
-
-// deadlineJSON is one level of report_schedules.deadlines.
-type deadlineJSON struct {
-	Level        string `json:"level"`
-	DaysAfterEnd int    `json:"days_after_end"`
-	WorkingDays  bool   `json:"working_days"`
 }
 
 // due is one expected report: a unit, a template, a period and its deadline.
@@ -178,86 +203,51 @@ func (d due) key() string {
 // Today is the store clock's date in Vietnam.
 func Today(st *store.Store) calendar.Date { return calendar.DateOf(st.Now().In(vietnam)) }
 
-// levelFor picks the deadline of a unit: the level named after its kind,
-// else the lowest level (the first to send).
-func levelFor(levels []report.Deadline, kind org.Kind) (report.Deadline, bool) {
-	if len(levels) == 0 {
-		return report.Deadline{}, false
-	}
-	for _, l := range levels {
-		if l.Level == string(kind) {
-			return l, true
-		}
-	}
-	return levels[0], true
+// newTree is the organisation as the reminders see it.
+func newTree(st *store.Store) *service.Tree {
+	return service.NewTree(func(ctx context.Context) ([]org.Unit, int64, error) { return st.AllUnits(ctx) }, st.UnitsChanged)
 }
 
 // expected lists the reports due (or overdue) within the reminder horizon
-// of today: every unit a schedule expects (valid on the window's last day),
-// whether or not its report exists yet, plus reports stored with a due date
-// in the horizon; stored reports give their own due date and status.
-func expected(ctx context.Context, st *store.Store, opts Options, today calendar.Date) ([]due, error) {
+// of today: every unit that must report ([service.ExpectedUnits], the rule
+// completeness and the dashboard use), whether or not its report exists
+// yet, plus reports stored with a due date in the horizon; stored reports
+// give their own due date and status.
+func expected(ctx context.Context, st *store.Store, tree *service.Tree, opts Options, today calendar.Date) ([]due, error) {
 	from, to := opts.Reminders.Horizon(today)
-	scheds, err := st.ReminderSchedules(ctx)
+	templates, err := st.ListTemplates(ctx, true)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
 	var out []due
-	for _, sc := range scheds {
-		t, err := report.ParsePeriodType(sc.PeriodType)
+	for _, t := range templates {
+		scheds, err := st.ListSchedules(ctx, t.ID)
 		if err != nil {
+			return nil, err
+		}
+		if len(scheds) == 0 {
 			continue
-		}
-		var raw []deadlineJSON
-		if err := json.Unmarshal([]byte(sc.Deadlines), &raw); err != nil || len(raw) == 0 {
-			continue
-		}
-		levels := make([]report.Deadline, len(raw))
-		for i, r := range raw {
-			levels[i] = report.Deadline{Level: r.Level, DaysAfterEnd: r.DaysAfterEnd, WorkingDays: r.WorkingDays}
-		}
-		rule := report.Rule{CutoffDay: sc.CutoffDay}
-		var kinds []string
-		if sc.UnitKinds != "" {
-			for _, k := range strings.Split(sc.UnitKinds, ",") {
-				kinds = append(kinds, strings.TrimSpace(k))
-			}
 		}
 		for y := today.Year() - 1; y <= today.Year()+1; y++ {
-			for _, w := range report.Windows(rule, t, y) {
+			for _, w := range report.Windows(t.Rule(), t.PeriodType, y) {
 				// Skip windows none of whose levels falls in the horizon.
 				inRange := false
-				for _, l := range levels {
-					if d, err := l.Due(opts.Calendar, w); err == nil && !d.Before(from) && !d.After(to) {
-						inRange = true
+				for _, sc := range scheds {
+					for _, l := range sc.Deadlines {
+						if d := service.DueDate(w, l); !d.Before(from) && !d.After(to) {
+							inRange = true
+						}
 					}
 				}
 				if !inRange {
 					continue
 				}
-				at := w.To.String()
-				var units []org.Unit
-				if len(kinds) == 0 {
-					u, err := st.GetUnit(ctx, sc.UnitID)
-					if err != nil {
-						return nil, err
-					}
-					if u.ValidOn(at) {
-						units = []org.Unit{u}
-					}
-				} else {
-					sub, err := st.Subtree(ctx, sc.UnitID, at)
-					if err != nil {
-						return nil, err
-					}
-					for _, u := range sub {
-						if slices.Contains(kinds, string(u.Kind)) {
-							units = append(units, u)
-						}
-					}
+				units, err := service.ExpectedUnits(ctx, tree, scheds, w, 0)
+				if err != nil {
+					return nil, err
 				}
-				existing, err := st.ReportsOfPeriod(ctx, sc.TemplateID, string(t), w.Year, w.Number)
+				existing, err := st.ReportsOfPeriod(ctx, t.ID, string(t.PeriodType), w.Year, w.Number)
 				if err != nil {
 					return nil, err
 				}
@@ -266,24 +256,22 @@ func expected(ctx context.Context, st *store.Store, opts Options, today calendar
 					byUnit[r.UnitID] = r
 				}
 				for _, u := range units {
-					d := due{templateID: sc.TemplateID, templateName: sc.TemplateName, unitID: u.ID, periodType: string(t), year: w.Year, number: w.Number}
+					d := due{templateID: t.ID, templateName: t.Name, unitID: u.UnitID, periodType: string(t.PeriodType), year: w.Year, number: w.Number}
 					if seen[d.key()] {
 						continue
 					}
-					if r, ok := byUnit[u.ID]; ok {
+					dueOn := u.DueOn
+					if r, ok := byUnit[u.UnitID]; ok {
 						d.reportID, d.status = r.ID, r.Status
-						if dd, err := calendar.ParseDate(r.DueOn); err == nil {
-							d.dueOn = dd
+						if r.DueOn != "" {
+							dueOn = r.DueOn
 						}
 					}
-					if d.dueOn.IsZero() {
-						l, _ := levelFor(levels, u.Kind)
-						dd, err := l.Due(opts.Calendar, w)
-						if err != nil {
-							continue
-						}
-						d.dueOn = dd
+					dd, err := calendar.ParseDate(dueOn)
+					if err != nil {
+						continue
 					}
+					d.dueOn = dd
 					seen[d.key()] = true
 					out = append(out, d)
 				}
@@ -324,7 +312,15 @@ func RunReminders(ctx context.Context, st *store.Store, cfg config.Config, opts 
 		bundle = i18n.Default()
 	}
 	today := Today(st)
-	items, err := expected(ctx, st, opts, today)
+	tree := opts.Tree
+	if tree == nil {
+		tree = newTree(st)
+	}
+	// Units may have changed on another replica: read them again.
+	if err := tree.Reload(ctx); err != nil {
+		return 0, fmt.Errorf("reminders: %w", err)
+	}
+	items, err := expected(ctx, st, tree, opts, today)
 	if err != nil {
 		return 0, fmt.Errorf("reminders: %w", err)
 	}
@@ -345,10 +341,7 @@ func RunReminders(ctx context.Context, st *store.Store, cfg config.Config, opts 
 				return 0, err
 			}
 			recipients[it.unitID] = rs
-			u, err := st.GetUnit(ctx, it.unitID)
-			if err != nil {
-				return 0, err
-			}
+			u, _ := tree.Unit(it.unitID)
 			unitNames[it.unitID] = u.Name
 		}
 		link := "/reports"
@@ -369,7 +362,7 @@ func RunReminders(ctx context.Context, st *store.Store, cfg config.Config, opts 
 			}
 			if cfg.SMTP.Addr != "" && r.Email != "" {
 				n.Email = r.Email
-				n.MailBody = MailBody(cfg, body, link)
+				n.MailBody = followup.MailBody(cfg, body, link)
 			}
 			notes = append(notes, n)
 		}
@@ -378,16 +371,4 @@ func RunReminders(ctx context.Context, st *store.Store, cfg config.Config, opts 
 		return 0, nil
 	}
 	return st.Notify(ctx, audit.System("reminders"), "reminder", notes)
-}
-
-// MailBody is a notification's text with the absolute link appended.
-func MailBody(cfg config.Config, body, link string) string {
-	if link == "" {
-		return body
-	}
-	base := strings.TrimRight(cfg.BaseURL, "/")
-	if base == "" {
-		base = "http://" + cfg.Addr
-	}
-	return body + "\n\n" + base + link + "\n"
 }

@@ -310,3 +310,75 @@ func TestStartStops(t *testing.T) {
 		t.Fatal("stop did not return")
 	}
 }
+
+// TestOutboxTwoRunnersSendOnce: two senders (two replicas) deliver one
+// outbox at the same time; each claims its own rows, so every e-mail
+// arrives exactly once.
+func TestOutboxTwoRunnersSendOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	srv, err := smtptest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	const n = 200
+	var notes []store.NewNotification
+	for i := range n {
+		notes = append(notes, store.NewNotification{UserID: f.users["truong"], Kind: followup.KindUrge, Subject: fmt.Sprintf("Thư %d", i), Body: "Nội dung",
+			DedupeKey: fmt.Sprintf("two-runners:%d", i), Email: fmt.Sprintf("u%d@example.vn", i)})
+	}
+	if c, err := f.st.Notify(ctx, audit.System("test"), "urge", notes); err != nil || c != n {
+		t.Fatalf("queued %d: %v", c, err)
+	}
+	sender := mail.NewSender(config.SMTP{Addr: srv.Addr, From: "no-reply@danvan.example.vn"})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	type result struct {
+		sent, failed int
+		err          error
+	}
+	results := make(chan result, 2)
+	start := make(chan struct{})
+	for _, owner := range []string{"replica-a", "replica-b"} {
+		go func() {
+			<-start
+			var r result
+			for {
+				s, fl, err := jobs.DeliverOutboxAs(ctx, f.st, sender, log, owner)
+				r.sent, r.failed = r.sent+s, r.failed+fl
+				if err != nil || s+fl == 0 {
+					r.err = err
+					break
+				}
+			}
+			results <- r
+		}()
+	}
+	close(start)
+	total := 0
+	for range 2 {
+		r := <-results
+		if r.err != nil || r.failed != 0 {
+			t.Fatalf("runner: %+v", r)
+		}
+		total += r.sent
+	}
+	if total != n {
+		t.Fatalf("runners report %d sent, want %d", total, n)
+	}
+	got := map[string]int{}
+	for _, m := range srv.Messages() {
+		got[m.To[0]]++
+	}
+	for i := range n {
+		if c := got[fmt.Sprintf("u%d@example.vn", i)]; c != 1 {
+			t.Errorf("u%d received %d copies", i, c)
+		}
+	}
+	out, _ := f.st.Outbox(ctx, 500)
+	for _, m := range out {
+		if m.SentAt.IsZero() || m.Attempts != 1 {
+			t.Fatalf("outbox row %+v", m)
+		}
+	}
+}

@@ -145,8 +145,10 @@ type Update struct {
 	At          time.Time `json:"at"`
 }
 
-// Errors maps a field name to a message key; it is the validation error of
-// this package, shown beside each field in forms and as a 422 in the API.
+// Errors maps a field name to a message key: the rules every stored
+// directive, task, assignment, activity and update obeys. The store checks
+// them before writing, behind the service layer, which validates the same
+// input first with its shared validator.
 type Errors map[string]string
 
 func (e Errors) Error() string {
@@ -183,9 +185,10 @@ const (
 	MsgTooLarge   = "programme.err.too_large"
 )
 
+// isDate reports a YYYY-MM-DD date in 1900–2100, the range of the legal calendar.
 func isDate(s string) bool {
 	t, err := time.Parse(dateLayout, s)
-	return err == nil && t.Format(dateLayout) == s
+	return err == nil && t.Format(dateLayout) == s && t.Year() >= 1900 && t.Year() <= 2100
 }
 
 // clean reports valid UTF-8 without control characters other than newlines and tabs.

@@ -175,10 +175,21 @@ func (w Window) IsZero() bool { return w == Window{} }
 // Days returns the number of days in the window.
 func (w Window) Days() int { return w.To.Sub(w.From) + 1 }
 
+// MinYear and MaxYear bound the years a report period may be named after:
+// the range of the legal and lunar calendars danvan computes holidays with.
+const (
+	MinYear = 1900
+	MaxYear = 2100
+)
+
+// ValidYear reports whether year lies in [MinYear, MaxYear].
+func ValidYear(year int) bool { return year >= MinYear && year <= MaxYear }
+
 // Windows returns the windows of type t named in year, in order. It returns
-// nil if the rule is invalid ([Rule.Validate]) or the type unknown.
+// nil if the rule is invalid ([Rule.Validate]), the type unknown or the year
+// outside [MinYear, MaxYear].
 func Windows(rule Rule, t Type, year int) []Window {
-	if rule.Validate() != nil || !t.Valid() {
+	if rule.Validate() != nil || !t.Valid() || !ValidYear(year) {
 		return nil
 	}
 	n := t.PerYear()
@@ -218,7 +229,7 @@ func window(rule Rule, t Type, year, n int) Window {
 // and cover only its first six or nine months: for a later day ok is false.
 // ok is also false for an invalid rule or type.
 func WindowFor(rule Rule, t Type, d calendar.Date) (w Window, ok bool) {
-	if rule.Validate() != nil || !t.Valid() || d.IsZero() {
+	if rule.Validate() != nil || !t.Valid() || d.IsZero() || !ValidYear(d.Year()) {
 		return Window{}, false
 	}
 	// The month the day's monthly window is named after.

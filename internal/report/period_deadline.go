@@ -29,6 +29,7 @@ var (
 	ErrDeadlineLevel     = errors.New("report.deadline_level_required")
 	ErrDeadlineDuplicate = errors.New("report.deadline_level_duplicate")
 	ErrDeadlineDays      = errors.New("report.deadline_days_too_few")
+	ErrDeadlineTooLate   = errors.New("report.deadline_days_too_many")
 	// ErrDeadlineNoWorkingDay: Decree 09/2019/NĐ-CP requires at least one
 	// working day between the cut-off and the sending deadline, and each
 	// level needs one working day after the level below to consolidate.
@@ -43,8 +44,15 @@ func (dl Deadline) Validate() error {
 	if dl.DaysAfterEnd < 1 {
 		return fmt.Errorf("%w: level %q: %d", ErrDeadlineDays, dl.Level, dl.DaysAfterEnd)
 	}
+	if dl.DaysAfterEnd > MaxDaysAfterEnd {
+		return fmt.Errorf("%w: level %q: %d", ErrDeadlineTooLate, dl.Level, dl.DaysAfterEnd)
+	}
 	return nil
 }
+
+// MaxDaysAfterEnd bounds a deadline: at most a year after the cut-off, so
+// that counting working days towards it stays short.
+const MaxDaysAfterEnd = 366
 
 // Due returns the day by whose end the level must send the report for w.
 func (dl Deadline) Due(cal calendar.Calendar, w Window) (calendar.Date, error) {

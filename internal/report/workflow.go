@@ -107,8 +107,11 @@ type Template struct {
 	Definition  Definition `json:"definition"`
 	Version     int        `json:"version"`
 	Active      bool       `json:"active"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	// OwnerUnitID is the unit the template belongs to (0: the whole
+	// installation): managing the template is checked on it.
+	OwnerUnitID int64     `json:"owner_unit_id"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Rule is the template's period rule.
@@ -185,11 +188,14 @@ func (s Assignment) LevelFor(kind string) (LevelDeadline, bool) {
 
 // DueOn computes a level's deadline for window w; when the configured days
 // leave no working day after the cut-off it counts working days instead.
+// Days are bounded to 1–[MaxDaysAfterEnd], so a bad stored schedule cannot
+// make the count run away.
 func DueOn(cal calendar.Calendar, w Window, l LevelDeadline) calendar.Date {
+	l.DaysAfterEnd = min(max(1, l.DaysAfterEnd), MaxDaysAfterEnd)
 	if d, err := l.Deadline().Due(cal, w); err == nil {
 		return d
 	}
-	return cal.AddWorkingDays(w.To, max(1, l.DaysAfterEnd))
+	return cal.AddWorkingDays(w.To, l.DaysAfterEnd)
 }
 
 // Report is one unit's report for one template and window.

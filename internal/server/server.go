@@ -7,11 +7,14 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -157,12 +160,17 @@ func (d *Deps) logRequests(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		// A client that went away before the answer is not a server error:
+		// whatever the handler made of the cancelled request, log it as 499.
+		if r.Context().Err() != nil && sw.status >= 500 {
+			sw.status = statusClientClosed
+		}
 		dur := time.Since(start)
 		if d.Metrics != nil {
 			d.Metrics.Observe(r.Method, routeOf(r), sw.status, dur)
 		}
 		lvl := slog.LevelInfo
-		if sw.status >= 500 {
+		if sw.status >= 500 && sw.status != statusClientClosed {
 			lvl = slog.LevelError
 		}
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
@@ -253,33 +261,38 @@ func (d *Deps) locale(next http.Handler) http.Handler {
 	})
 }
 
-// authenticate resolves the session cookie or bearer token. A user's saved
-// language overrides the negotiated one.
+// authenticate resolves the session cookie or bearer token through the
+// accounts service (one query, no cache: a revoked token answers 401 at
+// once). A user's saved language overrides the negotiated one.
 func (d *Deps) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		var p *Principal
+		c := service.Credentials{IP: ClientIP(r)}
+		bearer := false
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
-			u, err := d.Store.UserByToken(ctx, account.HashToken(strings.TrimSpace(strings.TrimPrefix(auth, "Bearer "))))
-			if err == nil && !u.Disabled {
-				p = &Principal{User: u, ViaToken: true}
-			} else {
-				ctx = context.WithValue(ctx, badTokenKey{}, true)
+			c.Bearer, bearer = strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")), true
+			if c.Bearer == "" {
+				c.Bearer = "-"
 			}
-		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-			p = d.sessionPrincipal(ctx, w, r, c.Value)
+		} else if ck, err := r.Cookie(SessionCookie); err == nil && ck.Value != "" {
+			c.Session = ck.Value
+		}
+		p, err := d.Svc.Accounts.Authenticate(ctx, c)
+		switch {
+		case err == nil:
+		case errors.Is(err, service.ErrUnauthenticated):
+			if bearer {
+				ctx = context.WithValue(ctx, badTokenKey{}, true)
+			} else {
+				d.ClearSessionCookie(w, r)
+			}
+		default:
+			d.Log.Error("authenticate", "err", err, "request_id", RequestID(ctx))
 		}
 		if p != nil {
-			grants, err := d.Store.AuthzGrants(ctx, p.User.ID)
-			if err != nil {
-				d.Log.Error("load grants", "err", err)
-				p = nil
-			} else {
-				p.Grants = grants
-				ctx = context.WithValue(ctx, keyPrincipal, p)
-				if p.User.Locale != "" && r.URL.Query().Get("lang") == "" {
-					ctx = context.WithValue(ctx, keyLocale, d.I18n.For(i18n.Negotiate(p.User.Locale, "")))
-				}
+			ctx = context.WithValue(ctx, keyPrincipal, p)
+			if p.User.Locale != "" && r.URL.Query().Get("lang") == "" {
+				ctx = context.WithValue(ctx, keyLocale, d.I18n.For(i18n.Negotiate(p.User.Locale, "")))
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -291,47 +304,10 @@ type badTokenKey struct{}
 // BadToken reports whether the request carried a bearer token that is not valid.
 func BadToken(r *http.Request) bool { v, _ := r.Context().Value(badTokenKey{}).(bool); return v }
 
-func (d *Deps) sessionPrincipal(ctx context.Context, w http.ResponseWriter, r *http.Request, token string) *Principal {
-	hash := account.HashToken(token)
-	sess, err := d.Store.GetSession(ctx, hash)
-	if err != nil {
-		d.ClearSessionCookie(w, r)
-		return nil
-	}
-	now := d.Store.Now()
-	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > d.Policy.IdleTimeout {
-		_ = d.Store.DeleteSession(ctx, hash)
-		d.ClearSessionCookie(w, r)
-		return nil
-	}
-	u, err := d.Store.GetUser(ctx, sess.UserID)
-	if err != nil || u.Disabled {
-		return nil
-	}
-	// Record activity at most once a minute: fewer writes on busy pages.
-	if now.Sub(sess.LastSeenAt) > time.Minute {
-		_ = d.Store.TouchSession(ctx, hash, now)
-	}
-	return &Principal{User: u, Session: &sess}
-}
-
-// StartSession signs a user in: a new random session, cookie set.
-func (d *Deps) StartSession(w http.ResponseWriter, r *http.Request, u account.User) error {
-	token, hash, err := account.NewToken("")
-	if err != nil {
-		return err
-	}
-	csrf, _, err := account.NewToken("")
-	if err != nil {
-		return err
-	}
-	now := d.Store.Now()
-	sess := account.Session{TokenHash: hash, UserID: u.ID, CSRF: csrf, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(d.Policy.AbsoluteTimeout)}
-	if err := d.Store.CreateSession(r.Context(), sess, ClientIP(r), r.UserAgent()); err != nil {
-		return err
-	}
+// SetSessionCookie gives the browser a session started by the accounts
+// service.
+func (d *Deps) SetSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: d.secure(r), SameSite: http.SameSiteLaxMode, MaxAge: int(d.Policy.AbsoluteTimeout / time.Second)})
-	return nil
 }
 
 // ClearSessionCookie removes the session cookie.
@@ -365,7 +341,7 @@ func (d *Deps) Health(mux *http.ServeMux, ready *atomic.Bool) {
 			fmt.Fprintln(w, "starting")
 			return
 		}
-		if err := d.Store.DB().PingContext(ctx); err != nil {
+		if err := d.Svc.Accounts.Ping(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "database unavailable")
 			return
@@ -373,9 +349,38 @@ func (d *Deps) Health(mux *http.ServeMux, ready *atomic.Bool) {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if !d.metricsAllowed(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="danvan-metrics"`)
+			http.Error(w, "metrics need an administrator or the metrics token", http.StatusUnauthorized)
+			return
+		}
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		d.Metrics.Write(w, d.Store)
+		d.Metrics.Write(w, d.Svc.Accounts.OpenConnections())
 	})
+}
+
+// MetricsTokenEnv names the environment variable holding the bearer token
+// that a Prometheus scraper presents to /metrics.
+const MetricsTokenEnv = "DANVAN_METRICS_TOKEN"
+
+// statusClientClosed is what the log shows for a request whose client went
+// away before the answer (nginx's 499).
+const statusClientClosed = 499
+
+// metricsAllowed: /metrics is not public. It answers an administrator, or a
+// scraper presenting the token of DANVAN_METRICS_TOKEN (at least 16
+// characters) as a bearer token.
+func (d *Deps) metricsAllowed(r *http.Request) bool {
+	if p := PrincipalFrom(r.Context()); p != nil && p.IsAdmin() {
+		return true
+	}
+	want := os.Getenv(MetricsTokenEnv)
+	auth := r.Header.Get("Authorization")
+	if len(want) < 16 || !strings.HasPrefix(auth, "Bearer ") {
+		return false
+	}
+	got := strings.TrimSpace(strings.TrimPrefix(auth, "Bearer "))
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
 // Metrics counts requests in the Prometheus text format, without a
@@ -417,7 +422,7 @@ func (m *Metrics) Observe(method, route string, status int, d time.Duration) {
 }
 
 // Write renders the metrics.
-func (m *Metrics) Write(w http.ResponseWriter, st *store.Store) {
+func (m *Metrics) Write(w http.ResponseWriter, openConns int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	fmt.Fprintln(w, "# HELP danvan_http_requests_total HTTP requests by method, route and status.")
@@ -435,10 +440,9 @@ func (m *Metrics) Write(w http.ResponseWriter, st *store.Store) {
 		fmt.Fprintf(w, "danvan_http_request_duration_seconds_sum{route=%q} %g\n", route, m.durSum[route])
 		fmt.Fprintf(w, "danvan_http_request_duration_seconds_count{route=%q} %d\n", route, m.durCount[route])
 	}
-	stats := st.DB().Stats()
 	fmt.Fprintln(w, "# HELP danvan_db_open_connections Open database connections.")
 	fmt.Fprintln(w, "# TYPE danvan_db_open_connections gauge")
-	fmt.Fprintf(w, "danvan_db_open_connections %d\n", stats.OpenConnections)
+	fmt.Fprintf(w, "danvan_db_open_connections %d\n", openConns)
 	fmt.Fprintln(w, "# HELP danvan_uptime_seconds Seconds since the process started.")
 	fmt.Fprintln(w, "# TYPE danvan_uptime_seconds gauge")
 	fmt.Fprintf(w, "danvan_uptime_seconds %g\n", time.Since(m.started).Seconds())

@@ -1,12 +1,15 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/org"
+	"github.com/danvan/danvan/internal/textfold"
 )
 
 // Tree is the whole organisation (every unit of every validity period) held
@@ -23,9 +26,13 @@ type Tree struct {
 
 	mu       sync.RWMutex
 	gen      int64
+	version  int64 // counts reloads: caches built from the tree key on it
 	units    map[int64]org.Unit
 	children map[int64][]int64 // parent id (0 = roots) → child ids, display order
 	paths    map[int64][]int64 // root … id
+	order    []int64           // every unit, display order
+	folded   map[int64]string  // search form of each name (textfold)
+	byName   []int64           // every unit by folded name, then validity start
 }
 
 // NewTree returns a tree that loads its units (and the store's unit
@@ -88,6 +95,16 @@ func (t *Tree) Reload(ctx context.Context) error {
 		}
 		children[parent] = append(children[parent], u.ID)
 	}
+	order := make([]int64, len(us))
+	folded := make(map[int64]string, len(us))
+	for i, u := range us {
+		order[i] = u.ID
+		folded[u.ID] = textfold.Fold(u.Name)
+	}
+	byName := slices.Clone(order)
+	slices.SortStableFunc(byName, func(a, b int64) int {
+		return cmp.Or(strings.Compare(folded[a], folded[b]), strings.Compare(units[a].ValidFrom, units[b].ValidFrom), cmp.Compare(a, b))
+	})
 	paths := make(map[int64][]int64, len(us))
 	var walk func(id int64, prefix []int64)
 	walk = func(id int64, prefix []int64) {
@@ -104,6 +121,8 @@ func (t *Tree) Reload(ctx context.Context) error {
 	}
 	t.mu.Lock()
 	t.gen, t.units, t.children, t.paths, t.loadedAt = gen, units, children, paths, local
+	t.order, t.folded, t.byName = order, folded, byName
+	t.version++
 	t.mu.Unlock()
 	return nil
 }
@@ -197,4 +216,153 @@ func (t *Tree) Len() int {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return len(t.units)
+}
+
+// Version counts the reloads of this tree: a cache built from the tree is
+// current while the version it was built at is.
+func (t *Tree) Version() int64 {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.version
+}
+
+// Ancestors returns the units above id, root first (id itself excluded),
+// whatever their validity dates; nil for a root or an unknown unit.
+func (t *Tree) Ancestors(id int64) []org.Unit {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	p := t.paths[id]
+	if len(p) < 2 {
+		return nil
+	}
+	out := make([]org.Unit, 0, len(p)-1)
+	for i, a := range p[:len(p)-1] {
+		u := t.units[a]
+		u.Depth = i
+		out = append(out, u)
+	}
+	return out
+}
+
+// ChildrenAt returns the direct children of id valid on date at (id 0: the
+// units without a parent), in display order.
+func (t *Tree) ChildrenAt(id int64, at string) []org.Unit {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	var out []org.Unit
+	for _, c := range t.children[id] {
+		u := t.units[c]
+		if c == id || !u.ValidOn(at) {
+			continue
+		}
+		if id == 0 && u.ParentID != 0 {
+			continue // a unit whose parent is unknown is not a root here
+		}
+		u.Depth = len(t.paths[c]) - 1
+		out = append(out, u)
+	}
+	return out
+}
+
+// At returns every unit valid on date at, depth first in display order, with
+// Depth counted from the listing's roots: a unit whose parent is not valid
+// on at is a root of the listing.
+func (t *Tree) At(at string) []org.Unit {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make([]org.Unit, 0, len(t.units)/2)
+	seen := make(map[int64]bool)
+	for _, id := range t.order {
+		u := t.units[id]
+		if !u.ValidOn(at) {
+			continue
+		}
+		if p, ok := t.units[u.ParentID]; ok && u.ParentID != id && p.ValidOn(at) {
+			continue // listed under its parent
+		}
+		out = t.walkAt(out, seen, id, at, 0)
+	}
+	return out
+}
+
+// SubtreeAt returns root (whatever its dates) and every unit below it valid
+// on date at, depth first in display order, Depth counted from root (0). A
+// unit not valid on at hides its own subtree. ok is false for an unknown
+// root.
+func (t *Tree) SubtreeAt(root int64, at string) (units []org.Unit, ok bool) {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if _, ok := t.units[root]; !ok {
+		return nil, false
+	}
+	return t.walkAt(nil, map[int64]bool{}, root, at, 0), true
+}
+
+// walkAt appends id and its descendants valid on at; the caller holds mu.
+func (t *Tree) walkAt(out []org.Unit, seen map[int64]bool, id int64, at string, depth int) []org.Unit {
+	if seen[id] || depth > 64 {
+		return out
+	}
+	seen[id] = true
+	u := t.units[id]
+	u.Depth = depth
+	out = append(out, u)
+	for _, c := range t.children[id] {
+		if t.units[c].ValidOn(at) {
+			out = t.walkAt(out, seen, c, at, depth+1)
+		}
+	}
+	return out
+}
+
+// CountAt counts the units valid on at, of the given kinds (none: every kind).
+func (t *Tree) CountAt(at string, kinds ...org.Kind) int {
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	n := 0
+	for _, u := range t.units {
+		if u.ValidOn(at) && (len(kinds) == 0 || slices.Contains(kinds, u.Kind)) {
+			n++
+		}
+	}
+	return n
+}
+
+// TreeSearch narrows [Tree.Search].
+type TreeSearch struct {
+	Query  string   // matched with or without diacritics (textfold)
+	At     string   // only units valid on this date; "" for any date
+	Kind   org.Kind // "" for every kind
+	Limit  int
+	Offset int
+}
+
+// Search returns the window [Offset, Offset+Limit) of the units whose folded
+// name contains the folded query, ordered by folded name then validity
+// start, and how many match in all.
+func (t *Tree) Search(f TreeSearch) ([]org.Unit, int) {
+	q := textfold.Fold(f.Query)
+	t.fresh()
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	var out []org.Unit
+	total := 0
+	for _, id := range t.byName {
+		u := t.units[id]
+		if (f.Kind != "" && u.Kind != f.Kind) || (f.At != "" && !u.ValidOn(f.At)) || !strings.Contains(t.folded[id], q) {
+			continue
+		}
+		if total >= f.Offset && len(out) < f.Limit {
+			u.Depth = len(t.paths[id]) - 1
+			out = append(out, u)
+		}
+		total++
+	}
+	return out, total
 }

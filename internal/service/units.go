@@ -1,8 +1,442 @@
 package service
 
-// Units is the units capability.
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/org"
+	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/textfold"
+)
+
+// UnitGrant is a role held on a unit, as the unit page lists it.
+type UnitGrant = store.Grant
+
+// Bounds of the unit reads.
+const (
+	// UnitQueryMax is the longest search text, in characters.
+	UnitQueryMax = 200
+	// UnitPageDefault and UnitPageMax bound a window of a unit list.
+	UnitPageDefault = 50
+	UnitPageMax     = 500
+	// UnitOffsetMax bounds how far into a list a window may start.
+	UnitOffsetMax = 1 << 20
+)
+
+// Anonymous whole-tree reads: each client address may make UnitAnonBurst at
+// once, then one every 1/UnitAnonRate seconds.
+const (
+	UnitAnonRate  = 1.0
+	UnitAnonBurst = 20
+)
+
+// Caches of whole listings, rebuilt when the tree reloads.
+const (
+	unitListCacheEntries = 16       // listings (dates × roots)
+	unitRenderCacheBytes = 64 << 20 // serialised trees
+)
+
+// Units is the units capability: the organisation tree on any date, search
+// with or without diacritics, one unit with its surroundings. Unit reads are
+// public. Everything but search answers from the in-memory [Tree] without
+// SQL; successor links are loaded once per tree version.
 type Units struct {
 	base
+	anon *Limiter
+
+	mu         sync.Mutex
+	version    int64 // tree version the caches below belong to
+	links      *unitLinks
+	lists      map[listKey][]org.Unit
+	rendered   map[renderKey][]byte
+	renderSize int
 }
 
-func newUnits(b base) *Units { return &Units{base: b} }
+type unitLinks struct {
+	succ, pred map[int64][]org.Successor
+}
+
+type listKey struct {
+	at   string
+	root int64
+}
+
+type renderKey struct {
+	variant, at string
+	root        int64
+}
+
+func newUnits(b base) *Units {
+	return &Units{base: b, anon: NewLimiter(UnitAnonRate, UnitAnonBurst)}
+}
+
+// LimitAnonymous replaces the limiter of anonymous whole-tree reads.
+func (s *Units) LimitAnonymous(l *Limiter) { s.anon = l }
+
+// anonymous reports whether p is nobody signed in.
+func anonymous(p *Principal) bool { return p == nil || (p.User.ID == 0 && !p.System) }
+
+// read checks that p may read units (public today) and, for an expensive
+// read by an anonymous caller, takes a token from its address's bucket.
+func (s *Units) read(p *Principal, expensive bool) error {
+	if err := s.authorize(p, authz.ActionUnitRead, 0); err != nil {
+		return err
+	}
+	if expensive && anonymous(p) && s.anon != nil {
+		ip := ""
+		if p != nil {
+			ip = p.IP
+		}
+		if !s.anon.Allow(ip) {
+			return ErrTooMany
+		}
+	}
+	return nil
+}
+
+// checkDate validates a YYYY-MM-DD date within the legal calendar's years.
+func checkDate(v *Validator, field, at string) string {
+	return v.Date(field, at, true)
+}
+
+// lock takes the caches' lock, first dropping them when the tree has
+// reloaded since they were built (the tree's own reload runs outside it).
+func (s *Units) lock() {
+	v := s.tree.Version()
+	s.mu.Lock()
+	if v > s.version {
+		s.version, s.links, s.lists, s.rendered, s.renderSize = v, nil, nil, nil, 0
+	}
+}
+
+// UnitList asks for the units valid on a date: every one, or the subtree of
+// Root (0: the whole tree), optionally of one kind, optionally a window.
+type UnitList struct {
+	At   string
+	Root int64
+	Kind org.Kind
+	// All returns the whole listing; otherwise Limit (default 50, at most
+	// 500) units from Offset.
+	All           bool
+	Limit, Offset int
+}
+
+func (q *UnitList) validate() error {
+	var v Validator
+	q.At = checkDate(&v, "at", q.At)
+	if q.Kind != "" {
+		v.Choice("kind", string(q.Kind), kindCodes()...)
+	}
+	if q.Root < 0 {
+		v.Add("root", MsgRange, 1, int64(1<<62))
+	}
+	if !q.All {
+		if q.Limit == 0 {
+			q.Limit = UnitPageDefault
+		}
+		v.Int("limit", int64(q.Limit), 1, UnitPageMax)
+		v.Int("offset", int64(q.Offset), 0, UnitOffsetMax)
+	}
+	return v.Err()
+}
+
+func kindCodes() []string {
+	out := make([]string, len(org.Kinds))
+	for i, k := range org.Kinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// listing returns the (shared, read-only) units of q.At under q.Root,
+// depth first, Depth counted from the listing's roots.
+func (s *Units) listing(q UnitList) ([]org.Unit, error) {
+	k := listKey{at: q.At, root: q.Root}
+	s.lock()
+	us, ok := s.lists[k]
+	s.mu.Unlock()
+	if ok {
+		return us, nil
+	}
+	if q.Root != 0 {
+		var found bool
+		if us, found = s.tree.SubtreeAt(q.Root, q.At); !found {
+			return nil, ErrNotFound
+		}
+	} else {
+		us = s.tree.At(q.At)
+	}
+	s.lock()
+	if s.lists == nil || len(s.lists) >= unitListCacheEntries {
+		s.lists = map[listKey][]org.Unit{}
+	}
+	s.lists[k] = us
+	s.mu.Unlock()
+	return us, nil
+}
+
+// List returns the units valid on q.At (under q.Root), depth first in
+// display order with Depth counted from the listing's roots, and how many
+// there are in all. A whole listing (q.All) by an anonymous caller is
+// rate-limited per client address.
+func (s *Units) List(ctx context.Context, p *Principal, q UnitList) ([]org.Unit, int, error) {
+	if err := q.validate(); err != nil {
+		return nil, 0, err
+	}
+	if err := s.read(p, q.All); err != nil {
+		return nil, 0, err
+	}
+	us, err := s.listing(q)
+	if err != nil {
+		return nil, 0, err
+	}
+	if q.Kind != "" {
+		kept := make([]org.Unit, 0, len(us)/4)
+		for _, u := range us {
+			if u.Kind == q.Kind {
+				kept = append(kept, u)
+			}
+		}
+		us = kept
+	}
+	total := len(us)
+	if !q.All {
+		us = us[min(q.Offset, total):min(q.Offset+q.Limit, total)]
+	}
+	return slices.Clone(us), total, nil
+}
+
+// Rendered returns render's serialisation of the listing q (its kind and
+// window are ignored: the whole listing), built once per (variant, date,
+// root) while the tree is unchanged, so that repeated whole-tree reads cost
+// nothing. variant names the serialisation, including its language when it
+// has one ("api.tree", "web.tree.vi"). render must not keep the units. An
+// anonymous caller is rate-limited per client address.
+func (s *Units) Rendered(ctx context.Context, p *Principal, q UnitList, variant string, render func([]org.Unit) ([]byte, error)) ([]byte, error) {
+	q.All = true
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	if err := s.read(p, true); err != nil {
+		return nil, err
+	}
+	k := renderKey{variant: variant, at: q.At, root: q.Root}
+	s.lock()
+	b, ok := s.rendered[k]
+	version := s.version
+	s.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	us, err := s.listing(q)
+	if err != nil {
+		return nil, err
+	}
+	b, err = render(us)
+	if err != nil {
+		return nil, err
+	}
+	s.lock()
+	if s.version == version && len(b) <= unitRenderCacheBytes/4 {
+		if s.rendered == nil || s.renderSize+len(b) > unitRenderCacheBytes {
+			s.rendered, s.renderSize = map[renderKey][]byte{}, 0
+		}
+		s.rendered[k] = b
+		s.renderSize += len(b)
+	}
+	s.mu.Unlock()
+	return b, nil
+}
+
+// UnitSearch is a search by name.
+type UnitSearch struct {
+	Query  string // matched with or without diacritics
+	At     string // only units valid on this date; "" for any date
+	Kind   org.Kind
+	Limit  int // default 50, at most 500
+	Offset int // at most UnitOffsetMax
+}
+
+// Search finds units whose name contains the query, with or without
+// diacritics ("dong son" finds "Đông Sơn"), ordered by name; it returns one
+// window and the number of matches.
+func (s *Units) Search(ctx context.Context, p *Principal, q UnitSearch) ([]org.Unit, int, error) {
+	var v Validator
+	minLen := 1 // a kind alone lists every unit of that kind
+	if q.Kind != "" {
+		minLen = 0
+	}
+	q.Query = v.Line("q", q.Query, minLen, UnitQueryMax)
+	if q.At != "" {
+		q.At = checkDate(&v, "at", q.At)
+	}
+	if q.Kind != "" {
+		v.Choice("kind", string(q.Kind), kindCodes()...)
+	}
+	if q.Limit == 0 {
+		q.Limit = UnitPageDefault
+	}
+	v.Int("limit", int64(q.Limit), 1, UnitPageMax)
+	v.Int("offset", int64(q.Offset), 0, UnitOffsetMax)
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
+	if err := s.read(p, false); err != nil {
+		return nil, 0, err
+	}
+	us, total := s.tree.Search(TreeSearch{Query: q.Query, At: q.At, Kind: q.Kind, Limit: q.Limit, Offset: q.Offset})
+	return us, total, nil
+}
+
+// Count counts the units valid on at, of the given kinds (none: all).
+func (s *Units) Count(ctx context.Context, p *Principal, at string, kinds ...org.Kind) (int, error) {
+	var v Validator
+	at = checkDate(&v, "at", at)
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	if err := s.read(p, false); err != nil {
+		return 0, err
+	}
+	return s.tree.CountAt(at, kinds...), nil
+}
+
+// UnitQuery asks for one unit as of a date.
+type UnitQuery struct {
+	ID int64
+	At string
+	// LastDay: when the unit ended before At, show it (and its children) as
+	// of its last day instead.
+	LastDay bool
+}
+
+// UnitView is one unit with its surroundings on a date.
+type UnitView struct {
+	Unit org.Unit
+	// At is the date the children are listed on: the date asked, or the
+	// unit's last day (see [UnitQuery.LastDay]).
+	At string
+	// ValidAt reports whether the unit exists on At.
+	ValidAt bool
+	// Ancestors are the units above, root first, whatever their dates.
+	Ancestors []org.Unit
+	// Children are the direct children valid on At.
+	Children []org.Unit
+	// Successors continue the unit; Predecessors are the units it
+	// continues. OtherName and OtherCode name the other unit.
+	Successors, Predecessors []org.Successor
+}
+
+// Get returns one unit with its ancestors, its children on q.At, its
+// successors and its predecessors. It runs no SQL (successor links are
+// loaded once per tree version).
+func (s *Units) Get(ctx context.Context, p *Principal, q UnitQuery) (UnitView, error) {
+	var v Validator
+	q.At = checkDate(&v, "at", q.At)
+	if err := v.Err(); err != nil {
+		return UnitView{}, err
+	}
+	if err := s.read(p, false); err != nil {
+		return UnitView{}, err
+	}
+	u, ok := s.tree.Unit(q.ID)
+	if !ok {
+		return UnitView{}, ErrNotFound
+	}
+	at := q.At
+	if q.LastDay && u.ValidTo != "" && at > u.ValidTo {
+		at = u.ValidTo
+	}
+	links, err := s.linkIndex(ctx)
+	if err != nil {
+		return UnitView{}, err
+	}
+	return UnitView{
+		Unit: u, At: at, ValidAt: u.ValidOn(at),
+		Ancestors:    s.tree.Ancestors(q.ID),
+		Children:     orEmpty(s.tree.ChildrenAt(q.ID, at)),
+		Successors:   orEmpty(links.succ[q.ID]),
+		Predecessors: orEmpty(links.pred[q.ID]),
+	}, nil
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return slices.Clone(s)
+}
+
+// linkIndex returns every successor link by unit, loaded once per tree
+// version; the other unit's name and code come from the tree.
+func (s *Units) linkIndex(ctx context.Context) (*unitLinks, error) {
+	s.lock()
+	l, version := s.links, s.version
+	s.mu.Unlock()
+	if l != nil {
+		return l, nil
+	}
+	all, err := s.st.AllSuccessorLinks(ctx)
+	if err != nil {
+		return nil, unavailable("successor links", err)
+	}
+	l = &unitLinks{succ: map[int64][]org.Successor{}, pred: map[int64][]org.Successor{}}
+	name := func(id int64) (string, string) {
+		u, _ := s.tree.Unit(id)
+		return u.Name, u.Code
+	}
+	for _, x := range all {
+		x.OtherName, x.OtherCode = name(x.SuccessorID)
+		l.succ[x.PredecessorID] = append(l.succ[x.PredecessorID], x)
+		y := x
+		y.OtherName, y.OtherCode = name(x.PredecessorID)
+		l.pred[x.SuccessorID] = append(l.pred[x.SuccessorID], y)
+	}
+	byName := func(a, b org.Successor) int {
+		return strings.Compare(textfold.Fold(a.OtherName), textfold.Fold(b.OtherName))
+	}
+	for _, m := range []map[int64][]org.Successor{l.succ, l.pred} {
+		for id := range m {
+			slices.SortStableFunc(m[id], byName)
+		}
+	}
+	s.lock()
+	if s.version == version {
+		s.links = l
+	}
+	s.mu.Unlock()
+	return l, nil
+}
+
+// CanSeeGrants reports whether p may see who holds roles on unitID: those
+// who may grant roles there or manage users.
+func (s *Units) CanSeeGrants(p *Principal, unitID int64) bool {
+	return s.can(p, authz.ActionRoleGrant, unitID) || s.can(p, authz.ActionUserManage, unitID)
+}
+
+// Grants lists the roles held on unitID, for those who may see them
+// ([Units.CanSeeGrants]).
+func (s *Units) Grants(ctx context.Context, p *Principal, unitID int64) ([]UnitGrant, error) {
+	if !s.CanSeeGrants(p, unitID) {
+		return nil, s.authorize(p, authz.ActionRoleGrant, unitID)
+	}
+	gs, err := s.st.UnitGrants(ctx, unitID)
+	if err != nil {
+		return nil, unavailable("unit grants", err)
+	}
+	return gs, nil
+}
+
+// DayBefore returns the date before d (YYYY-MM-DD), or "" when d is not a
+// date.
+func DayBefore(d string) string {
+	t, err := time.Parse(org.DateLayout, d)
+	if err != nil {
+		return ""
+	}
+	return t.AddDate(0, 0, -1).Format(org.DateLayout)
+}

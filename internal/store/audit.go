@@ -11,41 +11,59 @@ import (
 	"github.com/danvan/danvan/internal/audit"
 )
 
-// appendAudit writes one hash-chained audit entry inside tx. Entries are
-// serialised: PostgreSQL takes a transaction-scoped advisory lock, SQLite has
-// a single writer. The id is chosen here because it is part of the hash.
+// appendAudit records one audit entry inside tx, the transaction that makes
+// the change, so that the change and its record stand or fall together.
+//
+// SQLite: the transaction already holds the database's only write lock, so
+// the entry is chained (keyed hash of the previous one) right here, at no
+// extra cost; the checkpoint is written after the commit.
+//
+// PostgreSQL: chaining here would make every write transaction wait for the
+// previous one. The entry goes to audit_pending instead, and the sealer
+// chains it into audit_log right after the commit (see SealAudit), under
+// its own short lock.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, a audit.Actor, action, entity string, entityID any, before, after any) error {
-	if s.dialect == Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7261002)`); err != nil {
-			return fmt.Errorf("audit lock: %w", err)
-		}
-	}
-	var lastID int64
-	prev := audit.Genesis
-	err := tx.QueryRowContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
-	if err != nil && err != sql.ErrNoRows {
-		return fmt.Errorf("audit tail: %w", err)
-	}
 	name := a.Name
 	if name == "" {
 		name = "system"
 	}
 	e := audit.Entry{
-		ID: lastID + 1, At: s.Now().Truncate(time.Microsecond), ActorID: a.UserID, Actor: name,
+		At: s.Now().Truncate(time.Microsecond), ActorID: a.UserID, Actor: name,
 		Action: action, Entity: entity, EntityID: fmt.Sprint(entityID),
-		Before: audit.JSON(before), After: audit.JSON(after), IP: a.IP, PrevHash: prev,
+		Before: audit.JSON(before), After: audit.JSON(after), IP: a.IP,
 	}
-	e.Hash = audit.Hash(prev, e)
 	var actorID any
 	if a.UserID != 0 {
 		actorID = a.UserID
 	}
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	if s.dialect == Postgres {
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_pending (at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, ip)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			s.ts(e.At), actorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.IP)
+		if err != nil {
+			return fmt.Errorf("audit append: %w", err)
+		}
+		s.audit.txs.Store(tx, (*audit.Checkpoint)(nil))
+		return nil
+	}
+	key, err := s.auditKey()
+	if err != nil {
+		return err
+	}
+	e.PrevHash = audit.Genesis
+	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&e.ID, &e.PrevHash)
+	if err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("audit tail: %w", err)
+	}
+	e.ID++
+	e.Hash = audit.Hash(key, e.PrevHash, e)
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, s.ts(e.At), actorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.IP, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("audit append: %w", err)
 	}
+	s.audit.txs.Store(tx, &audit.Checkpoint{Count: e.ID, Head: e.Hash})
 	return nil
 }
 
@@ -122,27 +140,6 @@ func scanAudit(rows *sql.Rows) (audit.Entry, error) {
 	err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &e.IP, &e.PrevHash, &e.Hash)
 	e.At = at.Time
 	return e, err
-}
-
-// VerifyAudit walks the whole chain in id order. It returns the number of
-// entries checked and an *audit.BrokenError at the first bad one.
-func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash FROM audit_log ORDER BY id`)
-	if err != nil {
-		return 0, fmt.Errorf("audit verify: %w", err)
-	}
-	defer rows.Close()
-	v := audit.NewVerifier()
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return v.Count, err
-		}
-		if err := v.Next(e); err != nil {
-			return v.Count, err
-		}
-	}
-	return v.Count, rows.Err()
 }
 
 // likePrefix escapes LIKE wildcards and appends %.

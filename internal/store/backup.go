@@ -9,12 +9,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"encoding/base64"
+
+	"github.com/danvan/danvan/internal/audit"
 )
 
 // notBackedUp are tables a backup leaves out: a restored installation
@@ -118,6 +121,9 @@ type backupHeader struct {
 	Schema  int       `json:"schema"`
 	Created time.Time `json:"created"`
 	Dialect Dialect   `json:"dialect"`
+	// Checkpoint is the source's last signed audit checkpoint: a restore
+	// checks that the backup holds the entries it counted.
+	Checkpoint *audit.Checkpoint `json:"audit_checkpoint,omitempty"`
 }
 
 type backupRow struct {
@@ -132,18 +138,32 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	zw := gzip.NewWriter(w)
-	enc := json.NewEncoder(zw)
-	if err := enc.Encode(backupHeader{Format: "danvan-backup-1", Schema: ver, Created: s.Now(), Dialect: s.dialect}); err != nil {
+	// Pending audit entries are chained first, and the last checkpoint is
+	// read before the snapshot starts, so the snapshot holds what it counts.
+	if _, err := s.SealAudit(ctx); err != nil {
 		return 0, err
 	}
-	// Listed before the transaction: SQLite has a single connection.
+	cps, err := s.readCheckpoints()
+	if err != nil {
+		return 0, err
+	}
+	zw := gzip.NewWriter(w)
+	enc := json.NewEncoder(zw)
+	if err := enc.Encode(backupHeader{Format: "danvan-backup-1", Schema: ver, Created: s.Now(), Dialect: s.dialect, Checkpoint: lastCheckpoint(cps)}); err != nil {
+		return 0, err
+	}
 	tables, err := s.backupTables(ctx)
 	if err != nil {
 		return 0, err
 	}
-	// One read transaction gives a consistent snapshot across tables.
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.dialect == Postgres})
+	// One read transaction gives a consistent snapshot across tables: on
+	// SQLite a read connection in WAL mode (writers go on meanwhile), on
+	// PostgreSQL a repeatable-read transaction.
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return 0, err
 	}
@@ -197,8 +217,33 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (int, error) {
 // ErrNotEmpty means restore was asked to overwrite an installation with data.
 var ErrNotEmpty = errors.New("the database already holds units or users; restore needs an empty database")
 
+// RestoreError says which line of a backup cannot be restored, and why.
+type RestoreError struct {
+	Line   int // line of the backup's JSON text, the header being line 1
+	Table  string
+	Column string
+	Reason string
+}
+
+func (e *RestoreError) Error() string {
+	where := fmt.Sprintf("line %d", e.Line)
+	if e.Table != "" {
+		where += " (" + e.Table
+		if e.Column != "" {
+			where += "." + e.Column
+		}
+		where += ")"
+	}
+	return "restore: " + where + ": " + e.Reason
+}
+
 // Restore loads a backup into an empty, migrated database in one
-// transaction, then checks the audit chain.
+// transaction. It reads the backup twice: the first pass writes nothing and
+// refuses a backup whose audit chain does not verify with this
+// installation's key (or lacks entries its checkpoint counted), and, on
+// PostgreSQL, one holding text PostgreSQL cannot store (NUL bytes), naming
+// the line, table and column. A reader that cannot seek is copied to a
+// temporary file first.
 func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 	defer s.unitsChanged.Add(1)
 	var existing int
@@ -208,25 +253,80 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 	if existing > 0 {
 		return 0, ErrNotEmpty
 	}
-	zr, err := gzip.NewReader(r)
-	if err != nil {
-		return 0, fmt.Errorf("restore: not a danvan backup (gzip): %w", err)
+	rs, ok := r.(io.ReadSeeker)
+	if !ok {
+		tmp, err := os.CreateTemp("", "danvan-restore-*")
+		if err != nil {
+			return 0, err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		if _, err := io.Copy(tmp, r); err != nil {
+			return 0, fmt.Errorf("restore: read backup: %w", err)
+		}
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return 0, err
+		}
+		rs = tmp
 	}
-	dec := json.NewDecoder(bufio.NewReader(zr))
-	dec.UseNumber()
-	var h backupHeader
-	if err := dec.Decode(&h); err != nil || h.Format != "danvan-backup-1" {
-		return 0, fmt.Errorf("restore: not a danvan backup")
+	start, err := rs.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, err
 	}
 	ver, err := s.SchemaVersion(ctx)
 	if err != nil {
 		return 0, err
 	}
-	if h.Schema > ver {
-		return 0, fmt.Errorf("restore: backup has schema %d, this program knows %d; upgrade danvan first", h.Schema, ver)
-	}
 	tables, err := s.backupTables(ctx)
 	if err != nil {
+		return 0, err
+	}
+	key, err := s.auditKey()
+	if err != nil {
+		return 0, err
+	}
+	// Pass 1: check, write nothing.
+	v := audit.NewVerifier(key)
+	var cp *audit.Checkpoint
+	var cpHead string
+	err = readBackup(rs, ver, func(h backupHeader) { cp = h.Checkpoint }, func(line int, br backupRow) error {
+		if !contains(tables, br.Table) {
+			return &RestoreError{Line: line, Table: br.Table, Reason: "unknown table"}
+		}
+		for c, val := range br.Row {
+			if !safeIdent(c) {
+				return &RestoreError{Line: line, Table: br.Table, Column: c, Reason: "bad column name"}
+			}
+			if str, ok := val.(string); ok && s.dialect == Postgres && strings.IndexByte(str, 0) >= 0 {
+				return &RestoreError{Line: line, Table: br.Table, Column: c, Reason: fmt.Sprintf("the value of row %v holds a NUL byte, which PostgreSQL cannot store; correct it in the source database and back up again", br.Row["id"])}
+			}
+		}
+		if br.Table != "audit_log" {
+			return nil
+		}
+		e, err := backupAuditEntry(br.Row)
+		if err != nil {
+			return &RestoreError{Line: line, Table: br.Table, Reason: err.Error()}
+		}
+		if err := v.Next(e); err != nil {
+			return fmt.Errorf("restore refused, nothing written: %w", err)
+		}
+		if cp != nil && e.ID == cp.Count {
+			cpHead = e.Hash
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if cp != nil {
+		headAt := func(id int64) (string, bool) { return cpHead, cpHead != "" && id == cp.Count }
+		if err := cp.Check(key, int64(v.Count), headAt); err != nil {
+			return 0, fmt.Errorf("restore refused, nothing written: %w", err)
+		}
+	}
+	// Pass 2: write.
+	if _, err := rs.Seek(start, io.SeekStart); err != nil {
 		return 0, err
 	}
 	bools, err := s.boolColumns(ctx)
@@ -235,24 +335,10 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 	}
 	n := 0
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		for {
-			var br backupRow
-			err := dec.Decode(&br)
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return fmt.Errorf("restore: row %d: %w", n+1, err)
-			}
-			if !contains(tables, br.Table) {
-				return fmt.Errorf("restore: unknown table %q", br.Table)
-			}
+		err := readBackup(rs, ver, nil, func(line int, br backupRow) error {
 			cols := make([]string, 0, len(br.Row))
 			args := make([]any, 0, len(br.Row))
 			for c, v := range br.Row {
-				if !safeIdent(c) {
-					return fmt.Errorf("restore: bad column %q", c)
-				}
 				if num, ok := v.(json.Number); ok {
 					if i, err := num.Int64(); err == nil {
 						v = i
@@ -267,7 +353,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 					enc, _ := m[b64Key].(string)
 					b, err := base64.StdEncoding.DecodeString(enc)
 					if err != nil {
-						return fmt.Errorf("restore: %s.%s: bad binary value", br.Table, c)
+						return &RestoreError{Line: line, Table: br.Table, Column: c, Reason: "bad binary value"}
 					}
 					v = b
 				}
@@ -276,9 +362,13 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 			}
 			ph := strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",")
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO `+br.Table+` (`+strings.Join(cols, ",")+`) VALUES (`+ph+`)`), args...); err != nil {
-				return fmt.Errorf("restore: %s row: %w", br.Table, err)
+				return &RestoreError{Line: line, Table: br.Table, Reason: err.Error()}
 			}
 			n++
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		if s.dialect == Postgres {
 			// Explicit ids were inserted: move identity sequences past them.
@@ -299,10 +389,78 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.VerifyAudit(ctx); err != nil {
-		return n, fmt.Errorf("restore: restored, but %w", err)
+	// The checkpoints of whatever database this one replaces no longer apply.
+	s.restartCheckpoints(audit.Checkpoint{Count: int64(v.Count), Head: v.Head()})
+	if _, err := s.SealAudit(ctx); err != nil {
+		return n, fmt.Errorf("restore: restored, but sealing pending audit entries failed: %w", err)
 	}
 	return n, nil
+}
+
+// readBackup decodes a backup: the header (checked against the schema
+// version ver), then each row with its line number.
+func readBackup(r io.Reader, ver int, header func(backupHeader), row func(line int, br backupRow) error) error {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return fmt.Errorf("restore: not a danvan backup (gzip): %w", err)
+	}
+	defer zr.Close()
+	dec := json.NewDecoder(bufio.NewReader(zr))
+	dec.UseNumber()
+	var h backupHeader
+	if err := dec.Decode(&h); err != nil || h.Format != "danvan-backup-1" {
+		return fmt.Errorf("restore: not a danvan backup")
+	}
+	if h.Schema > ver {
+		return fmt.Errorf("restore: backup has schema %d, this program knows %d; upgrade danvan first", h.Schema, ver)
+	}
+	if header != nil {
+		header(h)
+	}
+	for line := 2; ; line++ {
+		var br backupRow
+		err := dec.Decode(&br)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return &RestoreError{Line: line, Reason: err.Error()}
+		}
+		if err := row(line, br); err != nil {
+			return err
+		}
+	}
+}
+
+// backupAuditEntry reads an audit_log row of a backup.
+func backupAuditEntry(m map[string]any) (audit.Entry, error) {
+	var e audit.Entry
+	num := func(k string) (int64, error) {
+		switch v := m[k].(type) {
+		case nil:
+			return 0, nil
+		case json.Number:
+			return v.Int64()
+		default:
+			return 0, fmt.Errorf("%s is not a number", k)
+		}
+	}
+	str := func(k string) string { v, _ := m[k].(string); return v }
+	var err error
+	if e.ID, err = num("id"); err != nil {
+		return e, err
+	}
+	if e.ActorID, err = num("actor_id"); err != nil {
+		return e, err
+	}
+	var at Time
+	if err := at.parse(str("at")); err != nil {
+		return e, err
+	}
+	e.At = at.Time
+	e.Actor, e.Action, e.Entity, e.EntityID = str("actor_name"), str("action"), str("entity"), str("entity_id")
+	e.Before, e.After, e.IP, e.PrevHash, e.Hash = str("before_json"), str("after_json"), str("ip"), str("prev_hash"), str("hash")
+	return e, nil
 }
 
 func contains(xs []string, x string) bool {

@@ -118,7 +118,7 @@ func (s *Store) BenchLoad(ctx context.Context, p BenchParams, progress func(stri
 	if s.dialect == SQLite {
 		// A larger page cache for this (only) connection: the default 2 MB
 		// makes a 32-million-row transaction spill pages to the WAL again and again.
-		if _, err := s.db.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+		if _, err := s.wdb.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
 			return d, err
 		}
 	}
@@ -251,18 +251,18 @@ func (s *Store) BenchLoad(ctx context.Context, p BenchParams, progress func(stri
 	d.Values = d.Reports * int64(len(d.Indicators))
 	if s.dialect == SQLite {
 		// Sampled statistics: a full ANALYZE reads every row.
-		if _, err := s.db.ExecContext(ctx, `PRAGMA analysis_limit = 1000`); err != nil {
+		if _, err := s.wdb.ExecContext(ctx, `PRAGMA analysis_limit = 1000`); err != nil {
 			return d, err
 		}
 	}
-	if _, err := s.db.ExecContext(ctx, `ANALYZE`); err != nil {
+	if _, err := s.wdb.ExecContext(ctx, `ANALYZE`); err != nil {
 		return d, fmt.Errorf("bench analyze: %w", err)
 	}
 	return d, nil
 }
 
 func (s *Store) benchCopyValues(ctx context.Context, d BenchData, ids [][]int64, progress func(string)) error {
-	conn, err := s.db.Conn(ctx)
+	conn, err := s.wdb.Conn(ctx)
 	if err != nil {
 		return err
 	}

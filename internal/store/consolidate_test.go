@@ -299,31 +299,175 @@ func TestConsolidationSubmitReturnResubmit(t *testing.T) {
 	checkRebuild(t, f)
 }
 
-// TestConsolidationIncrementalEqualsRebuild applies a random sequence of
-// status and value changes and compares the maintained rows with a rebuild.
+// TestConsolidationIncrementalEqualsRebuild is the property test of the
+// incremental consolidation: several seeds, each a random sequence of
+// status and value changes on reports of every level of the tree. After
+// every operation the maintained figures of every unit for the period the
+// operation touched are compared with an oracle computed here, from the
+// reports the test itself keeps track of (plain sums, averages, weighted
+// averages, minima and maxima over the submitted and accepted reports of the
+// unit's subtree by parent, whatever the validity dates); every period is
+// compared at the end of a seed, and then with a full rebuild as well.
 func TestConsolidationIncrementalEqualsRebuild(t *testing.T) {
-	f := newConsFixture(t)
-	rng := rand.New(rand.NewPCG(7, 11))
-	units := []string{"N", "P", "D1", "D2", "C1", "C2", "C3", "X1", "X2", "X3"}
-	statuses := []string{"draft", "submitted", "returned", "accepted"}
-	for i := 0; i < 120; i++ {
-		u := units[rng.IntN(len(units))]
-		month := 3 + rng.IntN(2)*5 // 2025-03 or 2025-08
-		var vals map[string]float64
-		if rng.IntN(2) == 0 {
-			vals = map[string]float64{}
-			for _, code := range []string{"cases", "rate", "score", "pop", "low", "high"} {
-				if rng.IntN(5) > 0 {
-					vals[code] = float64(rng.IntN(1000)) / 4
+	const seeds, ops = 5, 120
+	for seed := uint64(1); seed <= seeds; seed++ {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			f := newConsFixture(t)
+			o := newConsOracle()
+			rng := rand.New(rand.NewPCG(seed, 11*seed+7))
+			units := []string{"N", "P", "D1", "D2", "C1", "C2", "C3", "X1", "X2", "X3"}
+			statuses := []string{"draft", "submitted", "returned", "accepted"}
+			for i := 0; i < ops; i++ {
+				u := units[rng.IntN(len(units))]
+				month := 3 + rng.IntN(2)*5 // 2025-03 or 2025-08
+				var vals map[string]float64
+				if rng.IntN(2) == 0 {
+					vals = map[string]float64{}
+					for _, code := range []string{"cases", "rate", "score", "pop", "low", "high"} {
+						if rng.IntN(5) > 0 {
+							vals[code] = float64(rng.IntN(1000)) / 4
+						}
+					}
+					if rng.IntN(2) == 0 {
+						vals["cases.female"] = float64(rng.IntN(50))
+					}
+				}
+				status := statuses[rng.IntN(len(statuses))]
+				f.put(t, u, 2025, month, status, vals)
+				o.put(u, month, status, vals)
+				o.check(t, f, units, month, fmt.Sprintf("after operation %d (%s 2025-%02d %s %v)", i+1, u, month, status, vals))
+			}
+			for _, m := range []int{3, 8, 9} {
+				o.check(t, f, units, m, "at the end")
+			}
+			checkRebuild(t, f)
+		})
+	}
+}
+
+// consOracle is the test's own record of the reports put, and the figures
+// they must give.
+type consOracle struct {
+	parent  map[string]string
+	reports map[string]*oracleReport // "unit/month"
+}
+
+type oracleReport struct {
+	status string
+	vals   map[string]float64 // "code" or "code.category"
+}
+
+func newConsOracle() *consOracle {
+	return &consOracle{
+		parent:  map[string]string{"P": "N", "D1": "P", "D2": "P", "C1": "D1", "C2": "D1", "C3": "D2", "X1": "P", "X2": "P", "X3": "P"},
+		reports: map[string]*oracleReport{},
+	}
+}
+
+// put mirrors consFixture.put: the status always changes, the values only
+// when vals is not nil (then they replace the old ones).
+func (o *consOracle) put(unit string, month int, status string, vals map[string]float64) {
+	key := fmt.Sprintf("%s/%d", unit, month)
+	r := o.reports[key]
+	if r == nil {
+		r = &oracleReport{vals: map[string]float64{}}
+		o.reports[key] = r
+	}
+	r.status = status
+	if vals != nil {
+		r.vals = map[string]float64{}
+		for k, v := range vals {
+			r.vals[k] = v
+		}
+	}
+}
+
+// under reports whether unit is root or below it, following parents.
+func (o *consOracle) under(unit, root string) bool {
+	for u := unit; u != ""; u = o.parent[u] {
+		if u == root {
+			return true
+		}
+	}
+	return false
+}
+
+// figures returns root's expected figures for a month: the number of
+// counted reports and each indicator's value (NaN when there is none).
+func (o *consOracle) figures(root string, month int) (int, map[string]float64) {
+	type acc struct {
+		sum, ws, wt float64
+		cnt         int
+		mn, mx      float64
+	}
+	accs := map[string]*acc{}
+	n := 0
+	for key, r := range o.reports {
+		unit, m, _ := strings.Cut(key, "/")
+		if m != fmt.Sprint(month) || !o.under(unit, root) || (r.status != "submitted" && r.status != "accepted") {
+			continue
+		}
+		n++
+		for k, v := range r.vals {
+			a := accs[k]
+			if a == nil {
+				a = &acc{mn: math.Inf(1), mx: math.Inf(-1)}
+				accs[k] = a
+			}
+			a.sum += v
+			a.cnt++
+			a.mn = math.Min(a.mn, v)
+			a.mx = math.Max(a.mx, v)
+			if k == "score" { // weighted by pop of the same report; a missing weight counts 0
+				if w, ok := r.vals["pop"]; ok {
+					a.ws += v * w
+					a.wt += w
 				}
 			}
-			if rng.IntN(2) == 0 {
-				vals["cases.female"] = float64(rng.IntN(50))
+		}
+	}
+	method := map[string]string{"cases": "sum", "cases.female": "sum", "rate": "avg", "score": "wavg", "pop": "sum", "low": "min", "high": "max"}
+	out := map[string]float64{}
+	for k, m := range method {
+		a := accs[k]
+		v := math.NaN()
+		if a != nil && a.cnt > 0 {
+			switch m {
+			case "sum":
+				v = a.sum
+			case "avg":
+				v = a.sum / float64(a.cnt)
+			case "wavg":
+				if a.wt != 0 {
+					v = a.ws / a.wt
+				}
+			case "min":
+				v = a.mn
+			case "max":
+				v = a.mx
 			}
 		}
-		f.put(t, u, 2025, month, statuses[rng.IntN(len(statuses))], vals)
+		out[k] = v
 	}
-	checkRebuild(t, f)
+	return n, out
+}
+
+// check compares every unit's maintained figures for a month with the oracle.
+func (o *consOracle) check(t *testing.T, f *consFixture, units []string, month int, when string) {
+	t.Helper()
+	for _, u := range units {
+		wantN, want := o.figures(u, month)
+		v := f.view(t, u, 2025, month)
+		if v.NReports != wantN {
+			t.Fatalf("%s: %s 2025-%02d counts %d reports, oracle %d", when, u, month, v.NReports, wantN)
+		}
+		for k, w := range want {
+			code, cat, _ := strings.Cut(k, ".")
+			if got := fig(t, v, code, cat); !same(got, w) {
+				t.Fatalf("%s: %s 2025-%02d %s = %v, oracle %v", when, u, month, k, got, w)
+			}
+		}
+	}
 }
 
 // checkRebuild compares the maintained aggregates with a full rebuild.

@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +30,12 @@ type DashboardQuery struct {
 	Lang        string // language of task titles
 	Periods     int    // completeness periods (default 6)
 	TrendN      int    // trend periods (default 12)
+	// Expected answers which units of the scope must send the template's
+	// report for window w (the one "who must report" rule); nil: only the
+	// units with a report row count.
+	Expected func(ctx context.Context, templateID int64, w report.Window) ([]report.Expected, error)
+	// DueOn is the earliest deadline of window w (YYYY-MM-DD); nil: none shown.
+	DueOn func(ctx context.Context, templateID int64, w report.Window) (string, error)
 }
 
 // DashOption is one choice of a selector.
@@ -197,7 +202,9 @@ func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (Dashboard, err
 	if err := s.dashReports(ctx, q, scope, &d); err != nil {
 		d.Problems = append(d.Problems, "reports: "+err.Error())
 	}
-	d.OpenRecommendations = s.openRecommendations(ctx, q.UnitID)
+	if d.OpenRecommendations, err = s.openRecommendations(ctx, q.UnitID); err != nil {
+		d.Problems = append(d.Problems, "recommendations: "+err.Error())
+	}
 	return d, nil
 }
 
@@ -308,15 +315,83 @@ func (s *Store) dashProgramme(ctx context.Context, q DashboardQuery, scope map[i
 	return nil
 }
 
+// dashMaxPeriods bounds the periods offered.
+const dashMaxPeriods = 48
+
+// dashPeriods lists the periods of the template's rule that have begun and
+// have at least one report row, newest first, at most dashMaxPeriods: the
+// candidates come from the period rule, and one query probes each with an
+// indexed EXISTS (reports_consolidation), so the cost does not grow with the
+// number of reports.
+func (s *Store) dashPeriods(ctx context.Context, q DashboardQuery, templateID int64, ptype string, cutoff int) ([]DashPeriod, error) {
+	today, err := time.Parse("2006-01-02", q.Today)
+	if err != nil {
+		return nil, fmt.Errorf("today %q: %w", q.Today, err)
+	}
+	var cands []report.Window
+	for y := today.Year(); y >= today.Year()-5 && len(cands) < dashMaxPeriods; y-- {
+		ws := report.Windows(report.Rule{CutoffDay: cutoff}, report.Type(ptype), y)
+		for i := len(ws) - 1; i >= 0 && len(cands) < dashMaxPeriods; i-- {
+			if ws[i].From.String() <= q.Today {
+				cands = append(cands, ws[i])
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	var sb strings.Builder
+	var args []any
+	for i, w := range cands {
+		if i > 0 {
+			sb.WriteString(" UNION ALL ")
+		}
+		sb.WriteString(`SELECT ? AS y, ? AS n WHERE EXISTS (SELECT 1 FROM reports WHERE template_id = ? AND period_type = ? AND period_year = ? AND period_number = ?)`)
+		args = append(args, w.Year, w.Number, templateID, ptype, w.Year, w.Number)
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(sb.String()), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	has := map[string]bool{}
+	for rows.Next() {
+		var y, n int
+		if err := rows.Scan(&y, &n); err != nil {
+			return nil, err
+		}
+		has[periodKey(y, n)] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []DashPeriod
+	for _, w := range cands {
+		k := periodKey(w.Year, w.Number)
+		if !has[k] {
+			continue
+		}
+		p := DashPeriod{Key: k, Type: ptype, Year: w.Year, Number: w.Number, From: w.From.String(), To: w.To.String()}
+		if q.DueOn != nil {
+			if p.DueOn, err = q.DueOn(ctx, templateID, w); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 func periodKey(y, n int) string { return strconv.Itoa(y) + "-" + strconv.Itoa(n) }
 
 // dashReports fills templates, periods, completeness, the late reports and
 // the trends of the chosen template.
 func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int64]bool, d *Dashboard) error {
-	rows, err := s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT t.id, t.name, t.period_type, t.cutoff_day, COALESCE(c.n, 0)
-		FROM report_templates t LEFT JOIN (SELECT template_id, COUNT(*) AS n FROM reports WHERE unit_id IN (SELECT id FROM sub) GROUP BY template_id) c
-			ON c.template_id = t.id
-		WHERE t.active = ? ORDER BY t.id`), q.UnitID, true)
+	// Whether a template has reports in scope is an EXISTS probe, not a
+	// count: the dashboard never reads every report.
+	rows, err := s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT t.id, t.name, t.period_type, t.cutoff_day,
+			CASE WHEN EXISTS (SELECT 1 FROM reports r WHERE r.template_id = t.id AND r.unit_id IN (SELECT id FROM sub)) THEN 1 ELSE 0 END
+		FROM report_templates t WHERE t.active = ? ORDER BY t.id`), q.UnitID, true)
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
@@ -358,26 +433,9 @@ func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int
 	}
 	d.TemplateID, d.PeriodType = chosen.id, chosen.ptype
 
-	// Periods: those with report rows that have begun, newest first.
-	rows, err = s.db.QueryContext(ctx, s.q(`SELECT period_year, period_number, MIN(period_from), MAX(period_to), MIN(due_on)
-		FROM reports WHERE template_id = ? AND period_type = ? AND period_from <= ?
-		GROUP BY period_year, period_number ORDER BY period_year DESC, period_number DESC`), chosen.id, chosen.ptype, q.Today)
+	periods, err := s.dashPeriods(ctx, q, chosen.id, chosen.ptype, chosen.cutoff)
 	if err != nil {
 		return fmt.Errorf("periods: %w", err)
-	}
-	var periods []DashPeriod
-	for rows.Next() {
-		p := DashPeriod{Type: chosen.ptype}
-		if err := rows.Scan(&p.Year, &p.Number, &p.From, &p.To, &p.DueOn); err != nil {
-			rows.Close()
-			return err
-		}
-		p.Key = periodKey(p.Year, p.Number)
-		periods = append(periods, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	if len(periods) > 48 {
 		periods = periods[:48]
@@ -407,36 +465,6 @@ func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int
 	return s.dashTrends(ctx, q, chosen.id, chosen.ptype, window(q.TrendN), d)
 }
 
-type expectedUnit struct {
-	id             int64
-	name, kind     string
-	validFrom, vTo string
-}
-
-// unitsBelow lists the units (of any date) in both root's subtree and
-// scope's subtree.
-func (s *Store) unitsBelow(ctx context.Context, root, scope int64) ([]expectedUnit, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`WITH RECURSIVE sched(id) AS (SELECT id FROM units WHERE id = ?
-			UNION ALL SELECT u.id FROM units u JOIN sched ON u.parent_id = sched.id),
-		sub(id) AS (SELECT id FROM units WHERE id = ?
-			UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
-		SELECT id, name, kind, valid_from, COALESCE(valid_to, '') FROM units
-		WHERE id IN (SELECT id FROM sched) AND id IN (SELECT id FROM sub) ORDER BY id`), root, scope)
-	if err != nil {
-		return nil, fmt.Errorf("units below %d: %w", root, err)
-	}
-	defer rows.Close()
-	var out []expectedUnit
-	for rows.Next() {
-		var u expectedUnit
-		if err := rows.Scan(&u.id, &u.name, &u.kind, &u.validFrom, &u.vTo); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
-
 // dashCompleteness counts, per period, the expected reports of the scope
 // and their timeliness. Expected are the units the template's schedules
 // name — as the reports work's ExpectedReports does: units of the listed
@@ -459,10 +487,14 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 		submitted   Time
 	}
 	byPeriod := map[string]map[int64]row{}
+	shown := map[string]bool{}
+	for _, p := range ps {
+		shown[p.Key] = true
+	}
 	rows, err := s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT r.id, r.unit_id, u.name, r.period_year, r.period_number, r.due_on, r.status, r.submitted_at
 		FROM reports r JOIN units u ON u.id = r.unit_id
-		WHERE r.template_id = ? AND r.period_type = ? AND r.period_from >= ? AND r.period_to <= ? AND r.unit_id IN (SELECT id FROM sub)`),
-		q.UnitID, templateID, ps[0].Type, ps[0].From, ps[len(ps)-1].To)
+		WHERE r.template_id = ? AND r.period_type = ? AND r.period_year BETWEEN ? AND ? AND r.unit_id IN (SELECT id FROM sub)`),
+		q.UnitID, templateID, ps[0].Type, ps[0].Year, ps[len(ps)-1].Year)
 	if err != nil {
 		return fmt.Errorf("completeness: %w", err)
 	}
@@ -474,6 +506,9 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 			return err
 		}
 		k := periodKey(y, n)
+		if !shown[k] {
+			continue
+		}
 		if byPeriod[k] == nil {
 			byPeriod[k] = map[int64]row{}
 		}
@@ -483,66 +518,17 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	levels, lerr := s.ListSchedules(ctx, templateID)
-	var schedUnits [][]expectedUnit // per schedule, the units in scope
-	var sched map[int64]expectedUnit
-	if lerr == nil {
-		for _, sc := range levels {
-			us, err := s.unitsBelow(ctx, sc.UnitID, q.UnitID)
-			if err != nil {
-				return err
-			}
-			schedUnits = append(schedUnits, us)
-		}
-	} else if sched, err = s.scheduledUnits(ctx, templateID, q.UnitID); err != nil {
-		return err
-	}
 	var due, onTime int
 	for _, p := range ps {
 		exp := map[int64]report.CompletenessRow{}
 		ws := report.Windows(report.Rule{CutoffDay: cutoff}, report.Type(p.Type), p.Year)
-		if lerr == nil && p.Number >= 1 && p.Number <= len(ws) {
-			w := ws[p.Number-1]
-			at := w.To.String()
-			type dueKey struct {
-				schedule int
-				level    string
-				days     int
-				working  bool
+		if q.Expected != nil && p.Number >= 1 && p.Number <= len(ws) {
+			es, err := q.Expected(ctx, templateID, ws[p.Number-1])
+			if err != nil {
+				return err
 			}
-			dues := map[dueKey]string{}
-			for i, sc := range levels {
-				for _, u := range schedUnits[i] {
-					if _, seen := exp[u.id]; seen || u.validFrom > at || (u.vTo != "" && u.vTo < at) {
-						continue
-					}
-					if len(sc.Kinds) == 0 && u.id != sc.UnitID || len(sc.Kinds) > 0 && !slices.Contains(sc.Kinds, u.kind) {
-						continue
-					}
-					l, ok := sc.LevelFor(u.kind)
-					if !ok {
-						continue
-					}
-					// Working-day arithmetic is costly: once per level and period.
-					k := dueKey{i, l.Level, l.DaysAfterEnd, l.WorkingDays}
-					dueOn, ok := dues[k]
-					if !ok {
-						dueOn = report.DueOn(Calendar, w, l).String()
-						dues[k] = dueOn
-					}
-					exp[u.id] = report.CompletenessRow{Expected: report.Expected{UnitID: u.id, UnitName: u.name, UnitKind: u.kind, Level: l.Level, DueOn: dueOn}}
-				}
-			}
-		} else {
-			if sched == nil {
-				if sched, err = s.scheduledUnits(ctx, templateID, q.UnitID); err != nil {
-					return err
-				}
-			}
-			for id, u := range sched {
-				if u.validFrom <= p.To && (u.vTo == "" || u.vTo >= p.To) {
-					exp[id] = report.CompletenessRow{Expected: report.Expected{UnitID: id, UnitName: u.name, UnitKind: u.kind, DueOn: p.DueOn}}
-				}
+			for _, e := range es {
+				exp[e.UnitID] = report.CompletenessRow{Expected: e}
 			}
 		}
 		for id, r := range byPeriod[p.Key] {
@@ -599,51 +585,6 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 		return d.LateReports[i].UnitName < d.LateReports[j].UnitName
 	})
 	return nil
-}
-
-// scheduledUnits lists the units in scope that a template's active
-// schedules require to report, with their validity.
-func (s *Store) scheduledUnits(ctx context.Context, templateID, scopeID int64) (map[int64]expectedUnit, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT unit_id, unit_kinds FROM report_schedules WHERE template_id = ? AND active = ?`), templateID, true)
-	if err != nil {
-		return nil, fmt.Errorf("schedules: %w", err)
-	}
-	type sch struct {
-		unit  int64
-		kinds string
-	}
-	var ss []sch
-	for rows.Next() {
-		var x sch
-		if err := rows.Scan(&x.unit, &x.kinds); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ss = append(ss, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := map[int64]expectedUnit{}
-	for _, x := range ss {
-		kinds := map[string]bool{}
-		for _, k := range strings.Split(x.kinds, ",") {
-			if k = strings.TrimSpace(k); k != "" {
-				kinds[k] = true
-			}
-		}
-		us, err := s.unitsBelow(ctx, x.unit, scopeID)
-		if err != nil {
-			return nil, fmt.Errorf("scheduled units: %w", err)
-		}
-		for _, u := range us {
-			if (len(kinds) == 0 && u.id == x.unit) || kinds[u.kind] {
-				out[u.id] = u
-			}
-		}
-	}
-	return out, nil
 }
 
 // dashTrends reads the numeric indicators of the template per period at the
@@ -750,13 +691,26 @@ func (s *Store) dashTrends(ctx context.Context, q DashboardQuery, templateID int
 			d.Trends.Source[i] = "consolidated"
 		}
 	}
-	// The rest from the reports' own values.
+	// The rest from the reports' own values: only the periods without a
+	// maintained figure (a leaf's, or before aggregates existed), each probed
+	// by its own indexed range.
+	var missing []string
+	var margs []any
+	for i, p := range ps {
+		if !consolidated[i] {
+			missing = append(missing, `(r.period_year = ? AND r.period_number = ?)`)
+			margs = append(margs, p.Year, p.Number)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
 	rows, err = s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT r.period_year, r.period_number, v.indicator_id,
 			SUM(v.num_value), COUNT(v.num_value), MIN(v.num_value), MAX(v.num_value)
-		FROM report_values v JOIN reports r ON r.id = v.report_id
+		FROM reports r JOIN report_values v ON v.report_id = r.id
 		WHERE r.template_id = ? AND r.period_type = ? AND r.status IN ('submitted', 'accepted') AND v.category = '' AND v.num_value IS NOT NULL
-			AND r.period_year BETWEEN ? AND ? AND r.unit_id IN (SELECT id FROM sub)
-		GROUP BY r.period_year, r.period_number, v.indicator_id`), q.UnitID, templateID, ptype, first.Year, last.Year)
+			AND (`+strings.Join(missing, " OR ")+`) AND r.unit_id IN (SELECT id FROM sub)
+		GROUP BY r.period_year, r.period_number, v.indicator_id`), append([]any{q.UnitID, templateID, ptype}, margs...)...)
 	if err != nil {
 		return fmt.Errorf("trend values: %w", err)
 	}
@@ -779,30 +733,13 @@ func (s *Store) dashTrends(ctx context.Context, q DashboardQuery, templateID int
 }
 
 // openRecommendations counts inspection recommendations not yet closed for
-// units in scope, when the inspection tables exist; nil otherwise.
-func (s *Store) openRecommendations(ctx context.Context, unitID int64) *int {
-	for _, table := range []string{"inspection_recommendations", "recommendations"} {
-		if !s.tableExists(ctx, table) {
-			continue
-		}
-		var n int
-		err := s.db.QueryRowContext(ctx, s.q(subtreeCTE+`SELECT COUNT(*) FROM `+table+`
-			WHERE status NOT IN ('closed', 'done', 'resolved', 'cancelled') AND unit_id IN (SELECT id FROM sub)`), unitID).Scan(&n)
-		if err == nil {
-			return &n
-		}
-	}
-	return nil
-}
-
-// tableExists reports whether the current schema has the table.
-func (s *Store) tableExists(ctx context.Context, name string) bool {
+// units in scope.
+func (s *Store) openRecommendations(ctx context.Context, unitID int64) (*int, error) {
 	var n int
-	var err error
-	if s.dialect == Postgres {
-		err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, name).Scan(&n)
-	} else {
-		err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, name).Scan(&n)
+	err := s.db.QueryRowContext(ctx, s.q(subtreeCTE+`SELECT COUNT(*) FROM inspection_recommendations
+		WHERE status = 'open' AND unit_id IN (SELECT id FROM sub)`), unitID).Scan(&n)
+	if err != nil {
+		return nil, fmt.Errorf("open recommendations: %w", err)
 	}
-	return err == nil && n > 0
+	return &n, nil
 }

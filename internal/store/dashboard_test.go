@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/programme"
+	"github.com/danvan/danvan/internal/report"
+	"github.com/danvan/danvan/internal/service"
 	"github.com/danvan/danvan/internal/store"
 	"github.com/danvan/danvan/internal/store/storetest"
 )
@@ -125,6 +128,23 @@ func dashFixture(t *testing.T, st *store.Store, u map[string]int64) (reportDraft
 	return reportDraft
 }
 
+// expectedQ answers "who must report" with the service's one rule, over the
+// store's units.
+func expectedQ(st *store.Store, q store.DashboardQuery) store.DashboardQuery {
+	tree := service.NewTree(func(ctx context.Context) ([]org.Unit, int64, error) { return st.AllUnits(ctx) }, st.UnitsChanged)
+	q.Expected = func(ctx context.Context, templateID int64, w report.Window) ([]report.Expected, error) {
+		if err := tree.Reload(ctx); err != nil {
+			return nil, err
+		}
+		scs, err := st.ListSchedules(ctx, templateID)
+		if err != nil {
+			return nil, err
+		}
+		return service.ExpectedUnits(ctx, tree, scs, w, q.UnitID)
+	}
+	return q
+}
+
 func fptr(p *float64) float64 {
 	if p == nil {
 		return -1
@@ -138,7 +158,7 @@ func TestDashboard(t *testing.T) {
 	u := smallTree(t, st)
 
 	// Empty database: every section empty, no problems.
-	d, err := st.Dashboard(ctx, store.DashboardQuery{UnitID: u["P38"], Lang: "vi"})
+	d, err := st.Dashboard(ctx, expectedQ(st, store.DashboardQuery{UnitID: u["P38"], Lang: "vi"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +170,7 @@ func TestDashboard(t *testing.T) {
 	}
 
 	draft := dashFixture(t, st, u)
-	d, err = st.Dashboard(ctx, store.DashboardQuery{UnitID: u["P38"], Lang: "vi"})
+	d, err = st.Dashboard(ctx, expectedQ(st, store.DashboardQuery{UnitID: u["P38"], Lang: "vi"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +225,7 @@ func TestDashboard(t *testing.T) {
 	}
 
 	// A commune sees its own part only.
-	d, err = st.Dashboard(ctx, store.DashboardQuery{UnitID: u["10"], Lang: "vi"})
+	d, err = st.Dashboard(ctx, expectedQ(st, store.DashboardQuery{UnitID: u["10"], Lang: "vi"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +240,7 @@ func TestDashboard(t *testing.T) {
 	}
 
 	// Choosing the period moves the window back.
-	d, err = st.Dashboard(ctx, store.DashboardQuery{UnitID: u["P38"], Period: "2026-2"})
+	d, err = st.Dashboard(ctx, expectedQ(st, store.DashboardQuery{UnitID: u["P38"], Period: "2026-2"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,18 +248,17 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("period 2026-2: %s %+v", d.Period, d.Completeness)
 	}
 
-	// When the schedules cannot be read by Completeness (bad deadlines),
-	// the dashboard expands them itself and still counts the same units.
-	sqlExec(t, st, `UPDATE report_schedules SET deadlines = ?`, "not json")
+	// Without the "who must report" answer only the units with a report
+	// row count.
 	d, err = st.Dashboard(ctx, store.DashboardQuery{UnitID: u["P38"]})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Completeness) != 3 || d.Completeness[1].Expected != 2 || d.Completeness[1].Missing != 2 {
-		t.Errorf("fallback completeness = %+v", d.Completeness)
+	if len(d.Completeness) != 3 || d.Completeness[1].Expected != 1 || d.Completeness[1].Missing != 1 {
+		t.Errorf("completeness of report rows only = %+v", d.Completeness)
 	}
 
-	if _, err := st.Dashboard(ctx, store.DashboardQuery{UnitID: 99999}); err == nil {
+	if _, err := st.Dashboard(ctx, expectedQ(st, store.DashboardQuery{UnitID: 99999})); err == nil {
 		t.Error("unknown unit: no error")
 	}
 }
@@ -257,7 +276,7 @@ func TestDashboardMissingTables(t *testing.T) {
 	}
 	sqlExec(t, st, `DROP TABLE report_aggregates`+cascade)
 	sqlExec(t, st, `DROP TABLE plan_activities`+cascade)
-	d, err := st.Dashboard(ctx, store.DashboardQuery{UnitID: u["P38"]})
+	d, err := st.Dashboard(ctx, expectedQ(st, store.DashboardQuery{UnitID: u["P38"]}))
 	if err != nil {
 		t.Fatal(err)
 	}

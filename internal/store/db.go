@@ -12,14 +12,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
-	_ "modernc.org/sqlite"             // pure-Go SQLite driver "sqlite": no cgo, FTS5 and JSON built in
+	"modernc.org/sqlite"               // pure-Go SQLite driver "sqlite": no cgo, FTS5 and JSON built in
 )
 
 //go:embed migrations
@@ -40,21 +42,55 @@ var ErrNotFound = errors.New("not found")
 // optimistic lock.
 var ErrConflict = errors.New("conflict")
 
-// Store wraps the database handle with the dialect it speaks.
+// Store wraps the database handles with the dialect it speaks.
+//
+// On SQLite, db is a pool of read-only connections and wdb the one writer
+// connection: in WAL mode readers see the last committed state and never
+// wait for a write transaction. Every write (inTx, and any ExecContext that
+// changes rows) goes through wdb. On PostgreSQL both are the same pool.
 type Store struct {
-	db      *sql.DB
+	db      *sql.DB // reads
+	wdb     *sql.DB // writes
 	dialect Dialect
 	url     string
+	opts    Options
+	// audit is the keyed chain's state: key, checkpoints, sealer.
+	audit *auditState
 	// now is the clock; tests may replace it.
 	now func() time.Time
 	// unitsChanged moves on every unit write (see UnitsChanged).
 	unitsChanged atomic.Int64
 }
 
+// Options are the settings a store takes besides its address.
+type Options struct {
+	// DataDir holds the audit key file (audit.key, unless AuditKey is set)
+	// and the signed audit checkpoints (audit.checkpoints). Empty means the
+	// SQLite file's directory; PostgreSQL needs it or AuditKey.
+	DataDir string
+	// AuditKey is the secret that keys the audit chain (DANVAN_AUDIT_KEY);
+	// empty means the key file in DataDir, created on first use.
+	AuditKey string
+	// ReadConns is the size of the SQLite read pool (default 2×CPUs, at least 4).
+	ReadConns int
+	// Synchronous is SQLite's synchronous setting for the writer: "FULL"
+	// (default: an acknowledged write survives power loss) or "NORMAL".
+	Synchronous string
+}
+
+// busyTimeoutMS is how long a SQLite connection waits for a lock held by
+// another process (a CLI command next to the server) before failing.
+const busyTimeoutMS = 10000
+
 // Open connects to dsn: a postgres:// or postgresql:// URL selects PostgreSQL,
-// anything else is taken as a SQLite file path (created if missing).
-func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{url: dsn, now: func() time.Time { return time.Now().UTC() }}
+// anything else is taken as a SQLite file path (created if missing). At most
+// one Options may be given.
+func Open(ctx context.Context, dsn string, options ...Options) (*Store, error) {
+	var o Options
+	if len(options) > 0 {
+		o = options[0]
+	}
+	s := &Store{url: dsn, opts: o, now: func() time.Time { return time.Now().UTC() }}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		s.dialect = Postgres
 		db, err := sql.Open("pgx", dsn)
@@ -64,43 +100,102 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.SetMaxOpenConns(16)
 		db.SetMaxIdleConns(8)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		s.db = db
+		s.db, s.wdb = db, db
 	} else {
 		s.dialect = SQLite
 		path := strings.TrimPrefix(dsn, "sqlite://")
-		if dir := filepath.Dir(path); dir != "" {
+		dir := filepath.Dir(path)
+		if dir != "" {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fmt.Errorf("create data directory: %w", err)
 			}
 		}
-		// WAL for concurrent readers, foreign keys on, wait instead of failing
-		// when busy, and one connection: SQLite has one writer anyway, and a
-		// single connection keeps transactions strictly serial.
-		q := "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		db, err := sql.Open("sqlite", "file:"+path+q)
+		if s.opts.DataDir == "" {
+			s.opts.DataDir = dir
+		}
+		syncMode := strings.ToUpper(s.opts.Synchronous)
+		if syncMode == "" {
+			syncMode = "FULL"
+		}
+		if syncMode != "FULL" && syncMode != "NORMAL" {
+			return nil, fmt.Errorf("sqlite synchronous must be FULL or NORMAL, not %q", s.opts.Synchronous)
+		}
+		// The writer: WAL, foreign keys, BEGIN IMMEDIATE (a write transaction
+		// takes the lock at its start instead of failing to upgrade later),
+		// and one connection, since SQLite has one writer anyway.
+		busy := "&_pragma=busy_timeout(" + strconv.Itoa(busyTimeoutMS) + ")"
+		wq := "?_pragma=journal_mode(WAL)" + busy + "&_pragma=foreign_keys(1)&_pragma=synchronous(" + syncMode + ")&_txlock=immediate"
+		w, err := sql.Open("sqlite", "file:"+path+wq)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		db.SetMaxOpenConns(1)
-		s.db = db
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxIdleTime(0)
+		w.SetConnMaxLifetime(0)
+		s.wdb = w
+		// The writer opens first so that the file exists and is in WAL mode.
+		pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		err = w.PingContext(pctx)
+		cancel()
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("connect to sqlite database: %w", err)
+		}
+		// The readers: query_only refuses any write, so a write sent to
+		// the wrong handle fails loudly instead of taking the write lock.
+		rq := "?_pragma=busy_timeout(" + strconv.Itoa(busyTimeoutMS) + ")&_pragma=foreign_keys(1)&_pragma=query_only(1)"
+		r, err := sql.Open("sqlite", "file:"+path+rq)
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		n := s.opts.ReadConns
+		if n <= 0 {
+			n = max(4, 2*runtime.GOMAXPROCS(0))
+		}
+		r.SetMaxOpenConns(n)
+		r.SetMaxIdleConns(n)
+		r.SetConnMaxIdleTime(5 * time.Minute)
+		s.db = r
 	}
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(pctx); err != nil {
-		s.db.Close()
+		s.closeDBs()
 		return nil, fmt.Errorf("connect to %s database: %w", s.dialect, err)
+	}
+	if err := s.startAudit(); err != nil {
+		s.closeDBs()
+		return nil, err
 	}
 	return s, nil
 }
 
-// Close releases the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) closeDBs() error {
+	err := s.db.Close()
+	if s.wdb != s.db {
+		err = errors.Join(err, s.wdb.Close())
+	}
+	return err
+}
+
+// Close seals what is left of the audit log, stops the background work and
+// releases the database.
+func (s *Store) Close() error {
+	s.stopAudit()
+	return s.closeDBs()
+}
 
 // Dialect reports which engine this store speaks.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
-// DB exposes the handle for health checks.
-func (s *Store) DB() *sql.DB { return s.db }
+// DB exposes the writing handle, for health checks and tests that change
+// rows behind the store's back. It sees every committed write.
+func (s *Store) DB() *sql.DB { return s.wdb }
+
+// ReadDB exposes the reading pool (the same as DB on PostgreSQL).
+func (s *Store) ReadDB() *sql.DB { return s.db }
 
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
@@ -177,19 +272,24 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// inTx runs fn inside a transaction, committing on success.
+// inTx runs fn inside a write transaction, committing on success. After a
+// commit that wrote audit entries it records the audit checkpoint (SQLite)
+// or seals the entries (PostgreSQL).
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
+		s.auditRolledBack(tx)
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		s.auditRolledBack(tx)
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.auditCommitted(ctx, tx)
 	return nil
 }
 
@@ -202,13 +302,28 @@ func (s *Store) insertID(ctx context.Context, qr querier, query string, args ...
 	return id, nil
 }
 
-// isUnique reports whether err is a uniqueness violation on either engine.
+// SQLite extended result codes for uniqueness (sqlite3.h).
+const (
+	sqliteConstraintPrimaryKey = 1555 // SQLITE_CONSTRAINT_PRIMARYKEY
+	sqliteConstraintUnique     = 2067 // SQLITE_CONSTRAINT_UNIQUE
+)
+
+// isUnique reports whether err is a uniqueness violation on either engine:
+// SQLSTATE 23505 on PostgreSQL, the extended constraint codes on SQLite.
 func isUnique(err error) bool {
 	if err == nil {
 		return false
 	}
-	m := err.Error()
-	return strings.Contains(m, "UNIQUE constraint failed") || strings.Contains(m, "SQLSTATE 23505") || strings.Contains(m, "duplicate key value")
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqliteConstraintUnique || c == sqliteConstraintPrimaryKey
+	}
+	return false
 }
 
 // Migration is one numbered forward-only schema step.
@@ -249,7 +364,7 @@ func Migrations(d Dialect) ([]Migration, error) {
 // Migrate applies every migration not yet applied, each in its own
 // transaction, and returns how many it applied.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+	if _, err := s.wdb.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("migrate: create schema_migrations: %w", err)
 	}
 	ms, err := Migrations(s.dialect)

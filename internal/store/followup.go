@@ -5,13 +5,16 @@ package store
 // recommendations (migration 0005). Rules live in internal/followup.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/followup"
@@ -179,7 +182,7 @@ func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
 // MarkNotificationRead marks one of the user's notifications read; another
 // user's notification is not found.
 func (s *Store) MarkNotificationRead(ctx context.Context, userID, id int64) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?`), s.ts(s.Now()), id, userID)
+	res, err := s.wdb.ExecContext(ctx, s.q(`UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?`), s.ts(s.Now()), id, userID)
 	if err != nil {
 		return fmt.Errorf("notification %d: read: %w", id, err)
 	}
@@ -191,7 +194,7 @@ func (s *Store) MarkNotificationRead(ctx context.Context, userID, id int64) erro
 
 // MarkAllNotificationsRead marks every unread notification of the user read.
 func (s *Store) MarkAllNotificationsRead(ctx context.Context, userID int64) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`), s.ts(s.Now()), userID)
+	res, err := s.wdb.ExecContext(ctx, s.q(`UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`), s.ts(s.Now()), userID)
 	if err != nil {
 		return 0, err
 	}
@@ -229,31 +232,69 @@ type OutboxMail struct {
 	SentAt         time.Time
 }
 
-// DueMail returns unsent e-mails whose next attempt is due, oldest first.
-func (s *Store) DueMail(ctx context.Context, limit int) ([]OutboxMail, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, COALESCE(notification_id, 0), to_addr, subject, body, attempts, last_error FROM mail_outbox
-		WHERE sent_at IS NULL AND attempts < ? AND next_attempt_at <= ? ORDER BY id`+limitOffset(limit, 0)), MaxMailAttempts, s.ts(s.Now()))
-	if err != nil {
-		return nil, fmt.Errorf("outbox: %w", err)
+// ClaimMail claims up to limit unsent e-mails whose next attempt is due and
+// that no other sender holds (or whose lease has expired), oldest first, for
+// owner until now+lease, and returns them. On PostgreSQL the rows are picked
+// with FOR UPDATE SKIP LOCKED inside a short transaction, so concurrent
+// senders take disjoint batches without waiting; on SQLite one UPDATE …
+// RETURNING does the same under the single writer.
+func (s *Store) ClaimMail(ctx context.Context, owner string, lease time.Duration, limit int) ([]OutboxMail, error) {
+	if owner == "" {
+		return nil, errors.New("outbox: empty claim owner")
 	}
-	defer rows.Close()
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	now := s.Now()
+	cond := `sent_at IS NULL AND attempts < ? AND next_attempt_at <= ? AND (claimed_by = '' OR claimed_until IS NULL OR claimed_until < ?)`
+	args := []any{MaxMailAttempts, s.ts(now), s.ts(now)}
 	var out []OutboxMail
-	for rows.Next() {
-		var m OutboxMail
-		if err := rows.Scan(&m.ID, &m.NotificationID, &m.To, &m.Subject, &m.Body, &m.Attempts, &m.LastError); err != nil {
-			return nil, err
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var pick string
+		if s.dialect == Postgres {
+			pick = `SELECT id FROM mail_outbox WHERE ` + cond + ` ORDER BY id LIMIT ` + strconv.Itoa(limit) + ` FOR UPDATE SKIP LOCKED`
+		} else {
+			pick = `SELECT id FROM mail_outbox WHERE ` + cond + ` ORDER BY id LIMIT ` + strconv.Itoa(limit)
 		}
-		out = append(out, m)
+		rows, err := tx.QueryContext(ctx, s.q(`UPDATE mail_outbox SET claimed_by = ?, claimed_until = ? WHERE id IN (`+pick+`)
+			RETURNING id, COALESCE(notification_id, 0), to_addr, subject, body, attempts, last_error`),
+			append([]any{owner, s.ts(now.Add(lease))}, args...)...)
+		if err != nil {
+			return fmt.Errorf("outbox claim: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m OutboxMail
+			if err := rows.Scan(&m.ID, &m.NotificationID, &m.To, &m.Subject, &m.Body, &m.Attempts, &m.LastError); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	slices.SortFunc(out, func(a, b OutboxMail) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
-// MailSent records a delivery (and stamps the notification).
-func (s *Store) MailSent(ctx context.Context, id int64) error {
+// ReleaseMail gives back an e-mail owner claimed and did not try.
+func (s *Store) ReleaseMail(ctx context.Context, id int64, owner string) error {
+	_, err := s.wdb.ExecContext(ctx, s.q(`UPDATE mail_outbox SET claimed_by = '', claimed_until = NULL WHERE id = ? AND claimed_by = ?`), id, owner)
+	return err
+}
+
+// MailSent records a delivery by owner (and stamps the notification).
+func (s *Store) MailSent(ctx context.Context, id int64, owner string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.ts(s.Now())
 		var nid sql.NullInt64
-		if err := tx.QueryRowContext(ctx, s.q(`UPDATE mail_outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ? RETURNING notification_id`), now, id).Scan(&nid); err != nil {
+		if err := tx.QueryRowContext(ctx, s.q(`UPDATE mail_outbox SET sent_at = ?, attempts = attempts + 1, last_error = '', claimed_by = '', claimed_until = NULL
+			WHERE id = ? AND claimed_by = ? RETURNING notification_id`), now, id, owner).Scan(&nid); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("outbox %d: not claimed by %s: %w", id, owner, ErrConflict)
+			}
 			return fmt.Errorf("outbox %d: sent: %w", id, err)
 		}
 		if nid.Valid {
@@ -265,12 +306,16 @@ func (s *Store) MailSent(ctx context.Context, id int64) error {
 	})
 }
 
-// MailFailed records a failed attempt and when to try again.
-func (s *Store) MailFailed(ctx context.Context, id int64, msg string, next time.Time) error {
+// MailFailed records owner's failed attempt and when to try again.
+func (s *Store) MailFailed(ctx context.Context, id int64, owner, msg string, next time.Time) error {
 	if len(msg) > 1000 {
 		msg = msg[:1000]
+		for len(msg) > 0 && !utf8.ValidString(msg) {
+			msg = msg[:len(msg)-1]
+		}
 	}
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`), msg, s.ts(next), id)
+	_, err := s.wdb.ExecContext(ctx, s.q(`UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_by = '', claimed_until = NULL
+		WHERE id = ? AND claimed_by = ?`), msg, s.ts(next), id, owner)
 	return err
 }
 

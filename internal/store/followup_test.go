@@ -68,18 +68,37 @@ func TestNotificationsDedupeAndOutbox(t *testing.T) {
 	if len(out) != 1 || out[0].To != "head@example.vn" || out[0].Body != "Nội dung" {
 		t.Fatalf("outbox %+v", out)
 	}
-	due, _ := st.DueMail(ctx, 10)
-	if len(due) != 1 {
-		t.Fatalf("due %d", len(due))
+	due, err := st.ClaimMail(ctx, "one", time.Minute, 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("claim: %d %v", len(due), err)
 	}
-	if err := st.MailFailed(ctx, due[0].ID, "connection refused", st.Now().Add(time.Hour)); err != nil {
+	if other, _ := st.ClaimMail(ctx, "two", time.Minute, 10); len(other) != 0 {
+		t.Fatal("a claimed e-mail was claimed again before its lease ended")
+	}
+	if err := st.MailFailed(ctx, due[0].ID, "one", "connection refused", st.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if due, _ := st.DueMail(ctx, 10); len(due) != 0 {
+	if due, _ := st.ClaimMail(ctx, "one", time.Minute, 10); len(due) != 0 {
 		t.Fatal("failed mail due before its next attempt")
 	}
-	if err := st.MailSent(ctx, out[0].ID); err != nil {
+	// An hour later it is due again; a claim whose lease ran out is taken over.
+	now := st.Now()
+	st.SetClock(func() time.Time { return now.Add(61 * time.Minute) })
+	if due, _ = st.ClaimMail(ctx, "one", time.Minute, 10); len(due) != 1 || due[0].Attempts != 1 {
+		t.Fatalf("due again: %+v", due)
+	}
+	st.SetClock(func() time.Time { return now.Add(63 * time.Minute) })
+	if due, _ = st.ClaimMail(ctx, "two", time.Minute, 10); len(due) != 1 {
+		t.Fatalf("expired lease not reclaimed: %+v", due)
+	}
+	if err := st.MailSent(ctx, out[0].ID, "one"); err == nil {
+		t.Fatal("a sender whose lease was taken over recorded the delivery")
+	}
+	if err := st.MailSent(ctx, out[0].ID, "two"); err != nil {
 		t.Fatal(err)
+	}
+	if due, _ := st.ClaimMail(ctx, "one", time.Minute, 10); len(due) != 0 {
+		t.Fatal("sent mail claimed again")
 	}
 	ns, total, err := st.ListNotifications(ctx, users["head"], false, 10, 0)
 	if err != nil || total != 1 || ns[0].EmailedAt.IsZero() || ns[0].UnitName != "Đơn vị A" {

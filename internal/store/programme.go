@@ -9,7 +9,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/programme"
@@ -249,17 +248,23 @@ func (s *Store) AddTask(ctx context.Context, a audit.Actor, t *programme.Task) e
 }
 
 // AddAddressee addresses a directive to a unit or to every unit of a kind.
+// An unknown directive or unit answers ErrNotFound.
 func (s *Store) AddAddressee(ctx context.Context, a audit.Actor, directiveID int64, ad *programme.Addressee) error {
 	if err := ad.Validate(); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM directives WHERE id = ?) * (CASE WHEN ? = 0 THEN 1 ELSE (SELECT COUNT(*) FROM units WHERE id = ?) END)`),
+			directiveID, ad.UnitID, ad.UnitID).Scan(&n); err != nil {
+			return fmt.Errorf("addressee: %w", err)
+		}
+		if n == 0 {
+			return fmt.Errorf("addressee: %w", ErrNotFound)
+		}
 		id, err := s.insertID(ctx, tx, `INSERT INTO directive_addressees (directive_id, unit_id, unit_kind) VALUES (?, ?, ?)`,
 			directiveID, nullID(ad.UnitID), nullStr(ad.UnitKind))
 		if err != nil {
-			if strings.Contains(err.Error(), "FOREIGN KEY") || strings.Contains(err.Error(), "23503") {
-				return fmt.Errorf("addressee: %w", ErrNotFound)
-			}
 			return fmt.Errorf("insert addressee: %w", err)
 		}
 		ad.ID = id
@@ -272,37 +277,57 @@ func (s *Store) AssignTask(ctx context.Context, a audit.Actor, as *programme.Ass
 	if err := as.Validate(); err != nil {
 		return err
 	}
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.assignTask(ctx, tx, a, as) })
+}
+
+// AssignTasks stores several assignments in one transaction, with one audit
+// entry each: all are stored, or none.
+func (s *Store) AssignTasks(ctx context.Context, a audit.Actor, as []programme.Assignment) error {
+	for i := range as {
+		if err := as[i].Validate(); err != nil {
+			return err
+		}
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var before *programme.Assignment
-		var old programme.Assignment
-		err := tx.QueryRowContext(ctx, s.q(`SELECT id, task_id, unit_id, role, due_on FROM task_assignments WHERE task_id = ? AND unit_id = ?`), as.TaskID, as.UnitID).
-			Scan(&old.ID, &old.TaskID, &old.UnitID, &old.Role, &old.DueOn)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			var n int
-			if err := tx.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM directive_tasks WHERE id = ?) * (SELECT COUNT(*) FROM units WHERE id = ?)`), as.TaskID, as.UnitID).Scan(&n); err != nil {
+		for i := range as {
+			if err := s.assignTask(ctx, tx, a, &as[i]); err != nil {
 				return err
 			}
-			if n == 0 {
-				return fmt.Errorf("assignment: %w", ErrNotFound)
-			}
-			id, err := s.insertID(ctx, tx, `INSERT INTO task_assignments (task_id, unit_id, role, due_on, created_at) VALUES (?, ?, ?, ?, ?)`,
-				as.TaskID, as.UnitID, as.Role, as.DueOn, s.ts(s.Now()))
-			if err != nil {
-				return fmt.Errorf("insert assignment: %w", err)
-			}
-			as.ID = id
-		case err != nil:
-			return err
-		default:
-			before = &old
-			as.ID = old.ID
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE task_assignments SET role = ?, due_on = ? WHERE id = ?`), as.Role, as.DueOn, as.ID); err != nil {
-				return fmt.Errorf("update assignment: %w", err)
-			}
 		}
-		return s.appendAudit(ctx, tx, a, "task.assign", "assignment", as.ID, before, as)
+		return nil
 	})
+}
+
+func (s *Store) assignTask(ctx context.Context, tx *sql.Tx, a audit.Actor, as *programme.Assignment) error {
+	var before *programme.Assignment
+	var old programme.Assignment
+	err := tx.QueryRowContext(ctx, s.q(`SELECT id, task_id, unit_id, role, due_on FROM task_assignments WHERE task_id = ? AND unit_id = ?`), as.TaskID, as.UnitID).
+		Scan(&old.ID, &old.TaskID, &old.UnitID, &old.Role, &old.DueOn)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM directive_tasks WHERE id = ?) * (SELECT COUNT(*) FROM units WHERE id = ?)`), as.TaskID, as.UnitID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("assignment: %w", ErrNotFound)
+		}
+		id, err := s.insertID(ctx, tx, `INSERT INTO task_assignments (task_id, unit_id, role, due_on, created_at) VALUES (?, ?, ?, ?, ?)`,
+			as.TaskID, as.UnitID, as.Role, as.DueOn, s.ts(s.Now()))
+		if err != nil {
+			return fmt.Errorf("insert assignment: %w", err)
+		}
+		as.ID = id
+	case err != nil:
+		return err
+	default:
+		before = &old
+		as.ID = old.ID
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE task_assignments SET role = ?, due_on = ? WHERE id = ?`), as.Role, as.DueOn, as.ID); err != nil {
+			return fmt.Errorf("update assignment: %w", err)
+		}
+	}
+	return s.appendAudit(ctx, tx, a, "task.assign", "assignment", as.ID, before, as)
 }
 
 // UnitAssignments lists the tasks assigned to a unit, by directive and task number.

@@ -164,3 +164,49 @@ func TestProgrammeRoundTrip(t *testing.T) {
 		t.Fatalf("restored directive: %+v %v", d2, err)
 	}
 }
+
+// TestProgrammeAssignTasks: several assignments are stored together with one
+// audit entry each, or not at all; an addressee on an unknown unit or
+// directive is not found.
+func TestProgrammeAssignTasks(t *testing.T) {
+	st := storetest.Open(t)
+	ids := smallTree(t, st)
+	d := programme.Directive{Number: "15-KH/TU", DocType: "kh", IssuedOn: "2025-07-15", IssuerUnitID: ids["P38"], Texts: []programme.Text{{Lang: "vi", Title: "Kế hoạch"}}}
+	if err := st.CreateDirective(ctx, sys, &d); err != nil {
+		t.Fatal(err)
+	}
+	task := programme.Task{DirectiveID: d.ID, Number: 1, Weight: 1, Texts: []programme.Text{{Lang: "vi", Title: "Đối thoại"}}}
+	if err := st.AddTask(ctx, sys, &task); err != nil {
+		t.Fatal(err)
+	}
+	as := func(units ...int64) []programme.Assignment {
+		var out []programme.Assignment
+		for _, u := range units {
+			out = append(out, programme.Assignment{TaskID: task.ID, UnitID: u, Role: programme.RoleLead, DueOn: "2025-12-31"})
+		}
+		return out
+	}
+	if err := st.AssignTasks(ctx, sys, as(ids["10"], ids["11"], 999999)); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown unit: %v", err)
+	}
+	if got, _ := st.GetDirective(ctx, d.ID); len(got.Tasks[0].Assignments) != 0 {
+		t.Fatalf("a failed call stored %+v", got.Tasks[0].Assignments)
+	}
+	two := as(ids["10"], ids["11"])
+	if err := st.AssignTasks(ctx, sys, two); err != nil || two[0].ID == 0 || two[1].ID == 0 {
+		t.Fatalf("assign: %v %+v", err, two)
+	}
+	entries, _, err := st.ListAudit(ctx, store.AuditFilter{Action: "task.assign", Limit: 10})
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("audit: %d entries, %v", len(entries), err)
+	}
+	if got, _ := st.GetDirective(ctx, d.ID); len(got.Tasks[0].Assignments) != 2 {
+		t.Fatalf("stored %+v", got.Tasks[0].Assignments)
+	}
+	if err := st.AddAddressee(ctx, sys, d.ID, &programme.Addressee{UnitID: 999999}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown unit: %v", err)
+	}
+	if err := st.AddAddressee(ctx, sys, d.ID+100, &programme.Addressee{UnitKind: "ward"}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown directive: %v", err)
+	}
+}

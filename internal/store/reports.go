@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,13 +28,13 @@ import (
 
 // ---------- templates ----------
 
-const templateCols = `id, code, name, description, period_type, cutoff_day, definition, version, active, created_at, updated_at`
+const templateCols = `id, code, name, description, period_type, cutoff_day, definition, version, active, COALESCE(owner_unit_id, 0), created_at, updated_at`
 
 func scanTemplate(sc interface{ Scan(...any) error }) (report.Template, error) {
 	var t report.Template
 	var pt, def string
 	var created, updated Time
-	if err := sc.Scan(&t.ID, &t.Code, &t.Name, &t.Description, &pt, &t.CutoffDay, &def, &t.Version, &t.Active, &created, &updated); err != nil {
+	if err := sc.Scan(&t.ID, &t.Code, &t.Name, &t.Description, &pt, &t.CutoffDay, &def, &t.Version, &t.Active, &t.OwnerUnitID, &created, &updated); err != nil {
 		return t, err
 	}
 	t.PeriodType = report.Type(pt)
@@ -63,9 +64,9 @@ func (s *Store) CreateTemplate(ctx context.Context, a audit.Actor, t *report.Tem
 	}
 	now := s.Now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.insertID(ctx, tx, `INSERT INTO report_templates (code, name, description, period_type, cutoff_day, definition, version, active, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-			t.Code, t.Name, t.Description, string(t.PeriodType), t.CutoffDay, string(t.Definition.JSON()), t.Active, s.ts(now), s.ts(now))
+		id, err := s.insertID(ctx, tx, `INSERT INTO report_templates (code, name, description, period_type, cutoff_day, definition, version, active, owner_unit_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+			t.Code, t.Name, t.Description, string(t.PeriodType), t.CutoffDay, string(t.Definition.JSON()), t.Active, nullID(t.OwnerUnitID), s.ts(now), s.ts(now))
 		if isUnique(err) {
 			return fmt.Errorf("template %s: %w", t.Code, ErrConflict)
 		}
@@ -81,7 +82,8 @@ func (s *Store) CreateTemplate(ctx context.Context, a audit.Actor, t *report.Tem
 }
 
 // UpdateTemplate replaces a template's fields and definition. version is
-// the version the editor saw (0: do not check); a stale one is ErrConflict.
+// the version the editor saw; any other (0 included) is ErrConflict, checked
+// by the UPDATE itself so that two concurrent updates cannot both pass.
 // Indicators dropped from the definition keep their rows (old values refer
 // to them) but no longer appear in forms.
 func (s *Store) UpdateTemplate(ctx context.Context, a audit.Actor, t *report.Template, version int) error {
@@ -97,18 +99,21 @@ func (s *Store) UpdateTemplate(ctx context.Context, a audit.Actor, t *report.Tem
 		if err != nil {
 			return err
 		}
-		if version != 0 && version != before.Version {
+		if version != before.Version {
 			return fmt.Errorf("template %d: stale version %d: %w", t.ID, version, ErrConflict)
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE report_templates SET code = ?, name = ?, description = ?, period_type = ?, cutoff_day = ?, definition = ?, active = ?, version = version + 1, updated_at = ? WHERE id = ?`),
-			t.Code, t.Name, t.Description, string(t.PeriodType), t.CutoffDay, string(t.Definition.JSON()), t.Active, s.ts(now), t.ID)
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE report_templates SET code = ?, name = ?, description = ?, period_type = ?, cutoff_day = ?, definition = ?, active = ?, owner_unit_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+			t.Code, t.Name, t.Description, string(t.PeriodType), t.CutoffDay, string(t.Definition.JSON()), t.Active, nullID(t.OwnerUnitID), s.ts(now), t.ID, version)
 		if isUnique(err) {
 			return fmt.Errorf("template %s: %w", t.Code, ErrConflict)
 		}
 		if err != nil {
 			return fmt.Errorf("update template: %w", err)
 		}
-		t.Version, t.CreatedAt, t.UpdatedAt = before.Version+1, before.CreatedAt, now
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("template %d: stale version %d: %w", t.ID, version, ErrConflict)
+		}
+		t.Version, t.CreatedAt, t.UpdatedAt = version+1, before.CreatedAt, now
 		if err := s.syncIndicators(ctx, tx, t.ID, t.Definition); err != nil {
 			return err
 		}
@@ -478,8 +483,28 @@ type ReportFilter struct {
 	Year       int
 	Number     int
 	Limit      int
-	Offset     int
+	// Offset skips rows (the deprecated page parameter); After and Before
+	// page by key instead, which costs the same at any depth.
+	Offset int
+	// After lists the reports that come after this one in list order
+	// (newest period first, then highest id); Before the ones before it.
+	After, Before *ReportCursor
 }
+
+// ReportCursor is a position in the reports list: the period end and id of
+// a report.
+type ReportCursor struct {
+	PeriodTo string
+	ID       int64
+}
+
+// Cursor is the list position of r.
+func Cursor(r report.Report) ReportCursor { return ReportCursor{PeriodTo: r.PeriodTo, ID: r.ID} }
+
+// ReportCountCap bounds the count of a reports list: a list that matches
+// more answers ReportCountCap+1 ("more than ReportCountCap"), so that a page
+// never counts every row.
+const ReportCountCap = 1000
 
 func idList(ids []int64) (string, []any) {
 	ph := make([]string, len(ids))
@@ -491,12 +516,12 @@ func idList(ids []int64) (string, []any) {
 }
 
 // ListReports returns the reports matching f that its visibility allows,
-// newest period first, and how many match in all.
+// newest period first (then highest id), and how many match, counted up to
+// [ReportCountCap]+1.
 func (s *Store) ListReports(ctx context.Context, f ReportFilter) ([]report.Report, int, error) {
 	var with string
-	var args, where []any
+	var args []any
 	var conds []string
-	_ = where
 	if !f.All {
 		var vis []string
 		if len(f.Roots) > 0 {
@@ -515,7 +540,7 @@ func (s *Store) ListReports(ctx context.Context, f ReportFilter) ([]report.Repor
 		}
 		conds = append(conds, "("+strings.Join(vis, " OR ")+")")
 	}
-	add := func(c string, v any) { conds = append(conds, c); args = append(args, v) }
+	add := func(c string, v ...any) { conds = append(conds, c); args = append(args, v...) }
 	if f.UnitID != 0 {
 		add("r.unit_id = ?", f.UnitID)
 	}
@@ -539,13 +564,30 @@ func (s *Store) ListReports(ctx context.Context, f ReportFilter) ([]report.Repor
 		cond = " WHERE " + strings.Join(conds, " AND ")
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, s.q(with+`SELECT COUNT(*)`+reportFrom+cond), args...).Scan(&total); err != nil {
+	countArgs := slices.Clone(args)
+	if err := s.db.QueryRowContext(ctx, s.q(with+`SELECT COUNT(*) FROM (SELECT 1 FROM reports r`+cond+` LIMIT `+strconv.Itoa(ReportCountCap+1)+`) c`), countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count reports: %w", err)
 	}
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 50
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(with+`SELECT `+reportCols+reportFrom+cond+` ORDER BY r.period_to DESC, t.code, u.sort_key, u.name, r.id LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0))), args...)
+	order, page := ` ORDER BY r.period_to DESC, r.id DESC`, ""
+	switch {
+	case f.After != nil:
+		conds = append(conds, "(r.period_to < ? OR (r.period_to = ? AND r.id < ?))")
+		args = append(args, f.After.PeriodTo, f.After.PeriodTo, f.After.ID)
+	case f.Before != nil:
+		conds = append(conds, "(r.period_to > ? OR (r.period_to = ? AND r.id > ?))")
+		args = append(args, f.Before.PeriodTo, f.Before.PeriodTo, f.Before.ID)
+		order = ` ORDER BY r.period_to, r.id`
+	default:
+		page = ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
+	}
+	cond = ""
+	if len(conds) > 0 {
+		cond = " WHERE " + strings.Join(conds, " AND ")
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(with+`SELECT `+reportCols+reportFrom+cond+order+` LIMIT `+strconv.Itoa(f.Limit)+page), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list reports: %w", err)
 	}
@@ -557,6 +599,9 @@ func (s *Store) ListReports(ctx context.Context, f ReportFilter) ([]report.Repor
 			return nil, 0, err
 		}
 		out = append(out, r)
+	}
+	if f.Before != nil {
+		slices.Reverse(out)
 	}
 	return out, total, rows.Err()
 }
@@ -601,11 +646,15 @@ func cleanDraft(def report.Definition, d ReportDraft) ReportDraft {
 }
 
 // writeContent replaces narrative and values and bumps the version, if the
-// version is still the one the editor saw.
-func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, r report.Report, version int, d ReportDraft) error {
+// version is still the one the editor saw. Only the values that changed are
+// written: removed ones in one DELETE, new and changed ones in one
+// multi-row upsert. r holds the values before the edit; on success r's
+// narrative, values, version and update time are the new ones.
+func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, r *report.Report, version int, d ReportDraft) error {
 	narr, _ := json.Marshal(d.Narrative)
+	now := s.Now()
 	res, err := tx.ExecContext(ctx, s.q(`UPDATE reports SET narrative = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
-		string(narr), s.ts(s.Now()), r.ID, version)
+		string(narr), s.ts(now), r.ID, version)
 	if err != nil {
 		return fmt.Errorf("report %d: save: %w", r.ID, err)
 	}
@@ -620,14 +669,49 @@ func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, r report.Report, v
 	for _, in := range inds {
 		byCode[in.Code] = in
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM report_values WHERE report_id = ?`), r.ID); err != nil {
-		return fmt.Errorf("report %d: clear values: %w", r.ID, err)
+	stored := report.Values{}
+	var delConds []string
+	var delArgs []any
+	for k, old := range r.Values {
+		code, cat := report.SplitKey(k)
+		in, ok := byCode[code]
+		if !ok {
+			continue
+		}
+		if nv, keep := d.Values[k]; !keep {
+			delConds = append(delConds, "(indicator_id = ? AND category = ?)")
+			delArgs = append(delArgs, in.ID, cat)
+		} else if nv == old {
+			stored[k] = old
+		}
+	}
+	if len(delConds) > 0 {
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM report_values WHERE report_id = ? AND (`+strings.Join(delConds, " OR ")+`)`), append([]any{r.ID}, delArgs...)...); err != nil {
+			return fmt.Errorf("report %d: clear values: %w", r.ID, err)
+		}
 	}
 	keys := make([]string, 0, len(d.Values))
 	for k := range d.Values {
-		keys = append(keys, k)
+		if _, same := stored[k]; !same {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
+	const perStatement = 150 // 5 parameters a row, well under either engine's limit
+	var ph []string
+	var args []any
+	flush := func() error {
+		if len(ph) == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_values (report_id, indicator_id, category, num_value, text_value) VALUES `+strings.Join(ph, ", ")+`
+			ON CONFLICT (report_id, indicator_id, category) DO UPDATE SET num_value = excluded.num_value, text_value = excluded.text_value`), args...)
+		ph, args = ph[:0], args[:0]
+		if err != nil {
+			return fmt.Errorf("report %d: values: %w", r.ID, err)
+		}
+		return nil
+	}
 	for _, k := range keys {
 		code, cat := report.SplitKey(k)
 		in, ok := byCode[code]
@@ -638,14 +722,23 @@ func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, r report.Report, v
 		var num, text any
 		if f, ok := report.ParseNumber(raw); ok && in.Type.Numeric() {
 			num = f
+			raw = report.FormatNumber(f)
 		} else {
 			text = raw // kept as typed, so that a draft loses nothing
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_values (report_id, indicator_id, category, num_value, text_value) VALUES (?, ?, ?, ?, ?)`),
-			r.ID, in.ID, cat, num, text); err != nil {
-			return fmt.Errorf("report %d: value %s: %w", r.ID, k, err)
+		stored[k] = raw
+		ph = append(ph, "(?, ?, ?, ?, ?)")
+		args = append(args, r.ID, in.ID, cat, num, text)
+		if len(ph) == perStatement {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 	}
+	if err := flush(); err != nil {
+		return err
+	}
+	r.Narrative, r.Values, r.Version, r.UpdatedAt = d.Narrative, stored, version+1, now
 	return nil
 }
 
@@ -672,6 +765,7 @@ func (s *Store) appendVersion(ctx context.Context, tx *sql.Tx, a audit.Actor, id
 // stay valid, so an invalid edit of one is refused with report.ErrInvalid.
 func (s *Store) SaveDraft(ctx context.Context, a audit.Actor, id int64, version int, d ReportDraft) (report.Report, report.FieldErrors, error) {
 	var fe report.FieldErrors
+	var saved report.Report
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		r, def, err := s.loadForWrite(ctx, tx, id)
 		if err != nil {
@@ -688,7 +782,7 @@ func (s *Store) SaveDraft(ctx context.Context, a audit.Actor, id int64, version 
 		if r.Status == report.Submitted && len(fe) > 0 {
 			return report.ErrInvalid
 		}
-		if err := s.writeContent(ctx, tx, r, version, d); err != nil {
+		if err := s.writeContent(ctx, tx, &r, version, d); err != nil {
 			return err
 		}
 		if r.Status == report.Submitted {
@@ -696,6 +790,7 @@ func (s *Store) SaveDraft(ctx context.Context, a audit.Actor, id int64, version 
 				return err
 			}
 		}
+		saved = r
 		return s.appendAudit(ctx, tx, a, "report.save", "report", id, map[string]any{"version": version}, map[string]any{"version": version + 1, "status": r.Status})
 	})
 	if err != nil {
@@ -704,15 +799,14 @@ func (s *Store) SaveDraft(ctx context.Context, a audit.Actor, id int64, version 
 		}
 		return report.Report{}, nil, err
 	}
-	r, err := s.GetReport(ctx, id)
-	return r, fe, err
+	return saved, fe, nil
 }
 
 // SubmitReport sends a draft or returned report to the parent side. If d is
 // not nil it is saved first (same optimistic lock). If the values are
 // invalid the edit is kept as it was (draft or returned), the field errors
-// are returned and the error is report.ErrInvalid. version 0 skips the lock
-// check only when d is nil.
+// are returned and the error is report.ErrInvalid. The version is always
+// checked.
 func (s *Store) SubmitReport(ctx context.Context, a audit.Actor, id int64, version int, d *ReportDraft) (report.Report, report.FieldErrors, error) {
 	var fe report.FieldErrors
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -726,16 +820,13 @@ func (s *Store) SubmitReport(ctx context.Context, a audit.Actor, id int64, versi
 		if !report.CanTransition(r.Status, report.Submitted) {
 			return fmt.Errorf("report %d: %s → submitted: %w", id, r.Status, report.ErrTransition)
 		}
-		if version == 0 && d == nil {
-			version = r.Version
-		}
 		if r.Version != version {
 			return fmt.Errorf("report %d: version %d, have %d: %w", id, version, r.Version, ErrConflict)
 		}
 		vals := r.Values
 		if d != nil {
 			c := cleanDraft(def, *d)
-			if err := s.writeContent(ctx, tx, r, version, c); err != nil {
+			if err := s.writeContent(ctx, tx, &r, version, c); err != nil {
 				return err
 			}
 			version++
@@ -776,7 +867,7 @@ func (s *Store) SubmitReport(ctx context.Context, a audit.Actor, id int64, versi
 
 // ReturnReport sends a submitted report back to its unit with a comment
 // (required). The caller checks authz.CanReview on the report's unit.
-// version 0 skips the lock check.
+// version must be the report's current version (ErrConflict otherwise).
 func (s *Store) ReturnReport(ctx context.Context, a audit.Actor, id int64, version int, comment string) (report.Report, error) {
 	comment = strings.TrimSpace(comment)
 	if comment == "" {
@@ -786,7 +877,7 @@ func (s *Store) ReturnReport(ctx context.Context, a audit.Actor, id int64, versi
 }
 
 // AcceptReport accepts a submitted report, which locks it for everyone.
-// The caller checks authz.CanReview. version 0 skips the lock check.
+// The caller checks authz.CanReview. version must be the current one.
 func (s *Store) AcceptReport(ctx context.Context, a audit.Actor, id int64, version int, comment string) (report.Report, error) {
 	return s.review(ctx, a, id, version, report.Accepted, strings.TrimSpace(comment))
 }
@@ -808,7 +899,7 @@ func (s *Store) review(ctx context.Context, a audit.Actor, id int64, version int
 		if !report.CanTransition(report.Status(st), to) {
 			return fmt.Errorf("report %d: %s → %s: %w", id, st, to, report.ErrTransition)
 		}
-		if version != 0 && version != cur {
+		if version != cur {
 			return fmt.Errorf("report %d: version %d, have %d: %w", id, version, cur, ErrConflict)
 		}
 		now := s.Now()
@@ -957,6 +1048,12 @@ func (s *Store) Completeness(ctx context.Context, templateID int64, w report.Win
 	if err != nil {
 		return report.Completeness{}, err
 	}
+	return s.CompletenessOf(ctx, templateID, w, exp, today)
+}
+
+// CompletenessOf is [Store.Completeness] for a list of expected units
+// already computed (the services compute it from the in-memory tree).
+func (s *Store) CompletenessOf(ctx context.Context, templateID int64, w report.Window, exp []report.Expected, today string) (report.Completeness, error) {
 	c := report.Completeness{TemplateID: templateID, Window: w, Label: w.Label, AsOf: today, ByLevel: map[string]report.Counts{}, ByKind: map[string]report.Counts{}}
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, unit_id, status, submitted_at, due_on FROM reports WHERE template_id = ? AND period_type = ? AND period_year = ? AND period_number = ?`),
 		templateID, string(w.Type), w.Year, w.Number)

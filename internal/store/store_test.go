@@ -278,6 +278,9 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 	// Restore into a fresh store (the same engine as the test run) and into SQLite.
 	for _, dst := range []*store.Store{storetest.Open(t), openSQLite(t)} {
+		if _, err := dst.VerifyAudit(ctx); err != nil {
+			t.Fatalf("empty target: %v", err)
+		}
 		m, err := dst.Restore(ctx, bytes.NewReader(buf.Bytes()))
 		if err != nil || m != n {
 			t.Fatalf("restore %s: %d of %d, %v", dst.Dialect(), m, n, err)
@@ -301,8 +304,11 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 }
 
+// openSQLite opens a migrated SQLite store with the test audit key, whatever
+// engine the run is on.
 func openSQLite(t *testing.T) *store.Store {
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
+	opts := storetest.Options(t)
+	st, err := store.Open(ctx, filepath.Join(opts.DataDir, "x.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

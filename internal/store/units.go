@@ -300,7 +300,8 @@ func (s *Store) SearchUnits(ctx context.Context, f UnitSearch) ([]org.Unit, int,
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 50
 	}
-	us, err := collectUnits(s.db.QueryContext(ctx, s.q(`SELECT `+unitCols+` FROM units`+cond+` ORDER BY name_folded, valid_from LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0))), args...))
+	f.Offset = min(max(f.Offset, 0), total)
+	us, err := collectUnits(s.db.QueryContext(ctx, s.q(`SELECT `+unitCols+` FROM units`+cond+` ORDER BY name_folded, valid_from LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(f.Offset)), args...))
 	if err != nil {
 		return nil, 0, fmt.Errorf("search units: %w", err)
 	}
@@ -361,11 +362,12 @@ func (s *Store) links(ctx context.Context, q string, args ...any) ([]org.Success
 
 // AddSuccessor links predecessor → successor, audited; an existing link is updated.
 func (s *Store) AddSuccessor(ctx context.Context, a audit.Actor, l org.Successor) error {
+	// Counted after the commit, so that a reload it triggers sees the link.
+	defer s.unitsChanged.Add(1)
 	return s.inTx(ctx, func(tx *sql.Tx) error { return s.addSuccessorTx(ctx, tx, a, l) })
 }
 
 func (s *Store) addSuccessorTx(ctx context.Context, tx *sql.Tx, a audit.Actor, l org.Successor) error {
-	defer s.unitsChanged.Add(1)
 	if l.Kind == "" {
 		l.Kind = "merge"
 	}
@@ -529,49 +531,83 @@ func orderTree(us []org.Unit, rootID int64) []org.Unit {
 	return out
 }
 
-// sortUnits orders siblings: explicit sort key, then kind group, then name.
-func sortUnits(us []org.Unit) {
-	rank := map[org.Kind]int{}
+// kindRank is each kind's place in org.Kinds.
+var kindRank = func() map[org.Kind]int {
+	m := make(map[org.Kind]int, len(org.Kinds))
 	for i, k := range org.Kinds {
-		rank[k] = i
+		m[k] = i
 	}
-	sort.SliceStable(us, func(i, j int) bool {
-		a, b := us[i], us[j]
-		if a.SortKey != b.SortKey {
-			return a.SortKey < b.SortKey
+	return m
+}()
+
+// sortUnits orders siblings: explicit sort key, then kind group, then name
+// (folded once per unit, not once per comparison).
+func sortUnits(us []org.Unit) {
+	type keyed struct {
+		u      org.Unit
+		folded string
+	}
+	ks := make([]keyed, len(us))
+	for i, u := range us {
+		ks[i] = keyed{u, textfold.Fold(u.Name)}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		a, b := ks[i], ks[j]
+		if a.u.SortKey != b.u.SortKey {
+			return a.u.SortKey < b.u.SortKey
 		}
-		if rank[a.Kind] != rank[b.Kind] {
-			return rank[a.Kind] < rank[b.Kind]
+		if ra, rb := kindRank[a.u.Kind], kindRank[b.u.Kind]; ra != rb {
+			return ra < rb
 		}
-		return textfold.Fold(a.Name) < textfold.Fold(b.Name)
+		return a.folded < b.folded
 	})
+	for i := range ks {
+		us[i] = ks[i].u
+	}
 }
 
 // AllUnits returns every unit of every validity period, in display order
-// (sort key, then name), with the unit generation read in the same
-// statement's snapshot: the in-memory tree of the services is built from it.
+// (sort key, then name), with the unit generation read just before them: a
+// change made in between leaves the generation behind, so the next
+// [Store.UnitGeneration] poll reloads again rather than missing it. The
+// in-memory tree of the services is built from it.
 func (s *Store) AllUnits(ctx context.Context) ([]org.Unit, int64, error) {
+	gen, err := s.UnitGeneration(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	us, err := collectUnits(s.db.QueryContext(ctx, s.q(`SELECT `+unitCols+` FROM units`)))
 	if err != nil {
 		return nil, 0, fmt.Errorf("all units: %w", err)
 	}
 	sortUnits(us)
-	gen, err := s.UnitGeneration(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
 	return us, gen, nil
 }
 
-// UnitGeneration changes whenever a unit is added or changed: replicas poll
-// it to know when to reload their tree.
+// UnitGeneration changes whenever a unit or a successor link is added or
+// changed: replicas poll it to know when to reload their tree. It combines
+// the counts, the latest change time and a checksum of the fields that
+// shape the tree (parent, dates, kind, name length, remote), so that a
+// change is seen even when two replicas' clocks disagree.
 func (s *Store) UnitGeneration(ctx context.Context) (int64, error) {
-	var n int64
+	var n, sum, links, linkSum int64
 	var last sql.NullString
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), MAX(updated_at) FROM units`).Scan(&n, &last); err != nil {
+	err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM units),
+		(SELECT MAX(updated_at) FROM units),
+		(SELECT CAST(COALESCE(SUM(id * 7 + COALESCE(parent_id, 0) * 13 + LENGTH(name) * 17 + LENGTH(kind) * 19
+			+ CAST(REPLACE(valid_from, '-', '') AS BIGINT) * 3 + CAST(REPLACE(COALESCE(valid_to, '0'), '-', '') AS BIGINT) * 5
+			+ CASE WHEN remote THEN 23 ELSE 0 END + sort_key * 29), 0) AS BIGINT) FROM units),
+		(SELECT COUNT(*) FROM unit_successors),
+		(SELECT CAST(COALESCE(SUM(predecessor_id * 7 + successor_id * 11 + LENGTH(kind) * 13 + LENGTH(portion) * 17
+			+ CAST(REPLACE(effective, '-', '') AS BIGINT) * 3), 0) AS BIGINT) FROM unit_successors)`).Scan(&n, &last, &sum, &links, &linkSum)
+	if err != nil {
 		return 0, fmt.Errorf("unit generation: %w", err)
 	}
 	h := n
+	for _, x := range []int64{sum, links, linkSum} {
+		h = h*1000003 + x
+	}
 	for _, c := range last.String {
 		h = h*31 + int64(c)
 	}

@@ -83,6 +83,9 @@ func FuzzFold(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		once := Fold(s)
+		if slow := slowFold(s); once != slow {
+			t.Fatalf("Fold(%q) = %q, the transforms give %q", s, once, slow)
+		}
 		if !utf8.ValidString(once) {
 			t.Fatalf("Fold(%q) = %q is not valid UTF-8", s, once)
 		}
@@ -112,5 +115,35 @@ func FuzzFold(f *testing.F) {
 func BenchmarkFold(b *testing.B) {
 	for b.Loop() {
 		Fold("Ủy ban nhân dân xã Đồng Lương, huyện Lang Chánh, tỉnh Thanh Hóa")
+	}
+}
+
+// TestFoldLatinTable: the table path gives what the transforms give, for
+// every rune it covers, alone and between letters.
+func TestFoldLatinTable(t *testing.T) {
+	covered := 0
+	for r := rune(0x80); r < latinEnd; r++ {
+		for _, s := range []string{string(r), "A" + string(r) + "b", "Đ" + string(r) + string(r) + " x"} {
+			if out, ok := foldLatin(s); ok {
+				covered++
+				if got, want := collapse(out), slowFold(s); got != want {
+					t.Errorf("%U in %q: table %q, transforms %q", r, s, got, want)
+				}
+			}
+		}
+	}
+	if covered < 1000 {
+		t.Errorf("only %d strings took the table path", covered)
+	}
+	for _, s := range []string{"Thanh Hóa", "Nguye\u0302\u0303n", "ỨNG DỤNG", "Thanh\u00a0Hóa", "Ελληνικά", "日本語", "Hóa\xff"} {
+		if got, want := Fold(s), slowFold(s); got != want {
+			t.Errorf("Fold(%q) = %q, transforms %q", s, got, want)
+		}
+	}
+}
+
+func BenchmarkFoldTransforms(b *testing.B) {
+	for b.Loop() {
+		slowFold("Ủy ban nhân dân xã Đồng Lương, huyện Lang Chánh, tỉnh Thanh Hóa")
 	}
 }

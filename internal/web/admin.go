@@ -5,17 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/mail"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/danvan/danvan/internal/account"
-	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/service"
 )
 
 type userForm struct {
@@ -24,83 +20,59 @@ type userForm struct {
 
 type usersData struct {
 	Q      string
-	Users  []account.User
+	Users  []service.User
 	Pager  pager
 	Form   userForm
-	Errors map[string]string // field → message key
+	Errors map[string]string // field → translated message
 }
 
 const usersPageSize = 50
 
 func (w *Web) users(rw http.ResponseWriter, r *http.Request) {
-	if !w.require(rw, r, authz.ActionUserManage, 0) {
-		return
-	}
 	w.usersPage(rw, r, http.StatusOK, userForm{}, nil)
 }
 
 func (w *Web) usersPage(rw http.ResponseWriter, r *http.Request, status int, f userForm, errs map[string]string) {
+	ctx := r.Context()
+	p := server.PrincipalFrom(ctx)
+	acc := w.d.Svc.Accounts
 	d := usersData{Q: strings.TrimSpace(r.URL.Query().Get("q")), Form: f, Errors: errs}
-	_, total, err := w.d.Store.ListUsers(r.Context(), d.Q, 1, 0)
+	_, total, err := acc.ListUsers(ctx, p, d.Q, 1, 0)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	d.Pager = newPager(r, total, usersPageSize)
-	if d.Users, _, err = w.d.Store.ListUsers(r.Context(), d.Q, usersPageSize, d.Pager.Offset()); err != nil {
+	if d.Users, _, err = acc.ListUsers(ctx, p, d.Q, usersPageSize, d.Pager.Offset()); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	w.render(rw, r, status, "users", w.page(rw, r, "users.title", d))
 }
 
-// validateNewUser is shared by the HTML form and the command line.
-func validateNewUser(f userForm, password string) map[string]string {
-	errs := map[string]string{}
-	if err := account.ValidUsername(f.Username); err != nil {
-		errs["username"] = err.Error()
-	}
-	if f.FullName == "" {
-		errs["full_name"] = "form.required"
-	} else if utf8.RuneCountInString(f.FullName) > 200 {
-		errs["full_name"] = "form.too_long"
-	}
-	if f.Email != "" {
-		if _, err := mail.ParseAddress(f.Email); err != nil {
-			errs["email"] = "form.invalid"
-		}
-	}
-	if err := account.CheckPasswordStrength(password); err != nil {
-		errs["password"] = err.Error()
-	}
-	return errs
-}
-
 func (w *Web) createUser(rw http.ResponseWriter, r *http.Request) {
 	if !w.require(rw, r, authz.ActionUserManage, 0) || !w.form(rw, r) {
 		return
 	}
-	f := userForm{
-		Username: strings.ToLower(strings.TrimSpace(r.PostFormValue("username"))),
-		FullName: strings.TrimSpace(r.PostFormValue("full_name")),
-		Email:    strings.TrimSpace(r.PostFormValue("email")),
+	ctx := r.Context()
+	in := service.NewUser{
+		Username: r.PostFormValue("username"),
+		FullName: r.PostFormValue("full_name"),
+		Email:    r.PostFormValue("email"),
+		Password: r.PostFormValue("password"),
 	}
-	pw := r.PostFormValue("password")
-	if errs := validateNewUser(f, pw); len(errs) > 0 {
-		w.usersPage(rw, r, http.StatusUnprocessableEntity, f, errs)
+	u, err := w.d.Svc.Accounts.CreateUser(ctx, server.PrincipalFrom(ctx), in)
+	f := userForm{Username: strings.TrimSpace(in.Username), FullName: strings.TrimSpace(in.FullName), Email: strings.TrimSpace(in.Email)}
+	l := server.LocaleFrom(ctx)
+	if inv, ok := service.AsInvalid(err); ok {
+		w.usersPage(rw, r, http.StatusUnprocessableEntity, f, FieldMessages(l, inv))
 		return
 	}
-	hash, err := account.HashPassword(pw)
+	if errors.Is(err, service.ErrUserExists) {
+		w.usersPage(rw, r, http.StatusConflict, f, map[string]string{"username": l.T("users.taken")})
+		return
+	}
 	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	u := account.User{Username: f.Username, FullName: f.FullName, Email: f.Email, PasswordHash: hash}
-	if err := w.d.Store.CreateUser(r.Context(), actor(r), &u); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			w.usersPage(rw, r, http.StatusConflict, f, map[string]string{"username": "users.taken"})
-			return
-		}
 		w.fail(rw, r, err)
 		return
 	}
@@ -108,44 +80,44 @@ func (w *Web) createUser(rw http.ResponseWriter, r *http.Request) {
 }
 
 type userData struct {
-	User   account.User
-	Grants []store.Grant
-	Roles  []authz.Role
-	Units  []org.Unit
-	Error  string
+	User    service.User
+	Grants  []service.Grant
+	Roles   []authz.Role
+	Units   []org.Unit
+	Error   string            // message key
+	PwError map[string]string // field → translated message
 }
 
 func (w *Web) user(rw http.ResponseWriter, r *http.Request) {
-	if !w.require(rw, r, authz.ActionUserManage, 0) {
-		return
-	}
 	id, ok := pathID(r)
 	if !ok {
 		w.errorPage(rw, r, http.StatusNotFound)
 		return
 	}
-	w.userPage(rw, r, http.StatusOK, id, "")
+	w.userPage(rw, r, http.StatusOK, id, userData{})
 }
 
-func (w *Web) userPage(rw http.ResponseWriter, r *http.Request, status int, id int64, errKey string) {
+func (w *Web) userPage(rw http.ResponseWriter, r *http.Request, status int, id int64, d userData) {
 	ctx := r.Context()
-	u, err := w.d.Store.GetUser(ctx, id)
+	p := server.PrincipalFrom(ctx)
+	acc := w.d.Svc.Accounts
+	if !w.require(rw, r, authz.ActionUserManage, 0) {
+		return
+	}
+	u, err := acc.GetUser(ctx, p, id)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	d := userData{User: u, Roles: authz.AllRoles(), Error: errKey}
-	if d.Grants, err = w.d.Store.UserGrants(ctx, id); err != nil {
+	d.User, d.Roles = u, authz.AllRoles()
+	if d.Grants, err = acc.UserGrants(ctx, p, id); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	if d.Units, err = w.d.Store.UnitsAt(ctx, today()); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	p := w.page(rw, r, "users.title", d)
-	p.Title = u.FullName
-	w.render(rw, r, status, "user", p)
+	d.Units = acc.GrantableUnits(p, acc.Today())
+	pg := w.page(rw, r, "users.title", d)
+	pg.Title = u.FullName
+	w.render(rw, r, status, "user", pg)
 }
 
 func (w *Web) grant(rw http.ResponseWriter, r *http.Request) {
@@ -158,34 +130,16 @@ func (w *Web) grant(rw http.ResponseWriter, r *http.Request) {
 		w.errorPage(rw, r, http.StatusNotFound)
 		return
 	}
-	role, err := authz.ParseRole(r.PostFormValue("role"))
-	if err != nil {
-		w.userPage(rw, r, http.StatusUnprocessableEntity, id, "users.bad_role")
-		return
-	}
 	unitID, err := strconv.ParseInt(r.PostFormValue("unit_id"), 10, 64)
 	if err != nil {
-		w.userPage(rw, r, http.StatusUnprocessableEntity, id, "users.bad_unit")
+		unitID = -1
+	}
+	_, _, err = w.d.Svc.Accounts.Grant(ctx, server.PrincipalFrom(ctx), service.GrantInput{UserID: id, Role: r.PostFormValue("role"), UnitID: unitID})
+	if inv, ok := service.AsInvalid(err); ok {
+		w.userPage(rw, r, http.StatusUnprocessableEntity, id, userData{Error: inv.Fields[0].Key})
 		return
 	}
-	if _, err := w.d.Store.GetUnit(ctx, unitID); err != nil {
-		w.userPage(rw, r, http.StatusUnprocessableEntity, id, "users.bad_unit")
-		return
-	}
-	if _, err := w.d.Store.GetUser(ctx, id); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	t, err := w.d.Target(ctx, unitID)
 	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	if !authz.CanGrant(server.PrincipalFrom(ctx).Grants, role, t) {
-		w.errorPage(rw, r, http.StatusForbidden)
-		return
-	}
-	if err := w.d.Store.AddGrant(ctx, actor(r), id, role, unitID); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
@@ -203,12 +157,12 @@ func (w *Web) revokeConfirm(rw http.ResponseWriter, r *http.Request) {
 		w.errorPage(rw, r, http.StatusNotFound)
 		return
 	}
-	g, err := w.d.Store.GetGrant(r.Context(), id)
+	g, err := w.d.Svc.Accounts.GetGrant(r.Context(), server.PrincipalFrom(r.Context()), id)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "revoke", w.page(rw, r, "users.revoke_title", struct{ Grant store.Grant }{g}))
+	w.render(rw, r, http.StatusOK, "revoke", w.page(rw, r, "users.revoke_title", struct{ Grant service.Grant }{g}))
 }
 
 func (w *Web) revoke(rw http.ResponseWriter, r *http.Request) {
@@ -221,30 +175,106 @@ func (w *Web) revoke(rw http.ResponseWriter, r *http.Request) {
 		w.errorPage(rw, r, http.StatusNotFound)
 		return
 	}
-	g, err := w.d.Store.GetGrant(ctx, id)
+	g, err := w.d.Svc.Accounts.Revoke(ctx, server.PrincipalFrom(ctx), id)
+	if errors.Is(err, service.ErrLastAdmin) {
+		w.errorDetail(rw, r, http.StatusConflict, "users.last_admin")
+		return
+	}
 	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	t, err := w.d.Target(ctx, g.UnitID)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	if !authz.CanGrant(server.PrincipalFrom(ctx).Grants, g.Role, t) {
-		w.errorPage(rw, r, http.StatusForbidden)
-		return
-	}
-	if _, err := w.d.Store.RevokeGrant(ctx, actor(r), id); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	http.Redirect(rw, r, fmt.Sprintf("/admin/users/%d?flash=users.revoked", g.UserID), http.StatusSeeOther)
 }
 
+// disableConfirm asks before disabling (or enabling) an account.
+func (w *Web) disableConfirm(rw http.ResponseWriter, r *http.Request) {
+	if !w.require(rw, r, authz.ActionUserManage, 0) {
+		return
+	}
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		w.errorPage(rw, r, http.StatusNotFound)
+		return
+	}
+	u, err := w.d.Svc.Accounts.GetUser(ctx, server.PrincipalFrom(ctx), id)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	l := server.LocaleFrom(ctx)
+	d := confirmData{Action: fmt.Sprintf("/admin/users/%d/disable", u.ID), Cancel: fmt.Sprintf("/admin/users/%d", u.ID)}
+	title := "users.disable_title"
+	if u.Disabled {
+		title, d.Message, d.Button = "users.enable_title", l.T("users.enable_confirm", u.Username), l.T("users.enable")
+	} else {
+		d.Message, d.Button = l.T("users.disable_confirm", u.Username), l.T("users.disable")
+	}
+	w.render(rw, r, http.StatusOK, "confirm", w.page(rw, r, title, d))
+}
+
+// setDisabled disables an enabled account or enables a disabled one.
+func (w *Web) setDisabled(rw http.ResponseWriter, r *http.Request) {
+	if !w.require(rw, r, authz.ActionUserManage, 0) || !w.form(rw, r) {
+		return
+	}
+	ctx := r.Context()
+	p := server.PrincipalFrom(ctx)
+	id, ok := pathID(r)
+	if !ok {
+		w.errorPage(rw, r, http.StatusNotFound)
+		return
+	}
+	acc := w.d.Svc.Accounts
+	u, err := acc.GetUser(ctx, p, id)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	err = acc.SetDisabled(ctx, p, id, !u.Disabled)
+	if errors.Is(err, service.ErrLastAdmin) {
+		w.errorDetail(rw, r, http.StatusConflict, "users.last_admin")
+		return
+	}
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	flash := "users.disabled_done"
+	if u.Disabled {
+		flash = "users.enabled_done"
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/admin/users/%d?flash=%s", id, flash), http.StatusSeeOther)
+}
+
+// resetPassword sets another user's password; their sessions end and their
+// tokens are revoked.
+func (w *Web) resetPassword(rw http.ResponseWriter, r *http.Request) {
+	if !w.require(rw, r, authz.ActionUserManage, 0) || !w.form(rw, r) {
+		return
+	}
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		w.errorPage(rw, r, http.StatusNotFound)
+		return
+	}
+	err := w.d.Svc.Accounts.ResetPassword(ctx, server.PrincipalFrom(ctx), id, r.PostFormValue("password"))
+	if inv, ok := service.AsInvalid(err); ok {
+		w.userPage(rw, r, http.StatusUnprocessableEntity, id, userData{PwError: FieldMessages(server.LocaleFrom(ctx), inv)})
+		return
+	}
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/admin/users/%d?flash=users.password_reset", id), http.StatusSeeOther)
+}
+
 type auditData struct {
-	F         store.AuditFilter
-	Entries   []audit.Entry
+	F         service.AuditFilter
+	Entries   []service.AuditEntry
 	Entities  []string
 	Pager     pager
 	Verified  bool
@@ -256,19 +286,18 @@ type auditData struct {
 const auditPageSize = 50
 
 func (w *Web) auditLog(rw http.ResponseWriter, r *http.Request) {
-	if !w.require(rw, r, authz.ActionAuditRead, 0) {
-		return
-	}
 	ctx := r.Context()
+	p := server.PrincipalFrom(ctx)
+	acc := w.d.Svc.Accounts
 	q := r.URL.Query()
-	f := store.AuditFilter{Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")), Entity: q.Get("entity"), EntityID: strings.TrimSpace(q.Get("entity_id")), Limit: 1}
-	entities, err := w.d.Store.AuditEntities(ctx)
+	f := service.AuditFilter{Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")), Entity: q.Get("entity"), EntityID: strings.TrimSpace(q.Get("entity_id")), Limit: 1}
+	entities, err := acc.AuditEntities(ctx, p)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	d := auditData{F: f, Entities: entities, Verified: q.Get("verify") != ""}
-	_, total, err := w.d.Store.ListAudit(ctx, f)
+	_, total, err := acc.AuditLog(ctx, p, f)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -276,7 +305,7 @@ func (w *Web) auditLog(rw http.ResponseWriter, r *http.Request) {
 	d.Pager = newPager(r, total, auditPageSize)
 	d.VerifyURL = "/admin/audit?verify=1"
 	f.Limit, f.Offset = auditPageSize, d.Pager.Offset()
-	if d.Entries, _, err = w.d.Store.ListAudit(ctx, f); err != nil {
+	if d.Entries, _, err = acc.AuditLog(ctx, p, f); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
@@ -286,8 +315,8 @@ func (w *Web) auditLog(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := server.LocaleFrom(ctx)
-	n, verr := w.d.Store.VerifyAudit(ctx)
-	var be *audit.BrokenError
+	n, verr := acc.VerifyAudit(ctx, p)
+	var be *service.BrokenChainError
 	switch {
 	case verr == nil:
 		d.VerifyOK, d.VerifyMsg = true, l.T("audit.verify_ok", n)

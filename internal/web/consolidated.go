@@ -14,7 +14,7 @@ import (
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // consolidatedFeature adds the template helpers of these pages to funcs and returns
@@ -22,13 +22,13 @@ import (
 func consolidatedFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 	// consFmt formats a consolidated figure with the locale: whole numbers
 	// for sums, minima and maxima of integer indicators, two decimals otherwise.
-	funcs["consFmt"] = func(l i18n.Locale, in store.ConsolidatedIndicator, v float64) string {
+	funcs["consFmt"] = func(l i18n.Locale, in service.ConsolidatedIndicator, v float64) string {
 		if in.ValueType == "integer" && in.Aggregation != "avg" && in.Aggregation != "wavg" && v == math.Trunc(v) {
 			return l.Int(int64(v))
 		}
 		return l.Decimal(v, 2)
 	}
-	funcs["consChild"] = func(c store.ConsolidatedChild, cell store.ConsolidatedCell) *float64 {
+	funcs["consChild"] = func(c service.ConsolidatedChild, cell service.ConsolidatedCell) *float64 {
 		if v, ok := c.Value(cell); ok {
 			return &v
 		}
@@ -44,15 +44,15 @@ func consolidatedFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux
 }
 
 type consolidatedData struct {
-	Templates   []store.ConsolidationTemplate
-	Template    store.ConsolidationTemplate
+	Templates   []service.ConsolidationTemplate
+	Template    service.ConsolidationTemplate
 	Types       []report.Type
 	Numbers     []int
-	View        store.Consolidation
+	View        service.Consolidation
 	Ancestors   []org.Unit
 	PreReform   bool
-	Drill       store.ConsolidatedCell // the indicator shown for the children
-	DrillCells  []store.ConsolidatedCell
+	Drill       service.ConsolidatedCell // the indicator shown for the children
+	DrillCells  []service.ConsolidatedCell
 	HasDrill    bool
 	ReadChild   map[int64]bool
 	MappedParam string
@@ -62,13 +62,13 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := server.PrincipalFrom(ctx)
 	if p == nil {
-		w.fail(rw, r, server.ErrUnauthenticated)
+		w.fail(rw, r, service.ErrUnauthenticated)
 		return
 	}
 	q := r.URL.Query()
 	var d consolidatedData
 	var err error
-	d.Templates, err = w.d.Store.ConsolidationTemplates(ctx)
+	d.Templates, err = w.d.Svc.Reports.ConsolidationTemplates(ctx, p)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -76,26 +76,22 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 	unitID, _ := strconv.ParseInt(q.Get("unit"), 10, 64)
 	if unitID == 0 {
 		// Default: the highest unit the user may read reports of.
-		for _, g := range p.Grants {
-			if w.d.Can(ctx, authz.ActionReportRead, g.UnitID) {
-				unitID = g.UnitID
-				break
-			}
-		}
+		unitID = w.d.Svc.Reports.DefaultReadUnit(p)
 	}
 	if unitID == 0 {
-		w.fail(rw, r, server.ErrForbidden)
+		w.fail(rw, r, service.ErrForbidden)
 		return
 	}
 	if !w.require(rw, r, authz.ActionReportRead, unitID) {
 		return
 	}
 	if len(d.Templates) == 0 {
-		d.View.Unit, err = w.d.Store.GetUnit(ctx, unitID)
-		if err != nil {
-			w.fail(rw, r, err)
+		u, ok := w.d.Svc.Reports.Unit(unitID)
+		if !ok {
+			w.fail(rw, r, service.ErrNotFound)
 			return
 		}
+		d.View.Unit = u
 		w.render(rw, r, http.StatusOK, "consolidated_view", w.page(rw, r, "consolidated.title", d))
 		return
 	}
@@ -131,7 +127,7 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 	}
 	year := intParam(r, "year", prev.Year)
 	number := intParam(r, "number", prev.Number)
-	if year > 9999 || number > typ.PerYear() {
+	if !report.ValidYear(year) || number < 1 || number > typ.PerYear() {
 		w.errorDetail(rw, r, http.StatusBadRequest, "consolidated.bad_period")
 		return
 	}
@@ -146,7 +142,7 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 	// Children are shown for one indicator: the chosen one, or the first.
 	drillID, _ := strconv.ParseInt(q.Get("indicator"), 10, 64)
 	if drillID == 0 {
-		inds, err := w.d.Store.ConsolidationIndicators(ctx, d.Template.ID)
+		inds, err := w.d.Svc.Reports.ConsolidationIndicators(ctx, p, d.Template.ID)
 		if err != nil {
 			w.fail(rw, r, err)
 			return
@@ -155,12 +151,8 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 			drillID = inds[0].ID
 		}
 	}
-	if mapped {
-		d.View, err = w.d.Store.MappedView(ctx, d.Template.ID, unitID, string(typ), year, number)
-	} else {
-		d.View, err = w.d.Store.ConsolidatedView(ctx, d.Template.ID, unitID, string(typ), year, number, drillID)
-	}
-	if errors.Is(err, store.ErrNotFound) {
+	d.View, err = w.d.Svc.Reports.Consolidated(ctx, p, service.ConsolidatedQuery{TemplateID: d.Template.ID, UnitID: unitID, Type: string(typ), Year: year, Number: number, Mapped: mapped, Drill: drillID})
+	if _, invalid := service.AsInvalid(err); invalid || errors.Is(err, service.ErrNotFound) {
 		w.errorDetail(rw, r, http.StatusBadRequest, "consolidated.bad_period")
 		return
 	}
@@ -168,9 +160,9 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	d.PreReform = store.PeriodBefore(string(typ), year, number, store.ReformDate)
+	d.PreReform = service.PeriodBefore(string(typ), year, number, service.ReformDate)
 	// Indicator names in the reader's language, from the template definition.
-	if t, err := w.d.Store.GetTemplate(ctx, d.Template.ID); err == nil {
+	if t, _, err := w.d.Svc.Reports.Template(ctx, p, d.Template.ID); err == nil {
 		lang := server.LocaleFrom(ctx).Lang()
 		for i, c := range d.View.Cells {
 			if in, ok := t.Definition.Indicator(c.Indicator.Code); ok && in.Name.In(lang) != "" {
@@ -191,12 +183,6 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 	for _, c := range d.View.Children {
 		d.ReadChild[c.Unit.ID] = w.d.Can(ctx, authz.ActionReportRead, c.Unit.ID)
 	}
-	if anc, err := w.d.Store.Ancestors(ctx, unitID); err == nil {
-		for _, a := range anc {
-			if w.d.Can(ctx, authz.ActionReportRead, a.ID) {
-				d.Ancestors = append(d.Ancestors, a)
-			}
-		}
-	}
+	d.Ancestors = w.d.Svc.Reports.ReadableAncestors(p, unitID)
 	w.render(rw, r, http.StatusOK, "consolidated_view", w.page(rw, r, "consolidated.title", d))
 }

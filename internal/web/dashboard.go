@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"math"
 	"net/http"
-	"sort"
 	"strconv"
 
 	"github.com/danvan/danvan/internal/authz"
@@ -18,7 +17,7 @@ import (
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/programme"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/service"
 )
 
 type dashTableCtx struct {
@@ -88,13 +87,13 @@ type dashKPI struct {
 }
 
 type dashData struct {
-	D           store.Dashboard
+	D           service.Dashboard
 	UnitID      int64
 	UnitName    string
 	Units       []org.Unit
-	Directives  []store.DashOption
-	Templates   []store.DashOption
-	Periods     []store.DashOption
+	Directives  []service.DashOption
+	Templates   []service.DashOption
+	Periods     []service.DashOption
 	KPIs        []dashKPI
 	Sections    []dashSection
 	LateReports dashTable
@@ -106,103 +105,56 @@ type dashData struct {
 	Self        string // this page's address, to come back to after urging
 }
 
-// dashScope returns the units a principal may read dashboards of that sit
-// highest in the tree (the roots for an administrator).
-func (w *Web) dashScope(r *http.Request, p *server.Principal) ([]int64, error) {
-	ctx := r.Context()
-	if p.IsAdmin() {
-		roots, err := w.d.Store.Children(ctx, 0, today())
-		if err != nil {
-			return nil, err
-		}
-		var ids []int64
-		for _, u := range roots {
-			ids = append(ids, u.ID)
-		}
-		return ids, nil
-	}
-	best := map[int64]int{}
-	for _, g := range p.Grants {
-		if !w.d.Can(ctx, authz.ActionDashboardRead, g.UnitID) {
-			continue
-		}
-		path, err := w.d.Store.Path(ctx, g.UnitID)
-		if err != nil {
-			continue
-		}
-		best[g.UnitID] = len(path)
-	}
-	ids := make([]int64, 0, len(best))
-	for id := range best {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool {
-		if best[ids[i]] != best[ids[j]] {
-			return best[ids[i]] < best[ids[j]]
-		}
-		return ids[i] < ids[j]
-	})
-	return ids, nil
-}
-
 func idParam(r *http.Request, name string) int64 {
-	id, err := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)
-	if err != nil || id < 0 {
+	v := r.URL.Query().Get(name)
+	if v == "" {
 		return 0
 	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 0 {
+		return 0 // junk falls back to the default
+	}
 	return id
+}
+
+// dashPeriodParam is ?period= when well formed; junk falls back to the
+// latest period.
+func dashPeriodParam(r *http.Request) string {
+	if p := r.URL.Query().Get("period"); service.DashboardPeriodPattern.MatchString(p) {
+		return p
+	}
+	return ""
 }
 
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request) {
 	p := server.PrincipalFrom(r.Context())
 	if p == nil {
-		w.fail(rw, r, server.ErrUnauthenticated)
+		w.fail(rw, r, service.ErrUnauthenticated)
 		return
 	}
 	ctx := r.Context()
-	tops, err := w.dashScope(r, p)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	unitID := idParam(r, "unit")
-	if unitID == 0 {
-		if len(tops) == 0 {
-			w.fail(rw, r, server.ErrForbidden)
-			return
-		}
-		unitID = tops[0]
-	}
-	if !w.require(rw, r, authz.ActionDashboardRead, unitID) {
-		return
-	}
 	l := server.LocaleFrom(ctx)
-	d, err := w.d.Store.Dashboard(ctx, store.DashboardQuery{
-		UnitID: unitID, DirectiveID: idParam(r, "directive"), TemplateID: idParam(r, "template"),
-		Period: r.URL.Query().Get("period"), Today: w.dashToday(), Lang: l.Lang(),
+	fu := w.d.Svc.FollowUp
+	d, err := fu.Dashboard(ctx, p, service.DashboardInput{
+		UnitID: idParam(r, "unit"), DirectiveID: idParam(r, "directive"), TemplateID: idParam(r, "template"),
+		Period: dashPeriodParam(r), Lang: l.Lang(),
 	})
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	for _, pr := range d.Problems {
-		w.d.Log.Warn("dashboard section", "problem", pr, "request_id", server.RequestID(ctx))
-	}
-	data := dashData{D: d, UnitID: unitID, Directives: d.Directives, Templates: d.Templates}
-	if data.Units, err = w.dashUnitChoices(r, tops, unitID); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
+	unitID := d.UnitID
+	data := dashData{D: d, UnitID: unitID, Directives: d.Directives, Templates: d.Templates, Units: fu.DashboardUnits(p, unitID)}
 	for _, u := range data.Units {
 		if u.ID == unitID {
 			data.UnitName = u.Name
 		}
 	}
 	for _, pc := range d.PeriodChoices {
-		data.Periods = append(data.Periods, store.DashOption{Key: pc.Key, Label: periodLabel(l, pc.Type, pc.Year, pc.Number)})
+		data.Periods = append(data.Periods, service.DashOption{Key: pc.Key, Label: periodLabel(l, pc.Type, pc.Year, pc.Number)})
 	}
 	data.Intro = l.T("dashboard.intro", l.DateString(d.Today))
-	data.CanUrge = w.d.Can(ctx, authz.ActionUrgeSend, unitID)
+	data.CanUrge = w.d.Svc.Can(p, authz.ActionUrgeSend, unitID)
 	back := r.URL.Query()
 	back.Del("flash") // urging adds its own
 	data.Self = "/dashboard"
@@ -212,75 +164,6 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request) {
 	buildDashboard(l, &data)
 	w.render(rw, r, http.StatusOK, "dashboard", w.page(rw, r, "dashboard.title", data))
 }
-
-// dashUnitChoices: the highest units the user may read, their children, and
-// the chosen unit with its children, so that one can drill down.
-func (w *Web) dashUnitChoices(r *http.Request, tops []int64, chosen int64) ([]org.Unit, error) {
-	ctx := r.Context()
-	seen := map[int64]bool{}
-	var out []org.Unit
-	add := func(id int64, depth int) error {
-		if seen[id] {
-			return nil
-		}
-		u, err := w.d.Store.GetUnit(ctx, id)
-		if err != nil {
-			return err
-		}
-		seen[id] = true
-		u.Depth = depth
-		out = append(out, u)
-		kids, err := w.d.Store.Children(ctx, id, today())
-		if err != nil {
-			return err
-		}
-		for _, k := range kids {
-			if !seen[k.ID] {
-				seen[k.ID] = true
-				k.Depth = depth + 1
-				out = append(out, k)
-			}
-		}
-		return nil
-	}
-	for _, id := range tops {
-		if err := add(id, 0); err != nil {
-			return nil, err
-		}
-	}
-	if !seen[chosen] {
-		if err := add(chosen, 0); err != nil {
-			return nil, err
-		}
-		return out, nil
-	}
-	// A listed unit below the top: offer its children too, right after it.
-	at, depth := -1, 0
-	for i, u := range out {
-		if u.ID == chosen {
-			at, depth = i, u.Depth
-		}
-	}
-	kids, err := w.d.Store.Children(ctx, chosen, today())
-	if err != nil {
-		return nil, err
-	}
-	var more []org.Unit
-	for _, k := range kids {
-		if !seen[k.ID] {
-			seen[k.ID] = true
-			k.Depth = depth + 1
-			more = append(more, k)
-		}
-	}
-	if len(more) > 0 && at >= 0 {
-		out = append(out[:at+1], append(more, out[at+1:]...)...)
-	}
-	return out, nil
-}
-
-// dashToday is the date in Vietnam by the store's clock (tests set it).
-func (w *Web) dashToday() string { return w.d.Store.Now().In(vietnam).Format(org.DateLayout) }
 
 // periodLabel names a report period in the reader's language.
 func periodLabel(l i18n.Locale, typ string, year, number int) string {

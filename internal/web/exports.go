@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/export"
 	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // Downloads of a unit report and of a consolidated report as DOCX (the
@@ -59,7 +59,7 @@ func (w *Web) exportReport(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// loadReport checks that the user may see the report.
-	rep, _, ok := w.loadReport(rw, r)
+	v, ok := w.loadReport(rw, r)
 	if !ok {
 		return
 	}
@@ -69,7 +69,7 @@ func (w *Web) exportReport(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	opt.Locale = server.LocaleFrom(r.Context())
-	e, _, err := export.LoadReport(r.Context(), w.d.Store, rep.ID, opt)
+	e, err := w.d.Svc.Reports.ExportReport(r.Context(), server.PrincipalFrom(r.Context()), v.Report.ID, opt)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -84,15 +84,12 @@ func (w *Web) exportConsolidated(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if server.PrincipalFrom(r.Context()) == nil {
-		w.fail(rw, r, server.ErrUnauthenticated)
+		w.fail(rw, r, service.ErrUnauthenticated)
 		return
 	}
 	q, err := export.QueryFrom(r.URL.Query())
 	if err != nil {
 		w.exportParamError(rw, r, err)
-		return
-	}
-	if !w.require(rw, r, authz.ActionReportRead, q.UnitID) {
 		return
 	}
 	opt, err := export.OptionsFrom(r.URL.Query())
@@ -101,7 +98,7 @@ func (w *Web) exportConsolidated(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	opt.Locale = server.LocaleFrom(r.Context())
-	e, err := export.LoadConsolidated(r.Context(), w.d.Store, q, opt)
+	e, err := w.d.Svc.Reports.ExportConsolidated(r.Context(), server.PrincipalFrom(r.Context()), q, opt)
 	if err != nil {
 		w.fail(rw, r, err)
 		return

@@ -1,11 +1,11 @@
 package web
 
 // Follow-up pages: notifications, formal urges (đôn đốc), and inspection and
-// supervision plans. Rules are in internal/followup, storage in
-// internal/store/followup.go.
+// supervision plans. The use cases are service.FollowUp's; these handlers
+// decode the form, call it and render.
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -17,9 +17,9 @@ import (
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/followup"
 	"github.com/danvan/danvan/internal/i18n"
-	"github.com/danvan/danvan/internal/jobs"
+	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // followupFeature adds the template helpers of these pages to funcs and returns
@@ -59,9 +59,6 @@ func (w *Web) fuPrincipal(rw http.ResponseWriter, r *http.Request) *server.Princ
 	}
 	return p
 }
-
-// fuToday is today's date in Vietnam by the store's clock.
-func (w *Web) fuToday() string { return jobs.Today(w.d.Store).String() }
 
 // fuNext accepts only a local path for a redirect.
 func fuNext(s, def string) string {
@@ -110,18 +107,35 @@ func fuFormID(r *http.Request, name string) int64 {
 	return n
 }
 
-func fuFormInt(r *http.Request, name string) int {
-	n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name)))
-	if err != nil || n < 0 {
+// fuFormInt reads a number as typed; a malformed one becomes -1, which the
+// service refuses as out of range.
+func fuFormInt(r *http.Request, name string) int64 {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if v == "" {
 		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return -1
 	}
 	return n
 }
 
+// fuUnitRefs turns units into selector options, indented by depth.
+func fuUnitRefs(us []org.Unit) []service.UnitRef {
+	out := make([]service.UnitRef, 0, len(us))
+	for _, u := range us {
+		out = append(out, service.UnitRef{ID: u.ID, Name: fuIndent(u.Depth, u.Name)})
+	}
+	return out
+}
+
+func fuIndent(depth int, name string) string { return strings.Repeat("\u00a0\u00a0", depth) + name }
+
 // --- notifications ---
 
 type notificationsData struct {
-	Items  []store.Notification
+	Items  []service.Notification
 	Unread int
 	Only   bool
 	Pager  pager
@@ -136,21 +150,20 @@ func (w *Web) notifications(rw http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	d := notificationsData{Only: r.URL.Query().Get("unread") == "1"}
-	var err error
-	if d.Unread, err = w.d.Store.UnreadCount(ctx, p.User.ID); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	_, total, err := w.d.Store.ListNotifications(ctx, p.User.ID, d.Only, 1, 0)
+	pageNo := intParam(r, "page", 1)
+	list, err := w.d.Svc.FollowUp.Notifications(ctx, p, d.Only, notificationsPageSize, (min(pageNo, 1<<20)-1)*notificationsPageSize)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	d.Pager = newPager(r, total, notificationsPageSize)
-	if d.Items, _, err = w.d.Store.ListNotifications(ctx, p.User.ID, d.Only, notificationsPageSize, d.Pager.Offset()); err != nil {
-		w.fail(rw, r, err)
-		return
+	d.Pager = newPager(r, list.Total, notificationsPageSize)
+	if d.Pager.Page != pageNo {
+		if list, err = w.d.Svc.FollowUp.Notifications(ctx, p, d.Only, notificationsPageSize, d.Pager.Offset()); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
 	}
+	d.Items, d.Unread = list.Items, list.Unread
 	w.render(rw, r, http.StatusOK, "followup_notifications", w.page(rw, r, "followup.notifications.title", d))
 }
 
@@ -164,16 +177,14 @@ func (w *Web) notificationRead(rw http.ResponseWriter, r *http.Request) {
 		w.errorPage(rw, r, http.StatusNotFound)
 		return
 	}
-	if err := w.d.Store.MarkNotificationRead(r.Context(), p.User.ID, id); err != nil {
+	n, err := w.d.Svc.FollowUp.MarkRead(r.Context(), p, id)
+	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	next := fuNext(r.PostFormValue("next"), "/notifications")
-	if r.PostFormValue("open") == "1" {
-		n, err := w.d.Store.GetNotification(r.Context(), p.User.ID, id)
-		if err == nil && n.Link != "" {
-			next = fuNext(n.Link, next)
-		}
+	if r.PostFormValue("open") == "1" && n.Link != "" {
+		next = fuNext(n.Link, next)
 	}
 	http.Redirect(rw, r, next, http.StatusSeeOther)
 }
@@ -183,7 +194,7 @@ func (w *Web) notificationsReadAll(rw http.ResponseWriter, r *http.Request) {
 	if p == nil || !w.form(rw, r) {
 		return
 	}
-	if _, err := w.d.Store.MarkAllNotificationsRead(r.Context(), p.User.ID); err != nil {
+	if _, err := w.d.Svc.FollowUp.MarkAllRead(r.Context(), p); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
@@ -192,23 +203,25 @@ func (w *Web) notificationsReadAll(rw http.ResponseWriter, r *http.Request) {
 
 // --- urges ---
 
+// urgeForm is the urge form as typed, shown again on a validation error.
 type urgeForm struct {
 	UnitID       int64
 	TemplateID   int64
 	ReportID     int64
 	PeriodType   string
-	PeriodYear   int
-	PeriodNumber int
+	PeriodYear   int64
+	PeriodNumber int64
 	Message      string
+	Next         string
 }
 
 type urgesData struct {
-	Items   []store.Urge
+	Items   []service.Urge
 	Pager   pager
 	CanSend bool
-	Units   []store.UnitRef
+	Units   []service.UnitRef
 	Form    urgeForm
-	Errors  followup.Errors
+	Errors  map[string]string
 }
 
 const urgesPageSize = 20
@@ -220,97 +233,57 @@ func (w *Web) urges(rw http.ResponseWriter, r *http.Request) {
 	w.urgesPage(rw, r, http.StatusOK, urgeForm{}, nil)
 }
 
-func (w *Web) urgesPage(rw http.ResponseWriter, r *http.Request, status int, f urgeForm, errs followup.Errors) {
+func (w *Web) urgesPage(rw http.ResponseWriter, r *http.Request, status int, f urgeForm, errs map[string]string) {
 	ctx := r.Context()
 	p := server.PrincipalFrom(ctx)
-	all, roots := followup.ScopeRoots(p.Grants, authz.ActionReportRead)
-	sc := store.Scope{All: all, Roots: roots}
 	d := urgesData{Form: f, Errors: errs}
-	_, total, err := w.d.Store.ListUrges(ctx, store.UrgeFilter{Scope: sc, Limit: 1})
+	pageNo := intParam(r, "page", 1)
+	items, total, err := w.d.Svc.FollowUp.Urges(ctx, p, 0, urgesPageSize, (min(pageNo, 1<<20)-1)*urgesPageSize)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	d.Pager = newPager(r, total, urgesPageSize)
-	if d.Items, _, err = w.d.Store.ListUrges(ctx, store.UrgeFilter{Scope: sc, Limit: urgesPageSize, Offset: d.Pager.Offset()}); err != nil {
-		w.fail(rw, r, err)
-		return
+	if d.Pager.Page != pageNo {
+		if items, _, err = w.d.Svc.FollowUp.Urges(ctx, p, 0, urgesPageSize, d.Pager.Offset()); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
 	}
-	if d.Units, err = w.fuUnitChoices(ctx, p, authz.ActionUrgeSend); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
+	d.Items = items
+	d.Units = fuUnitRefs(w.d.Svc.FollowUp.UnitChoices(p, authz.ActionUrgeSend))
 	d.CanSend = len(d.Units) > 0
 	w.render(rw, r, status, "followup_urges", w.page(rw, r, "followup.urges.title", d))
 }
-
-// fuUnitChoices lists the units valid today on which the principal may perform a.
-func (w *Web) fuUnitChoices(ctx context.Context, p *server.Principal, a authz.Action) ([]store.UnitRef, error) {
-	all, roots := followup.ScopeRoots(p.Grants, a)
-	if !all && len(roots) == 0 {
-		return nil, nil
-	}
-	us, err := w.d.Store.UnitsAt(ctx, w.fuToday())
-	if err != nil {
-		return nil, err
-	}
-	var out []store.UnitRef
-	for _, u := range us {
-		if all || w.d.Can(ctx, a, u.ID) {
-			out = append(out, store.UnitRef{ID: u.ID, Name: fuIndent(u.Depth, u.Name)})
-		}
-	}
-	return out, nil
-}
-
-func fuIndent(depth int, name string) string { return strings.Repeat("\u00a0\u00a0", depth) + name }
 
 func (w *Web) createUrge(rw http.ResponseWriter, r *http.Request) {
 	p := w.fuPrincipal(rw, r)
 	if p == nil || !w.form(rw, r) {
 		return
 	}
-	ctx := r.Context()
 	f := urgeForm{
 		UnitID: fuFormID(r, "unit_id"), TemplateID: fuFormID(r, "template_id"), ReportID: fuFormID(r, "report_id"),
 		PeriodType: strings.TrimSpace(r.PostFormValue("period_type")), PeriodYear: fuFormInt(r, "period_year"), PeriodNumber: fuFormInt(r, "period_number"),
-		Message: strings.TrimSpace(r.PostFormValue("message")),
+		Message: r.PostFormValue("message"), Next: fuNext(r.PostFormValue("next"), ""),
 	}
-	if f.ReportID != 0 {
-		rs, err := w.d.Store.ReportStateOf(ctx, f.ReportID)
-		if err != nil {
-			w.fail(rw, r, err)
-			return
-		}
-		f.UnitID, f.TemplateID, f.PeriodType, f.PeriodYear, f.PeriodNumber = rs.UnitID, rs.TemplateID, rs.PeriodType, rs.PeriodYear, rs.PeriodNumber
-	}
-	if f.UnitID != 0 && !w.require(rw, r, authz.ActionUrgeSend, f.UnitID) {
+	u, err := w.d.Svc.FollowUp.SendUrge(r.Context(), p, service.UrgeInput{UnitID: f.UnitID, TemplateID: f.TemplateID, ReportID: f.ReportID,
+		PeriodType: f.PeriodType, PeriodYear: f.PeriodYear, PeriodNumber: f.PeriodNumber, Message: f.Message})
+	var inv *service.InvalidError
+	if errors.As(err, &inv) {
+		// The form again, with what was typed and a message per field.
+		w.urgesPage(rw, r, http.StatusUnprocessableEntity, f, FieldMessages(server.LocaleFrom(r.Context()), inv))
 		return
 	}
-	next := fuNext(r.PostFormValue("next"), fuReferer(r))
-	errs := followup.CheckUrge(f.UnitID, f.Message)
-	if len(errs) > 0 {
-		if next != "" {
-			http.Redirect(rw, r, fuFlash(next, "followup.urge.invalid"), http.StatusSeeOther)
-			return
-		}
-		w.urgesPage(rw, r, http.StatusUnprocessableEntity, f, errs)
-		return
-	}
-	u := store.Urge{UnitID: f.UnitID, TemplateID: f.TemplateID, ReportID: f.ReportID, PeriodType: f.PeriodType, PeriodYear: f.PeriodYear, PeriodNumber: f.PeriodNumber, Message: f.Message}
-	if err := jobs.SendUrge(ctx, w.d.Store, w.d.Cfg, actor(r), fuActorName(p), &u); err != nil {
+	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
+	next := f.Next
 	if next == "" {
+		next = fuReferer(r)
+	}
+	if next == "" || strings.HasPrefix(next, "/urges") {
 		next = fmt.Sprintf("/urges#urge-%d", u.ID)
 	}
 	http.Redirect(rw, r, fuFlash(next, "followup.urge.sent"), http.StatusSeeOther)
-}
-
-func fuActorName(p *server.Principal) string {
-	if p.User.FullName != "" {
-		return p.User.FullName
-	}
-	return p.User.Username
 }

@@ -221,3 +221,28 @@ func TestWebInspections(t *testing.T) {
 	e.expect(e.req("POST", loc1+"/status", "dieuphoi", url.Values{"status": {"finished"}}), http.StatusSeeOther)
 	e.expect(e.req("GET", "/inspections?lang=ja", "dieuphoi", nil), http.StatusOK, "終了", "監督")
 }
+
+// TestWebUrgeKeepsTextAndBadBytes: a refused urge shows the form again with
+// what was typed; NUL bytes and invalid UTF-8 in inspection fields are
+// refused with 422.
+func TestWebUrgeKeepsTextAndBadBytes(t *testing.T) {
+	e := newFuEnv(t)
+	w1, p38 := fmt.Sprint(e.units["W1"]), fmt.Sprint(e.units["P38"])
+	typed := "Đề nghị phường gửi báo cáo tháng 13 — giữ nguyên chữ đã gõ"
+	w := e.req("POST", "/urges", "dieuphoi", url.Values{"unit_id": {w1}, "message": {typed}, "period_type": {"monthly"}, "period_year": {"2147483648"}, "period_number": {"13"},
+		"next": {"/dashboard"}})
+	e.expect(w, http.StatusUnprocessableEntity, typed, `name="period_year" value="2147483648"`, `name="next" value="/dashboard"`)
+	e.expect(e.req("POST", "/urges", "dieuphoi", url.Values{"unit_id": {w1}, "message": {"a\x00b"}}), http.StatusUnprocessableEntity)
+	plan := url.Values{"kind": {"inspection"}, "topic": {"Kiểm tra"}, "lead_unit_id": {p38}, "unit_ids": {w1},
+		"start_on": {"2026-03-02"}, "end_on": {"2026-03-13"}, "team": {"a\x00b"}}
+	e.expect(e.req("POST", "/inspections", "dieuphoi", plan), http.StatusUnprocessableEntity, "Kiểm tra")
+	plan.Set("team", "a\xffb")
+	e.expect(e.req("POST", "/inspections", "dieuphoi", plan), http.StatusUnprocessableEntity)
+	plan.Set("team", "Vũ Thị Lan")
+	loc := strings.Split(e.req("POST", "/inspections", "dieuphoi", plan).Header().Get("Location"), "?")[0]
+	e.expect(e.req("POST", loc+"/findings", "dieuphoi", url.Values{"unit_id": {w1}, "text": {"a\x00b"}}), http.StatusUnprocessableEntity)
+	e.expect(e.req("POST", loc+"/recommendations", "dieuphoi", url.Values{"unit_id": {w1}, "text": {"x"}, "owner": {"\xc3"}, "due_on": {"2026-03-31"}}), http.StatusUnprocessableEntity)
+	if in, _, _ := e.st.ListInspections(context.Background(), store.Scope{All: true}, "2026-04-10", 10, 0); len(in) != 1 {
+		t.Fatalf("%d plans stored, want 1", len(in))
+	}
+}

@@ -1,17 +1,19 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/danvan/danvan/internal/account"
 	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/demo"
 	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/service"
 )
 
 type homeData struct {
@@ -19,25 +21,13 @@ type homeData struct {
 }
 
 func (w *Web) home(rw http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	t := today()
-	var d homeData
-	for _, c := range []struct {
-		dst   *int64
-		at    string
-		kinds []org.Kind
-	}{
-		{&d.Communes, t, []org.Kind{org.KindCommune, org.KindWard, org.KindSpecialZone}},
-		{&d.Bodies, t, []org.Kind{org.KindPartyCommittee, org.KindPartyCommission, org.KindPartyOrgan, org.KindPeoplesCouncil,
-			org.KindPeoplesCommittee, org.KindDepartment, org.KindStateAgency, org.KindFatherlandFront, org.KindMassOrg}},
-		{&d.OldCommunes, "2025-03-01", []org.Kind{org.KindCommune, org.KindWard, org.KindTownship}},
-	} {
-		n, err := w.d.Store.CountUnitsAt(ctx, c.at, c.kinds...)
-		if err != nil {
-			w.fail(rw, r, err)
-			return
-		}
-		*c.dst = int64(n)
+	acc := w.d.Svc.Accounts
+	t := acc.Today()
+	d := homeData{
+		Communes: int64(acc.UnitCount(t, org.KindCommune, org.KindWard, org.KindSpecialZone)),
+		Bodies: int64(acc.UnitCount(t, org.KindPartyCommittee, org.KindPartyCommission, org.KindPartyOrgan, org.KindPeoplesCouncil,
+			org.KindPeoplesCommittee, org.KindDepartment, org.KindStateAgency, org.KindFatherlandFront, org.KindMassOrg)),
+		OldCommunes: int64(acc.UnitCount("2025-03-01", org.KindCommune, org.KindWard, org.KindTownship)),
 	}
 	w.render(rw, r, http.StatusOK, "home", w.page(rw, r, "home.title", d))
 }
@@ -75,69 +65,47 @@ func (w *Web) signinForm(rw http.ResponseWriter, r *http.Request) {
 }
 
 // signin checks credentials. Every failure shows the same message, whether
-// the user name or the password was wrong, and takes the same time.
+// the user name or the password was wrong, and takes the same time; the
+// throttles treat known and unknown names alike.
 func (w *Web) signin(rw http.ResponseWriter, r *http.Request) {
 	if !w.form(rw, r) {
 		return
 	}
 	ctx := r.Context()
 	l := server.LocaleFrom(ctx)
-	name := strings.ToLower(strings.TrimSpace(r.PostFormValue("username")))
-	pw := r.PostFormValue("password")
+	in := service.SignInInput{
+		Username: r.PostFormValue("username"), Password: r.PostFormValue("password"),
+		IP: server.ClientIP(r), UserAgent: r.UserAgent(),
+	}
+	if c, err := r.Cookie(server.LangCookie); err == nil {
+		in.Lang = c.Value
+	}
 	next := safeNext(r.PostFormValue("next"))
-	ip := server.ClientIP(r)
-	data := signinData{Username: name, Next: next}
-	if len(name) > 64 || len(pw) > 256 {
-		data.Error = l.T("signin.failed")
-		w.signinPage(rw, r, http.StatusUnauthorized, data)
-		return
+	data := signinData{Username: strings.ToLower(strings.TrimSpace(in.Username)), Next: next}
+	if !service.CleanLine(data.Username) || len(data.Username) > 64 {
+		data.Username = ""
 	}
-	p := w.d.Policy
-	if n, err := w.d.Store.RecentFailures(ctx, ip, w.d.Store.Now().Add(-p.IPWindow)); err == nil && n >= p.IPMaxFailures {
+	s, err := w.d.Svc.Accounts.SignIn(ctx, in)
+	var th *service.ThrottledError
+	switch {
+	case err == nil:
+	case errors.As(err, &th):
 		data.Error = l.T("signin.throttled")
-		rw.Header().Set("Retry-After", "900")
+		if th.Locked {
+			data.Error = l.T("signin.locked", int(th.RetryAfter/time.Minute))
+		}
+		rw.Header().Set("Retry-After", strconv.Itoa(int(th.RetryAfter/time.Second)))
 		w.signinPage(rw, r, http.StatusTooManyRequests, data)
 		return
-	}
-	u, err := w.d.Store.UserByName(ctx, name)
-	if err != nil {
-		account.CheckNoUser(pw)
-		_, _ = w.d.Store.RecordSignIn(ctx, p, 0, name, ip, false)
+	case errors.Is(err, service.ErrSignInFailed):
 		data.Error = l.T("signin.failed")
 		w.signinPage(rw, r, http.StatusUnauthorized, data)
 		return
-	}
-	now := w.d.Store.Now()
-	if u.LockedUntil.After(now) {
-		account.CheckNoUser(pw)
-		mins := int(u.LockedUntil.Sub(now).Minutes()) + 1
-		data.Error = l.T("signin.locked", mins)
-		w.signinPage(rw, r, http.StatusTooManyRequests, data)
-		return
-	}
-	if !account.CheckPassword(u.PasswordHash, pw) || u.Disabled {
-		lockedUntil, _ := w.d.Store.RecordSignIn(ctx, p, u.ID, name, ip, false)
-		data.Error = l.T("signin.failed")
-		status := http.StatusUnauthorized
-		if !lockedUntil.IsZero() {
-			data.Error = l.T("signin.locked", int(p.LockFor/time.Minute))
-			status = http.StatusTooManyRequests
-		}
-		w.signinPage(rw, r, status, data)
-		return
-	}
-	if _, err := w.d.Store.RecordSignIn(ctx, p, u.ID, name, ip, true); err != nil {
+	default:
 		w.fail(rw, r, err)
 		return
 	}
-	if err := w.d.StartSession(rw, r, u); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	// An anonymous language choice carries over into the account.
-	if c, err := r.Cookie(server.LangCookie); err == nil && u.Locale == "" && i18n.IsSupported(c.Value) {
-		_ = w.d.Store.SetLocale(ctx, u.ID, c.Value)
-	}
+	w.d.SetSessionCookie(rw, r, s.Token)
 	http.Redirect(rw, r, next, http.StatusSeeOther)
 }
 
@@ -145,8 +113,8 @@ func (w *Web) signout(rw http.ResponseWriter, r *http.Request) {
 	if !w.form(rw, r) {
 		return
 	}
-	if p := server.PrincipalFrom(r.Context()); p != nil && p.Session != nil {
-		_ = w.d.Store.DeleteSession(r.Context(), p.Session.TokenHash)
+	if err := w.d.Svc.Accounts.SignOut(r.Context(), server.PrincipalFrom(r.Context())); err != nil {
+		w.d.Log.Warn("sign out", "err", err, "request_id", server.RequestID(r.Context()))
 	}
 	w.d.ClearSessionCookie(rw, r)
 	http.Redirect(rw, r, "/", http.StatusSeeOther)
@@ -164,7 +132,7 @@ func (w *Web) setLang(rw http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(rw, &http.Cookie{Name: server.LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: w.d.Secure(r), SameSite: http.SameSiteLaxMode})
 	if p := server.PrincipalFrom(r.Context()); p != nil {
-		if err := w.d.Store.SetLocale(r.Context(), p.User.ID, lang); err != nil {
+		if err := w.d.Svc.Accounts.SetLocale(r.Context(), p, lang); err != nil {
 			w.fail(rw, r, err)
 			return
 		}
@@ -174,9 +142,5 @@ func (w *Web) setLang(rw http.ResponseWriter, r *http.Request) {
 
 // actor names the principal for the audit log.
 func actor(r *http.Request) audit.Actor {
-	a := audit.Actor{IP: server.ClientIP(r)}
-	if p := server.PrincipalFrom(r.Context()); p != nil {
-		a.UserID, a.Name = p.User.ID, p.User.Username
-	}
-	return a
+	return server.PrincipalFrom(r.Context()).Actor()
 }

@@ -296,3 +296,71 @@ func TestProgrammeWebFlow(t *testing.T) {
 	want(t, e.do("dieuphoi", "GET", fmt.Sprintf("/programme/directives/%d", did), nil), 200, `action="/programme/directives/`)
 	want(t, e.do("dieuphoi", "GET", "/programme/directives/999999", nil), 404)
 }
+
+// TestProgrammeWebInput: bad characters are refused beside their field with
+// what was typed kept; a task goes to several units in one post; uploaded
+// files come back as downloads typed by their bytes.
+func TestProgrammeWebInput(t *testing.T) {
+	e := newPenv(t)
+	form := url.Values{"number": {"1470-CV/TU"}, "doc_type": {"cv"}, "issued_on": {"2024-02-22"}, "issuer_unit_id": {fmt.Sprint(e.unit["P38"])},
+		"lang": {"vi"}, "title": {"Về việc\x00dân vận"}, "signer": {"Lại Thế Nguyên"}}
+	want(t, e.do("dieuphoi", "POST", "/programme/directives/new", form), 422, `id="d-title-err"`, "Lại Thế Nguyên", "not allowed")
+	form.Set("title", "Về việc dân vận")
+	form.Set("signer", "L\xffi")
+	want(t, e.do("dieuphoi", "POST", "/programme/directives/new", form), 422, `id="d-signer-err"`)
+	form.Set("signer", "Lại Thế Nguyên")
+	form.Set("issued_on", "2101-01-01")
+	want(t, e.do("dieuphoi", "POST", "/programme/directives/new", form), 422, `id="d-issued-err"`)
+	form.Set("issued_on", "2024-02-22")
+	w := e.do("dieuphoi", "POST", "/programme/directives/new", form)
+	want(t, w, http.StatusSeeOther)
+	did := lastID(t, w.Header().Get("Location"))
+	path := fmt.Sprintf("/programme/directives/%d", did)
+	want(t, e.do("dieuphoi", "POST", path+"/tasks", url.Values{"number": {"2147483648"}, "lang": {"vi"}, "title": {"t"}}), 422, `id="t-number-err"`, "between 1 and 999")
+	want(t, e.do("dieuphoi", "POST", path+"/tasks", url.Values{"number": {"1"}, "weight": {"NaN"}, "lang": {"vi"}, "title": {"t"}}), 422, `id="t-weight-err"`)
+	want(t, e.do("dieuphoi", "POST", path+"/tasks", url.Values{"number": {"1"}, "weight": {"1,5"}, "lang": {"vi"}, "title": {"Cải cách"}}), http.StatusSeeOther)
+	want(t, e.do("dieuphoi", "POST", path+"/tasks", url.Values{"number": {"1"}, "lang": {"vi"}, "title": {"Lặp lại"}}), http.StatusConflict, "already has a task", "Lặp lại")
+	vw, err := e.st.GetDirective(context.Background(), did)
+	if err != nil || len(vw.Tasks) != 1 || vw.Tasks[0].Weight != 1.5 {
+		t.Fatalf("tasks: %+v %v", vw.Tasks, err)
+	}
+	taskID := fmt.Sprint(vw.Tasks[0].ID)
+
+	// Several units in one post; then every ward under the issuer.
+	asg := url.Values{"task_id": {taskID}, "unit_id": {fmt.Sprint(e.unit["W1"]), fmt.Sprint(e.unit["W2"])}, "role": {"cooperate"}, "due_on": {"2025-12-31"}}
+	want(t, e.do("dieuphoi", "POST", path+"/assignments", asg), http.StatusSeeOther)
+	want(t, e.do("dieuphoi", "POST", path+"/assignments", url.Values{"task_id": {taskID}, "unit_kind": {"ward"}, "role": {"lead"}, "due_on": {"2024-01-01"}}), 422, `id="a-due-err"`)
+	want(t, e.do("dieuphoi", "POST", path+"/assignments", url.Values{"task_id": {taskID}, "unit_kind": {"ward"}, "role": {"lead"}, "due_on": {"2026-03-31"}}), http.StatusSeeOther)
+	want(t, e.do("dieuphoi", "POST", path+"/assignments", url.Values{"task_id": {taskID}, "unit_id": {"abc"}, "role": {"lead"}, "due_on": {"2026-03-31"}}), 422, `id="a-unit-err"`)
+	vw, _ = e.st.GetDirective(context.Background(), did)
+	if as := vw.Tasks[0].Assignments; len(as) != 2 || as[0].Role != "lead" || as[1].Role != "lead" || as[0].DueOn != "2026-03-31" {
+		t.Fatalf("assignments: %+v", as)
+	}
+
+	// An activity, then progress with a script named like an image.
+	act := url.Values{"task_id": {taskID}, "title": {"Đối thoại"}, "start_on": {"2025-07-01"}, "due_on": {"2025-12-31"}, "owner": {"Văn\x07phòng"}}
+	want(t, e.do("canbo", "POST", fmt.Sprintf("/programme/units/%d/activities", e.unit["W1"]), act), 422, `id="n-owner-err"`, "Đối thoại")
+	act.Set("owner", "Văn phòng")
+	want(t, e.do("canbo", "POST", fmt.Sprintf("/programme/units/%d/activities", e.unit["W1"]), act), http.StatusSeeOther)
+	acts, _ := e.st.UnitActivities(context.Background(), e.unit["W1"])
+	if len(acts) != 1 {
+		t.Fatalf("activities: %+v", acts)
+	}
+	aid := acts[0].ID
+	want(t, e.doMultipart("canbo", fmt.Sprintf("/programme/activities/%d/progress", aid), map[string]string{"percent": "20", "version": "1", "note": "a\x00b"}, "", nil),
+		422, fmt.Sprintf(`id="p%d-note-err"`, aid))
+	want(t, e.doMultipart("canbo", fmt.Sprintf("/programme/activities/%d/progress", aid), map[string]string{"percent": "20"}, "", nil), http.StatusConflict)
+	want(t, e.doMultipart("canbo", fmt.Sprintf("/programme/activities/%d/progress", aid), map[string]string{"percent": "20", "version": "1"}, "ảnh.png",
+		[]byte("<html><script>alert(1)</script></html>")), http.StatusSeeOther)
+	ups, _ := e.st.UnitUpdates(context.Background(), e.unit["W1"], 1)
+	if len(ups) != 1 || ups[0].FileID == 0 {
+		t.Fatalf("updates: %+v", ups)
+	}
+	dl := e.do("canbo", "GET", fmt.Sprintf("/programme/evidence/%d", ups[0].FileID), nil)
+	want(t, dl, 200)
+	if h := dl.Header(); !strings.HasPrefix(h.Get("Content-Type"), "text/html") || h.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") {
+		t.Errorf("download headers: %v", h)
+	}
+	want(t, e.do("canbo", "GET", "/programme/evidence/999999", nil), 404)
+	want(t, e.do("canbo", "GET", "/programme/units/999999", nil), 404)
+}

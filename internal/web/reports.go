@@ -18,9 +18,10 @@ import (
 
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/calendar"
+	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
 	"github.com/danvan/danvan/internal/server"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // reportsFeature adds the template helpers of these pages to funcs and returns
@@ -57,6 +58,7 @@ func reportsFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("POST /reports/templates", w.templateCreate)
 		mux.HandleFunc("GET /reports/templates/{id}/edit", w.templateEdit)
 		mux.HandleFunc("POST /reports/templates/{id}/edit", w.templateUpdate)
+		mux.HandleFunc("POST /reports/templates/{id}/schedules", w.scheduleCreate)
 		mux.HandleFunc("GET /reports/completeness", w.completenessPage)
 	}
 }
@@ -70,13 +72,6 @@ func rptPeriodLabel(l interface{ T(string, ...any) string }, t report.Type, year
 	return l.T("reports.period."+string(t), year)
 }
 
-func (w *Web) grantsOf(r *http.Request) []authz.Grant {
-	if p := server.PrincipalFrom(r.Context()); p != nil {
-		return p.Grants
-	}
-	return nil
-}
-
 func (w *Web) signedInReports(rw http.ResponseWriter, r *http.Request) bool {
 	if server.PrincipalFrom(r.Context()) == nil {
 		w.fail(rw, r, server.ErrUnauthenticated)
@@ -88,13 +83,17 @@ func (w *Web) signedInReports(rw http.ResponseWriter, r *http.Request) bool {
 // ---------- list ----------
 
 type reportListData struct {
-	Reports   []report.Report
-	Pager     pager
-	Templates []report.Template
+	Reports   []service.Report
+	Templates []service.Template
 	Status    string
 	Template  int64
 	Year      int
 	Statuses  []report.Status
+	// Keyset paging: the links to the neighbouring pages ("" when none) and
+	// the capped count.
+	Next, Prev string
+	Total      int
+	More       bool
 	// Opening a report: the user's own units and the periods of this year.
 	OwnUnits []ownUnit
 	Years    []int
@@ -111,44 +110,62 @@ func (w *Web) reportList(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	p := server.PrincipalFrom(ctx)
 	q := r.URL.Query()
-	all, roots, own := report.Visibility(w.grantsOf(r))
-	f := store.ReportFilter{All: all, Roots: roots, Own: own}
 	d := reportListData{Statuses: report.Statuses}
+	sq := service.ReportQuery{Limit: 25}
 	if s := q.Get("status"); report.Status(s).Valid() {
-		f.Status, d.Status = report.Status(s), s
+		sq.Status, d.Status = s, s
 	}
 	if n, err := strconv.ParseInt(q.Get("template"), 10, 64); err == nil && n > 0 {
-		f.TemplateID, d.Template = n, n
+		sq.TemplateID, d.Template = n, n
 	}
-	if n, err := strconv.Atoi(q.Get("year")); err == nil && n >= 2000 && n <= 2100 {
-		f.Year, d.Year = n, n
+	if n, err := strconv.Atoi(q.Get("year")); err == nil && report.ValidYear(n) {
+		sq.Year, d.Year = n, n
 	}
-	const size = 25
-	f.Limit = size
-	_, total, err := w.d.Store.ListReports(ctx, store.ReportFilter{All: f.All, Roots: f.Roots, Own: f.Own, Status: f.Status, TemplateID: f.TemplateID, Year: f.Year, Limit: 1})
+	var err error
+	if sq.After, err = service.ParseCursor("after", q.Get("after")); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if sq.After == nil {
+		if sq.Before, err = service.ParseCursor("before", q.Get("before")); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+	}
+	res, err := w.d.Svc.Reports.List(ctx, p, sq)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	d.Pager = newPager(r, total, size)
-	f.Offset = d.Pager.Offset()
-	d.Reports, _, err = w.d.Store.ListReports(ctx, f)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
+	d.Reports, d.Total, d.More = res.Items, res.Total, res.More
+	link := func(param string, c *service.ReportCursor) string {
+		if c == nil {
+			return ""
+		}
+		v := url.Values{}
+		for _, k := range []string{"status", "template", "year"} {
+			if x := q.Get(k); x != "" {
+				v.Set(k, x)
+			}
+		}
+		v.Set(param, service.EncodeCursor(c))
+		return "/reports?" + v.Encode()
 	}
-	if d.Templates, err = w.d.Store.ListTemplates(ctx, true); err != nil {
+	d.Next, d.Prev = link("after", res.Next), link("before", res.Prev)
+	if d.Templates, err = w.d.Svc.Reports.ListTemplates(ctx, p, true); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	seen := map[int64]bool{}
+	_, _, own := report.Visibility(p.Grants)
 	for _, id := range own {
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		if u, err := w.d.Store.GetUnit(ctx, id); err == nil {
+		if u, ok := w.d.Svc.Reports.Unit(id); ok {
 			d.OwnUnits = append(d.OwnUnits, ownUnit{u.ID, u.Name})
 		}
 	}
@@ -160,41 +177,25 @@ func (w *Web) reportList(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "reports_list", w.page(rw, r, "reports.title", d))
 }
 
+// formInt reads a whole number from a form; text that is not one (or does
+// not fit) gives -1, which every bounded check refuses.
+func formInt(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n != int(int32(n)) {
+		return -1
+	}
+	return n
+}
+
 // reportOpen gets or creates the report of one of the user's units.
 func (w *Web) reportOpen(rw http.ResponseWriter, r *http.Request) {
 	if !w.signedInReports(rw, r) || !w.form(rw, r) {
 		return
 	}
-	ctx := r.Context()
 	tid, _ := strconv.ParseInt(r.PostFormValue("template"), 10, 64)
 	uid, _ := strconv.ParseInt(r.PostFormValue("unit"), 10, 64)
-	year, _ := strconv.Atoi(r.PostFormValue("year"))
-	num, _ := strconv.Atoi(r.PostFormValue("number"))
-	if !report.CanEdit(w.grantsOf(r), uid) || !w.d.Can(ctx, authz.ActionReportEdit, uid) {
-		w.fail(rw, r, server.ErrForbidden)
-		return
-	}
-	tpl, err := w.d.Store.GetTemplate(ctx, tid)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	var win report.Window
-	for _, x := range report.Windows(tpl.Rule(), tpl.PeriodType, year) {
-		if x.Number == num || (tpl.PeriodType.PerYear() == 1 && num >= 1) {
-			win = x
-			break
-		}
-	}
-	if win.IsZero() {
-		w.errorDetail(rw, r, http.StatusBadRequest, "reports.err.bad_period")
-		return
-	}
-	rep, err := w.d.Store.EnsureReport(ctx, actor(r), tpl.ID, uid, win)
-	if errors.Is(err, store.ErrNotScheduled) {
-		w.errorDetail(rw, r, http.StatusUnprocessableEntity, "report.not_scheduled")
-		return
-	}
+	in := service.OpenInput{TemplateID: tid, UnitID: uid, Year: formInt(r.PostFormValue("year")), Number: formInt(r.PostFormValue("number"))}
+	rep, err := w.d.Svc.Reports.Open(r.Context(), server.PrincipalFrom(r.Context()), in)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -235,47 +236,38 @@ type reportPageData struct {
 	ImportErrs  []report.ImportError
 	Saved       string
 	Window      string
+	// FieldErrs are the messages of a refused form, beside their fields;
+	// Comment is the review comment typed.
+	FieldErrs map[string]string
+	Comment   string
 }
 
-// loadReport fetches a report and checks that the user may see it.
-func (w *Web) loadReport(rw http.ResponseWriter, r *http.Request) (report.Report, authz.Target, bool) {
+// loadReport fetches a report the user may see, with its template and
+// what the user may do with it.
+func (w *Web) loadReport(rw http.ResponseWriter, r *http.Request) (service.ReportView, bool) {
 	if !w.signedInReports(rw, r) {
-		return report.Report{}, authz.Target{}, false
+		return service.ReportView{}, false
 	}
 	id, ok := pathID(r)
 	if !ok {
 		w.errorPage(rw, r, http.StatusNotFound)
-		return report.Report{}, authz.Target{}, false
+		return service.ReportView{}, false
 	}
-	rep, err := w.d.Store.GetReport(r.Context(), id)
+	v, err := w.d.Svc.Reports.Get(r.Context(), server.PrincipalFrom(r.Context()), id)
 	if err != nil {
 		w.fail(rw, r, err)
-		return rep, authz.Target{}, false
+		return v, false
 	}
-	t, err := w.d.Target(r.Context(), rep.UnitID)
-	if err != nil {
-		w.fail(rw, r, err)
-		return rep, t, false
-	}
-	if !report.CanSee(w.grantsOf(r), t, rep.Status) {
-		w.fail(rw, r, server.ErrForbidden)
-		return rep, t, false
-	}
-	return rep, t, true
-}
-
-func (w *Web) canEditReport(r *http.Request, rep report.Report, t authz.Target) bool {
-	g := w.grantsOf(r)
-	return report.CanEdit(g, rep.UnitID) && authz.Can(g, authz.ActionReportEdit, t) && rep.Status.Editable()
+	return v, true
 }
 
 // buildReportPage lays out the form with the given (possibly unsaved) content.
-func (w *Web) buildReportPage(r *http.Request, rep report.Report, t authz.Target, tpl report.Template, narrative map[string]string, vals report.Values) (reportPageData, error) {
+func (w *Web) buildReportPage(r *http.Request, v service.ReportView, narrative map[string]string, vals report.Values) (reportPageData, error) {
 	l := server.LocaleFrom(r.Context())
 	lang := l.Lang()
+	rep, tpl := v.Report, v.Template
 	fe := report.Validate(tpl.Definition, vals)
-	d := reportPageData{R: rep, T: tpl, CanEdit: w.canEditReport(r, rep, t), Locked: rep.Status == report.Accepted}
-	d.CanReview = authz.CanReview(w.grantsOf(r), t) && rep.Status == report.Submitted
+	d := reportPageData{R: rep, T: tpl, CanEdit: v.CanEdit, Locked: rep.Status == report.Accepted, CanReview: v.CanReview}
 	d.Window = l.DateString(rep.PeriodFrom) + " – " + l.DateString(rep.PeriodTo)
 	for _, s := range tpl.Definition.Sections {
 		d.Sections = append(d.Sections, sectionView{Key: s.Key, ID: "n-" + s.Key, Title: s.Title.In(lang), Text: narrative[s.Key]})
@@ -292,21 +284,18 @@ func (w *Web) buildReportPage(r *http.Request, rep report.Report, t authz.Target
 		d.Rows = append(d.Rows, iv)
 	}
 	d.Errors = len(fe)
+	p := server.PrincipalFrom(r.Context())
 	var err error
-	if d.Versions, err = w.d.Store.ReportVersions(r.Context(), rep.ID); err != nil {
+	if d.Versions, err = w.d.Svc.Reports.Versions(r.Context(), p, rep.ID); err != nil {
 		return d, err
 	}
-	d.Attachments, err = w.d.Store.ListReportAttachments(r.Context(), rep.ID)
+	d.Attachments, err = w.d.Svc.Reports.Attachments(r.Context(), p, rep.ID)
 	return d, err
 }
 
-func (w *Web) renderReport(rw http.ResponseWriter, r *http.Request, status int, rep report.Report, t authz.Target, narrative map[string]string, vals report.Values, tweak func(*reportPageData)) {
-	tpl, err := w.d.Store.GetTemplate(r.Context(), rep.TemplateID)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	d, err := w.buildReportPage(r, rep, t, tpl, narrative, vals)
+func (w *Web) renderReport(rw http.ResponseWriter, r *http.Request, status int, v service.ReportView, narrative map[string]string, vals report.Values, tweak func(*reportPageData)) {
+	rep, tpl := v.Report, v.Template
+	d, err := w.buildReportPage(r, v, narrative, vals)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -321,16 +310,16 @@ func (w *Web) renderReport(rw http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (w *Web) reportShow(rw http.ResponseWriter, r *http.Request) {
-	rep, t, ok := w.loadReport(rw, r)
+	v, ok := w.loadReport(rw, r)
 	if !ok {
 		return
 	}
-	w.renderReport(rw, r, http.StatusOK, rep, t, rep.Narrative, rep.Values, nil)
+	w.renderReport(rw, r, http.StatusOK, v, v.Report.Narrative, v.Report.Values, nil)
 }
 
 // formContent reads the narrative and values posted by the report form.
-func formContent(r *http.Request, tpl report.Template) store.ReportDraft {
-	d := store.ReportDraft{Narrative: map[string]string{}, Values: report.Values{}}
+func formContent(r *http.Request, tpl service.Template) service.DraftInput {
+	d := service.DraftInput{Version: formInt(r.PostFormValue("version")), Narrative: map[string]string{}, Values: report.Values{}}
 	for _, s := range tpl.Definition.Sections {
 		d.Narrative[s.Key] = r.PostFormValue("n." + s.Key)
 	}
@@ -348,35 +337,43 @@ func formContent(r *http.Request, tpl report.Template) store.ReportDraft {
 
 func isHX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
 
+// current reloads a report after a refused write, to show the user's text
+// again over the current version.
+func (w *Web) current(rw http.ResponseWriter, r *http.Request, id int64) (service.ReportView, bool) {
+	v, err := w.d.Svc.Reports.Get(r.Context(), server.PrincipalFrom(r.Context()), id)
+	if err != nil {
+		w.fail(rw, r, err)
+		return v, false
+	}
+	return v, true
+}
+
 // reportDraft saves the form: the Save button (redirect back) or an htmx
 // autosave on change (answers the save-status fragment with the new version).
 func (w *Web) reportDraft(rw http.ResponseWriter, r *http.Request) {
-	rep, t, ok := w.loadReport(rw, r)
+	v, ok := w.loadReport(rw, r)
 	if !ok || !w.form(rw, r) {
 		return
 	}
-	if !w.canEditReport(r, rep, t) {
-		w.fail(rw, r, server.ErrForbidden)
-		return
-	}
-	tpl, err := w.d.Store.GetTemplate(r.Context(), rep.TemplateID)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	content := formContent(r, tpl)
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	saved, _, err := w.d.Store.SaveDraft(r.Context(), actor(r), rep.ID, version, content)
+	rep := v.Report
+	content := formContent(r, v.Template)
+	saved, _, err := w.d.Svc.Reports.SaveDraft(r.Context(), server.PrincipalFrom(r.Context()), rep.ID, content)
 	l := server.LocaleFrom(r.Context())
+	_, invalid := service.AsInvalid(err)
 	if isHX(r) {
 		st := saveStatus{Version: rep.Version}
 		switch {
 		case err == nil:
 			st.Version, st.Message = saved.Version, l.T("reports.autosaved", l.DateTime(time.Now().In(calendar.Vietnam)))
-		case errors.Is(err, store.ErrConflict):
+		case errors.Is(err, report.ErrLocked):
+			st.Error = l.T("report.locked")
+		case errors.Is(err, service.ErrConflict):
 			st.Error = l.T("reports.conflict")
-		case errors.Is(err, report.ErrInvalid):
+		case invalid:
 			st.Error = l.T("reports.submitted_edit_invalid")
+		case errors.Is(err, service.ErrForbidden), errors.Is(err, service.ErrUnauthenticated):
+			w.fail(rw, r, err)
+			return
 		default:
 			st.Error = l.T("reports.save_failed")
 		}
@@ -386,17 +383,25 @@ func (w *Web) reportDraft(rw http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		http.Redirect(rw, r, fmt.Sprintf("/reports/%d?flash=reports.saved", rep.ID), http.StatusSeeOther)
-	case errors.Is(err, store.ErrConflict), errors.Is(err, report.ErrInvalid):
+	case errors.Is(err, report.ErrLocked), errors.Is(err, report.ErrTransition):
+		w.errorDetail(rw, r, http.StatusConflict, "report.locked")
+	case errors.Is(err, service.ErrConflict), invalid:
 		// Nothing is lost: the user's text is shown again, with the current
 		// version so that saving again overwrites knowingly.
-		cur, gerr := w.d.Store.GetReport(r.Context(), rep.ID)
-		if gerr != nil {
-			w.fail(rw, r, gerr)
+		cur, ok := w.current(rw, r, rep.ID)
+		if !ok {
 			return
 		}
-		conflict := errors.Is(err, store.ErrConflict)
-		w.renderReport(rw, r, http.StatusConflict, cur, t, content.Narrative, content.Values, func(d *reportPageData) {
+		conflict := errors.Is(err, service.ErrConflict)
+		status := http.StatusConflict
+		if !conflict {
+			status = http.StatusUnprocessableEntity
+		}
+		w.renderReport(rw, r, status, cur, content.Narrative, content.Values, func(d *reportPageData) {
 			d.Conflict, d.Invalid = conflict, !conflict
+			if inv, ok := service.AsInvalid(err); ok {
+				d.FieldErrs = FieldMessages(l, inv)
+			}
 		})
 	default:
 		w.fail(rw, r, err)
@@ -418,70 +423,67 @@ type saveStatus struct {
 }
 
 func (w *Web) reportSubmit(rw http.ResponseWriter, r *http.Request) {
-	rep, t, ok := w.loadReport(rw, r)
+	v, ok := w.loadReport(rw, r)
 	if !ok || !w.form(rw, r) {
 		return
 	}
-	g := w.grantsOf(r)
-	if !report.CanEdit(g, rep.UnitID) || !authz.Can(g, authz.ActionReportSubmit, t) {
-		w.fail(rw, r, server.ErrForbidden)
-		return
-	}
-	tpl, err := w.d.Store.GetTemplate(r.Context(), rep.TemplateID)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	content := formContent(r, tpl)
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	_, _, err = w.d.Store.SubmitReport(r.Context(), actor(r), rep.ID, version, &content)
+	rep := v.Report
+	content := formContent(r, v.Template)
+	_, err := w.d.Svc.Reports.Submit(r.Context(), server.PrincipalFrom(r.Context()), rep.ID, content, true)
+	inv, invalid := service.AsInvalid(err)
 	switch {
 	case err == nil:
 		http.Redirect(rw, r, fmt.Sprintf("/reports/%d?flash=reports.submitted", rep.ID), http.StatusSeeOther)
-	case errors.Is(err, report.ErrInvalid):
+	case invalid && inv.Key == service.MsgReportInvalid:
 		http.Redirect(rw, r, fmt.Sprintf("/reports/%d?flash=reports.kept_as_draft", rep.ID), http.StatusSeeOther)
-	case errors.Is(err, store.ErrConflict):
-		cur, gerr := w.d.Store.GetReport(r.Context(), rep.ID)
-		if gerr != nil {
-			w.fail(rw, r, gerr)
-			return
-		}
-		w.renderReport(rw, r, http.StatusConflict, cur, t, content.Narrative, content.Values, func(d *reportPageData) { d.Conflict = true })
+	case invalid:
+		l := server.LocaleFrom(r.Context())
+		w.renderReport(rw, r, http.StatusUnprocessableEntity, v, content.Narrative, content.Values, func(d *reportPageData) {
+			d.Invalid, d.FieldErrs = true, FieldMessages(l, inv)
+		})
 	case errors.Is(err, report.ErrLocked), errors.Is(err, report.ErrTransition):
 		w.errorDetail(rw, r, http.StatusConflict, "report.illegal_transition")
+	case errors.Is(err, service.ErrConflict):
+		cur, ok := w.current(rw, r, rep.ID)
+		if !ok {
+			return
+		}
+		w.renderReport(rw, r, http.StatusConflict, cur, content.Narrative, content.Values, func(d *reportPageData) { d.Conflict = true })
 	default:
 		w.fail(rw, r, err)
 	}
 }
 
 func (w *Web) reportReview(rw http.ResponseWriter, r *http.Request, accept bool) {
-	rep, t, ok := w.loadReport(rw, r)
+	v, ok := w.loadReport(rw, r)
 	if !ok || !w.form(rw, r) {
 		return
 	}
-	if !authz.CanReview(w.grantsOf(r), t) {
-		w.fail(rw, r, server.ErrForbidden)
-		return
+	rep := v.Report
+	in := service.ReviewInput{Comment: r.PostFormValue("comment")}
+	if s := r.PostFormValue("version"); s != "" {
+		n := formInt(s)
+		in.Version = &n
 	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	comment := strings.TrimSpace(r.PostFormValue("comment"))
-	var err error
 	flash := "reports.accepted"
-	if accept {
-		_, err = w.d.Store.AcceptReport(r.Context(), actor(r), rep.ID, version, comment)
-	} else {
+	if !accept {
 		flash = "reports.returned"
-		_, err = w.d.Store.ReturnReport(r.Context(), actor(r), rep.ID, version, comment)
 	}
+	_, err := w.d.Svc.Reports.Review(r.Context(), server.PrincipalFrom(r.Context()), rep.ID, in, accept)
+	inv, invalid := service.AsInvalid(err)
 	switch {
 	case err == nil:
 		http.Redirect(rw, r, fmt.Sprintf("/reports/%d?flash=%s", rep.ID, flash), http.StatusSeeOther)
-	case errors.Is(err, report.ErrCommentNeeded):
-		http.Redirect(rw, r, fmt.Sprintf("/reports/%d?flash=report.comment_required#review", rep.ID), http.StatusSeeOther)
-	case errors.Is(err, store.ErrConflict):
-		http.Redirect(rw, r, fmt.Sprintf("/reports/%d?flash=reports.review_conflict", rep.ID), http.StatusSeeOther)
+	case invalid:
+		// The comment is shown again with its message beside it.
+		l := server.LocaleFrom(r.Context())
+		w.renderReport(rw, r, http.StatusUnprocessableEntity, v, rep.Narrative, rep.Values, func(d *reportPageData) {
+			d.FieldErrs, d.Comment = FieldMessages(l, inv), in.Comment
+		})
 	case errors.Is(err, report.ErrLocked), errors.Is(err, report.ErrTransition):
 		w.errorDetail(rw, r, http.StatusConflict, "report.illegal_transition")
+	case errors.Is(err, service.ErrConflict):
+		http.Redirect(rw, r, fmt.Sprintf("/reports/%d?flash=reports.review_conflict", rep.ID), http.StatusSeeOther)
 	default:
 		w.fail(rw, r, err)
 	}
@@ -493,26 +495,17 @@ func (w *Web) reportAccept(rw http.ResponseWriter, r *http.Request) { w.reportRe
 // reportPrefill shows the form filled with the previous period's values
 // (not saved until the user saves).
 func (w *Web) reportPrefill(rw http.ResponseWriter, r *http.Request) {
-	rep, t, ok := w.loadReport(rw, r)
+	v, ok := w.loadReport(rw, r)
 	if !ok || !w.form(rw, r) {
 		return
 	}
-	if !w.canEditReport(r, rep, t) {
-		w.fail(rw, r, server.ErrForbidden)
-		return
-	}
-	prev, err := w.d.Store.PreviousValues(r.Context(), rep.ID)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	tpl, err := w.d.Store.GetTemplate(r.Context(), rep.TemplateID)
+	prev, err := w.d.Svc.Reports.Previous(r.Context(), server.PrincipalFrom(r.Context()), v.Report.ID)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	// Start from what the user has on screen (posted), so nothing typed is lost.
-	content := formContent(r, tpl)
+	content := formContent(r, v.Template)
 	vals := content.Values
 	for k, v := range prev {
 		if strings.TrimSpace(vals[k]) == "" {
@@ -523,7 +516,7 @@ func (w *Web) reportPrefill(rw http.ResponseWriter, r *http.Request) {
 	if len(prev) == 0 {
 		r.URL.RawQuery = url.Values{"flash": {"reports.no_previous"}}.Encode()
 	}
-	w.renderReport(rw, r, http.StatusOK, rep, t, content.Narrative, vals, nil)
+	w.renderReport(rw, r, http.StatusOK, v, content.Narrative, vals, nil)
 }
 
 // multipartForm parses an upload form of at most limit bytes and checks CSRF.
@@ -546,13 +539,14 @@ func (w *Web) multipartForm(rw http.ResponseWriter, r *http.Request, limit int64
 }
 
 func (w *Web) reportAttach(rw http.ResponseWriter, r *http.Request) {
-	rep, t, ok := w.loadReport(rw, r)
+	v, ok := w.loadReport(rw, r)
 	if !ok || !w.multipartForm(rw, r, report.MaxAttachment+1<<20) {
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
-	if !w.canEditReport(r, rep, t) {
-		w.fail(rw, r, server.ErrForbidden)
+	rep := v.Report
+	if !v.CanEdit {
+		w.fail(rw, r, service.ErrForbidden)
 		return
 	}
 	f, fh, err := r.FormFile("file")
@@ -566,51 +560,26 @@ func (w *Web) reportAttach(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	ct := fh.Header.Get("Content-Type")
-	if ct == "" {
-		ct = http.DetectContentType(data)
-	}
-	_, err = w.d.Store.AddReportAttachment(r.Context(), actor(r), rep.ID, cleanName(fh.Filename), ct, data)
-	if errors.Is(err, report.ErrAttachmentSize) {
+	if len(data) > report.MaxAttachment {
 		w.errorDetail(rw, r, http.StatusRequestEntityTooLarge, "reports.err.too_large")
 		return
 	}
-	if err != nil {
+	if _, err := w.d.Svc.Reports.Attach(r.Context(), server.PrincipalFrom(r.Context()), rep.ID, fh.Filename, data); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	http.Redirect(rw, r, fmt.Sprintf("/reports/%d?flash=reports.attached#attachments", rep.ID), http.StatusSeeOther)
 }
 
-func cleanName(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 32 || r == '/' || r == '\\' || r == '"' {
-			return '_'
-		}
-		return r
-	}, s)
-	if len(s) > 200 {
-		s = s[:200]
-	}
-	if s == "" {
-		s = "file"
-	}
-	return s
-}
-
 func (w *Web) reportImport(rw http.ResponseWriter, r *http.Request) {
-	rep, t, ok := w.loadReport(rw, r)
+	v, ok := w.loadReport(rw, r)
 	if !ok || !w.multipartForm(rw, r, 16<<20) {
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
-	if !w.canEditReport(r, rep, t) {
-		w.fail(rw, r, server.ErrForbidden)
-		return
-	}
-	tpl, err := w.d.Store.GetTemplate(r.Context(), rep.TemplateID)
-	if err != nil {
-		w.fail(rw, r, err)
+	rep := v.Report
+	if !v.CanEdit {
+		w.fail(rw, r, service.ErrForbidden)
 		return
 	}
 	f, fh, err := r.FormFile("file")
@@ -624,35 +593,32 @@ func (w *Web) reportImport(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	vals, err := report.ImportFile(tpl.Definition, fh.Filename, data)
-	var ie report.ImportErrors
-	if errors.As(err, &ie) {
-		w.renderReport(rw, r, http.StatusUnprocessableEntity, rep, t, rep.Narrative, rep.Values, func(d *reportPageData) { d.ImportErrs = ie })
-		return
-	}
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	merged := report.Values{}
-	for k, v := range rep.Values {
-		merged[k] = v
-	}
-	for k, v := range vals {
-		merged[k] = v
-	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	if _, _, err := w.d.Store.SaveDraft(r.Context(), actor(r), rep.ID, version, store.ReportDraft{Narrative: rep.Narrative, Values: merged}); err != nil {
-		if errors.Is(err, store.ErrConflict) || errors.Is(err, report.ErrInvalid) {
-			w.renderReport(rw, r, http.StatusConflict, rep, t, rep.Narrative, merged, func(d *reportPageData) { d.Conflict = errors.Is(err, store.ErrConflict); d.Invalid = !d.Conflict })
-			return
+	_, _, err = w.d.Svc.Reports.ImportValues(r.Context(), server.PrincipalFrom(r.Context()), rep.ID, formInt(r.PostFormValue("version")), fh.Filename, data)
+	inv, invalid := service.AsInvalid(err)
+	switch {
+	case err == nil:
+		http.Redirect(rw, r, fmt.Sprintf("/reports/%d?flash=reports.imported", rep.ID), http.StatusSeeOther)
+	case invalid && inv.Key == "report.api.import_failed":
+		var ie []report.ImportError
+		for _, f := range inv.Fields {
+			var line, col int
+			if _, err := fmt.Sscanf(f.Field, "line %d, column %d", &line, &col); err == nil {
+				ie = append(ie, report.ImportError{Line: line, Column: col, Key: f.Key})
+			}
 		}
+		w.renderReport(rw, r, http.StatusUnprocessableEntity, v, rep.Narrative, rep.Values, func(d *reportPageData) { d.ImportErrs = ie })
+	case errors.Is(err, service.ErrConflict) || invalid:
+		w.renderReport(rw, r, http.StatusConflict, v, rep.Narrative, rep.Values, func(d *reportPageData) {
+			d.Conflict = errors.Is(err, service.ErrConflict)
+			d.Invalid = !d.Conflict
+		})
+	default:
 		w.fail(rw, r, err)
-		return
 	}
-	http.Redirect(rw, r, fmt.Sprintf("/reports/%d?flash=reports.imported", rep.ID), http.StatusSeeOther)
 }
 
+// reportAttachment serves an attachment as a download, with the type
+// sniffed from its content, never rendered in the page's origin.
 func (w *Web) reportAttachment(rw http.ResponseWriter, r *http.Request) {
 	if !w.signedInReports(rw, r) {
 		return
@@ -662,38 +628,21 @@ func (w *Web) reportAttachment(rw http.ResponseWriter, r *http.Request) {
 		w.errorPage(rw, r, http.StatusNotFound)
 		return
 	}
-	at, data, err := w.d.Store.GetReportAttachment(r.Context(), id)
+	dl, err := w.d.Svc.Reports.Attachment(r.Context(), server.PrincipalFrom(r.Context()), id)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	rep, err := w.d.Store.GetReport(r.Context(), at.ReportID)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	t, err := w.d.Target(r.Context(), rep.UnitID)
-	if err != nil || !report.CanSee(w.grantsOf(r), t, rep.Status) {
-		w.fail(rw, r, server.ErrForbidden)
-		return
-	}
-	rw.Header().Set("Content-Type", "application/octet-stream")
-	rw.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(at.Name))
-	rw.Header().Set("Cache-Control", "private, no-store")
-	_, _ = rw.Write(data)
+	h := rw.Header()
+	h.Set("Content-Type", dl.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(dl.Name))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "private, no-store")
+	_, _ = rw.Write(dl.Data)
 }
 
 // ---------- templates ----------
-
-func (w *Web) canManageTemplates(r *http.Request) bool {
-	g := w.grantsOf(r)
-	for _, x := range g {
-		if authz.Can(g, authz.ActionTemplateManage, authz.Target{UnitID: x.UnitID}) {
-			return true
-		}
-	}
-	return false
-}
 
 type templateForm struct {
 	ID          int64
@@ -704,12 +653,31 @@ type templateForm struct {
 	CutoffDay   int
 	Active      bool
 	Definition  string
+	OwnerUnitID int64
 	Errors      map[string]string
 	Problems    []report.Problem
+	ReadOnly    bool
+	// Owners are the units the user may own templates for.
+	Owners []ownUnit
+	// Schedules of the template, and the schedule form.
+	Schedules []service.Schedule
+	Schedule  scheduleForm
+	Kinds     []string
+}
+
+// scheduleForm is one schedule as typed: a unit, the kinds that report and
+// one deadline level.
+type scheduleForm struct {
+	UnitID      int64
+	Kinds       []string
+	Level       string
+	Days        string
+	WorkingDays bool
+	Errors      map[string]string
 }
 
 type templateListData struct {
-	Templates []report.Template
+	Templates []service.Template
 	CanManage bool
 }
 
@@ -717,25 +685,73 @@ func (w *Web) templateList(rw http.ResponseWriter, r *http.Request) {
 	if !w.signedInReports(rw, r) {
 		return
 	}
-	ts, err := w.d.Store.ListTemplates(r.Context(), false)
+	p := server.PrincipalFrom(r.Context())
+	ts, err := w.d.Svc.Reports.ListTemplates(r.Context(), p, false)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	w.render(rw, r, http.StatusOK, "reports_templates", w.page(rw, r, "reports.templates", templateListData{ts, w.canManageTemplates(r)}))
+	w.render(rw, r, http.StatusOK, "reports_templates", w.page(rw, r, "reports.templates", templateListData{ts, w.d.Svc.Reports.CanManageTemplates(p)}))
+}
+
+// owners lists the units the user may own templates for: the units of its
+// template.manage grants (administrators: installation-wide, 0, as well).
+func (w *Web) owners(r *http.Request) []ownUnit {
+	p := server.PrincipalFrom(r.Context())
+	var out []ownUnit
+	seen := map[int64]bool{}
+	if p.IsAdmin() {
+		out = append(out, ownUnit{0, server.LocaleFrom(r.Context()).T("reports.owner_everywhere")})
+	}
+	for _, g := range p.Grants {
+		if seen[g.UnitID] || !w.d.Can(r.Context(), authz.ActionTemplateManage, g.UnitID) {
+			continue
+		}
+		seen[g.UnitID] = true
+		if u, ok := w.d.Svc.Reports.Unit(g.UnitID); ok {
+			out = append(out, ownUnit{u.ID, u.Name})
+		}
+	}
+	return out
+}
+
+func kindNames() []string {
+	out := make([]string, len(org.Kinds))
+	for i, k := range org.Kinds {
+		out[i] = string(k)
+	}
+	return out
 }
 
 func (w *Web) templateNew(rw http.ResponseWriter, r *http.Request) {
 	if !w.signedInReports(rw, r) {
 		return
 	}
-	if !w.canManageTemplates(r) {
-		w.fail(rw, r, server.ErrForbidden)
+	if !w.d.Svc.Reports.CanManageTemplates(server.PrincipalFrom(r.Context())) {
+		w.fail(rw, r, service.ErrForbidden)
 		return
 	}
-	f := templateForm{PeriodType: string(report.Monthly), CutoffDay: report.DefaultCutoffDay, Active: true,
+	f := templateForm{PeriodType: string(report.Monthly), CutoffDay: report.DefaultCutoffDay, Active: true, Owners: w.owners(r),
 		Definition: "{\n  \"sections\": [{\"key\": \"highlights\", \"title\": {\"vi\": \"Kết quả nổi bật\"}}],\n  \"indicators\": [{\"code\": \"dialogues\", \"name\": {\"vi\": \"Số cuộc đối thoại\"}, \"type\": \"integer\", \"min\": 0}]\n}"}
+	if len(f.Owners) > 0 {
+		f.OwnerUnitID = f.Owners[0].ID
+	}
 	w.render(rw, r, http.StatusOK, "reports_template_form", w.page(rw, r, "reports.template_new", f))
+}
+
+// templateFormOf fills the form from a stored template.
+func (w *Web) templateFormOf(r *http.Request, id int64) (templateForm, error) {
+	p := server.PrincipalFrom(r.Context())
+	t, scs, err := w.d.Svc.Reports.Template(r.Context(), p, id)
+	if err != nil {
+		return templateForm{}, err
+	}
+	f := templateForm{ID: t.ID, Version: t.Version, Code: t.Code, Name: t.Name, Description: t.Description, PeriodType: string(t.PeriodType),
+		CutoffDay: t.CutoffDay, Active: t.Active, Definition: prettyJSON(string(t.Definition.JSON())), OwnerUnitID: t.OwnerUnitID,
+		Schedules: scs, Kinds: kindNames(), Owners: w.owners(r), ReadOnly: !w.d.Svc.Reports.CanManageTemplate(p, t)}
+	f.Schedule.UnitID = t.OwnerUnitID
+	f.Schedule.Days = "5"
+	return f, nil
 }
 
 func (w *Web) templateEdit(rw http.ResponseWriter, r *http.Request) {
@@ -747,15 +763,10 @@ func (w *Web) templateEdit(rw http.ResponseWriter, r *http.Request) {
 		w.errorPage(rw, r, http.StatusNotFound)
 		return
 	}
-	t, err := w.d.Store.GetTemplate(r.Context(), id)
+	f, err := w.templateFormOf(r, id)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
-	}
-	f := templateForm{ID: t.ID, Version: t.Version, Code: t.Code, Name: t.Name, Description: t.Description, PeriodType: string(t.PeriodType),
-		CutoffDay: t.CutoffDay, Active: t.Active, Definition: prettyJSON(string(t.Definition.JSON()))}
-	if !w.canManageTemplates(r) {
-		f.Errors = map[string]string{"_readonly": "1"}
 	}
 	w.render(rw, r, http.StatusOK, "reports_template_form", w.page(rw, r, "reports.template_edit", f))
 }
@@ -775,44 +786,46 @@ func (w *Web) templateSave(rw http.ResponseWriter, r *http.Request, id int64) {
 	if !w.signedInReports(rw, r) || !w.form(rw, r) {
 		return
 	}
-	if !w.canManageTemplates(r) {
-		w.fail(rw, r, server.ErrForbidden)
-		return
-	}
-	f := templateForm{ID: id, Code: strings.TrimSpace(r.PostFormValue("code")), Name: strings.TrimSpace(r.PostFormValue("name")),
+	p := server.PrincipalFrom(r.Context())
+	f := templateForm{ID: id, Code: r.PostFormValue("code"), Name: r.PostFormValue("name"),
 		Description: r.PostFormValue("description"), PeriodType: r.PostFormValue("period_type"), Active: r.PostFormValue("active") != "",
-		Definition: r.PostFormValue("definition"), Errors: map[string]string{}}
-	f.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	f.CutoffDay, _ = strconv.Atoi(r.PostFormValue("cutoff_day"))
-	t := report.Template{ID: id, Code: f.Code, Name: f.Name, Description: f.Description, PeriodType: report.Type(f.PeriodType), CutoffDay: f.CutoffDay, Active: f.Active}
-	def, err := report.ParseDefinition([]byte(f.Definition))
-	var de *report.DefinitionError
-	if errors.As(err, &de) {
-		f.Problems = de.Problems
-		f.Errors["definition"] = "report.definition_invalid"
-	} else {
-		t.Definition = def
-	}
-	if len(f.Problems) == 0 {
-		for k, v := range t.Check() {
-			f.Errors[k] = v
-		}
-	}
+		Definition: r.PostFormValue("definition"), Errors: map[string]string{}, Owners: w.owners(r), Kinds: kindNames()}
+	f.Version = formInt(r.PostFormValue("version"))
+	f.CutoffDay = formInt(r.PostFormValue("cutoff_day"))
+	f.OwnerUnitID, _ = strconv.ParseInt(r.PostFormValue("owner_unit_id"), 10, 64)
+	cutoff := f.CutoffDay
+	in := service.TemplateInput{Code: f.Code, Name: f.Name, Description: f.Description, PeriodType: f.PeriodType, CutoffDay: &cutoff,
+		Definition: []byte(f.Definition), Active: &f.Active, OwnerUnitID: f.OwnerUnitID, Version: f.Version}
+	var t service.Template
+	var err error
 	title := "reports.template_new"
-	if id != 0 {
+	if id == 0 {
+		t, err = w.d.Svc.Reports.CreateTemplate(r.Context(), p, in)
+	} else {
 		title = "reports.template_edit"
+		t, err = w.d.Svc.Reports.UpdateTemplate(r.Context(), p, id, in)
 	}
-	if len(f.Errors) > 0 {
+	if inv, ok := service.AsInvalid(err); ok {
+		l := server.LocaleFrom(r.Context())
+		f.Errors = FieldMessages(l, inv)
+		for _, fe := range inv.Fields {
+			if path, ok := strings.CutPrefix(fe.Field, "definition."); ok {
+				f.Problems = append(f.Problems, report.Problem{Path: path, Key: fe.Key})
+			}
+		}
+		if len(f.Problems) > 0 && f.Errors["definition"] == "" {
+			f.Errors["definition"] = l.T("report.definition_invalid")
+		}
+		if id != 0 {
+			if cur, err := w.templateFormOf(r, id); err == nil {
+				f.Schedules, f.Schedule = cur.Schedules, cur.Schedule
+			}
+		}
 		w.render(rw, r, http.StatusUnprocessableEntity, "reports_template_form", w.page(rw, r, title, f))
 		return
 	}
-	if id == 0 {
-		err = w.d.Store.CreateTemplate(r.Context(), actor(r), &t)
-	} else {
-		err = w.d.Store.UpdateTemplate(r.Context(), actor(r), &t, f.Version)
-	}
-	if errors.Is(err, store.ErrConflict) {
-		f.Errors["code"] = "reports.err.template_conflict"
+	if errors.Is(err, service.ErrConflict) {
+		f.Errors["code"] = server.LocaleFrom(r.Context()).T("reports.err.template_conflict")
 		w.render(rw, r, http.StatusConflict, "reports_template_form", w.page(rw, r, title, f))
 		return
 	}
@@ -823,6 +836,54 @@ func (w *Web) templateSave(rw http.ResponseWriter, r *http.Request, id int64) {
 	http.Redirect(rw, r, fmt.Sprintf("/reports/templates/%d/edit?flash=reports.template_saved", t.ID), http.StatusSeeOther)
 }
 
+// scheduleCreate says who reports on a template, from the template page.
+func (w *Web) scheduleCreate(rw http.ResponseWriter, r *http.Request) {
+	if !w.signedInReports(rw, r) || !w.form(rw, r) {
+		return
+	}
+	id, ok := pathID(r)
+	if !ok {
+		w.errorPage(rw, r, http.StatusNotFound)
+		return
+	}
+	sf := scheduleForm{Level: r.PostFormValue("level"), Days: r.PostFormValue("days_after_end"), WorkingDays: r.PostFormValue("working_days") != "", Kinds: r.PostForm["kinds"]}
+	sf.UnitID, _ = strconv.ParseInt(r.PostFormValue("unit_id"), 10, 64)
+	in := service.ScheduleInput{UnitID: sf.UnitID, Kinds: sf.Kinds,
+		Deadlines: []report.LevelDeadline{{Level: sf.Level, DaysAfterEnd: formInt(sf.Days), WorkingDays: sf.WorkingDays}}}
+	_, err := w.d.Svc.Reports.CreateSchedule(r.Context(), server.PrincipalFrom(r.Context()), id, in)
+	if inv, ok := service.AsInvalid(err); ok {
+		f, ferr := w.templateFormOf(r, id)
+		if ferr != nil {
+			w.fail(rw, r, ferr)
+			return
+		}
+		msgs := FieldMessages(server.LocaleFrom(r.Context()), inv)
+		sf.Errors = map[string]string{}
+		for k, m := range msgs {
+			switch {
+			case strings.HasSuffix(k, ".level"):
+				sf.Errors["level"] = m
+			case strings.HasSuffix(k, ".days_after_end"):
+				sf.Errors["days_after_end"] = m
+			case strings.HasPrefix(k, "kinds"), strings.Contains(k, ".kinds"):
+				sf.Errors["kinds"] = m
+			case k == "unit_id":
+				sf.Errors["unit_id"] = m
+			default:
+				sf.Errors["days_after_end"] = m
+			}
+		}
+		f.Schedule = sf
+		w.render(rw, r, http.StatusUnprocessableEntity, "reports_template_form", w.page(rw, r, "reports.template_edit", f))
+		return
+	}
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, fmt.Sprintf("/reports/templates/%d/edit?flash=reports.schedule_saved#schedules", id), http.StatusSeeOther)
+}
+
 // ---------- completeness ----------
 
 type levelTotal struct {
@@ -831,13 +892,13 @@ type levelTotal struct {
 }
 
 type completenessData struct {
-	Templates []report.Template
-	Template  report.Template
+	Templates []service.Template
+	Template  service.Template
 	Year      int
 	Number    int
 	Numbers   []int
 	Years     []int
-	C         *report.Completeness
+	C         *service.Completeness
 	Levels    []levelTotal
 	Kinds     []levelTotal
 	CanUrge   map[int64]bool
@@ -848,10 +909,11 @@ func (w *Web) completenessPage(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	p := server.PrincipalFrom(ctx)
 	q := r.URL.Query()
 	d := completenessData{CanUrge: map[int64]bool{}}
 	var err error
-	if d.Templates, err = w.d.Store.ListTemplates(ctx, true); err != nil {
+	if d.Templates, err = w.d.Svc.Reports.ListTemplates(ctx, p, true); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
@@ -877,31 +939,16 @@ func (w *Web) completenessPage(rw http.ResponseWriter, r *http.Request) {
 	} else {
 		d.Year, d.Number = now.Year(), 1
 	}
-	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= 2000 && y <= 2100 {
+	if y, err := strconv.Atoi(q.Get("year")); err == nil && report.ValidYear(y) {
 		d.Year = y
 	}
 	if n, err := strconv.Atoi(q.Get("number")); err == nil && n >= 1 && n <= len(d.Numbers) {
 		d.Number = n
 	}
-	var win report.Window
-	for _, x := range report.Windows(d.Template.Rule(), d.Template.PeriodType, d.Year) {
-		if x.Number == d.Number {
-			win = x
-		}
-	}
-	c, err := w.d.Store.Completeness(ctx, d.Template.ID, win, today.String())
+	c, err := w.d.Svc.Reports.Completeness(ctx, p, service.CompletenessQuery{TemplateID: d.Template.ID, Year: d.Year, Number: d.Number, Today: today.String()})
 	if err != nil {
 		w.fail(rw, r, err)
 		return
-	}
-	all, roots, _ := report.Visibility(w.grantsOf(r))
-	if !all {
-		vis, err := w.d.Store.SubtreeIDs(ctx, roots)
-		if err != nil {
-			w.fail(rw, r, err)
-			return
-		}
-		c = c.Only(func(id int64) bool { return vis[id] })
 	}
 	for _, row := range c.Rows {
 		if row.Timeliness == report.LateStatus || row.Timeliness == report.MissingState {

@@ -90,16 +90,22 @@ func TestReportsWebFlow(t *testing.T) {
 	want(t, e.do("canbo", "POST", page+"/accept", url.Values{}), 403)
 	want(t, e.do("lanhdao", "GET", page, nil), 200, "Submitted, awaiting review")
 	want(t, e.do("dieuphoi", "GET", page, nil), 200, `action="/reports/`+fmt.Sprint(id)+`/return"`)
-	want(t, e.do("dieuphoi", "POST", page+"/return", url.Values{"comment": {"Bổ sung số liệu"}}), 303)
+	// A review needs the version read (never a skipped check) and a clean comment.
+	want(t, e.do("dieuphoi", "POST", page+"/return", url.Values{"comment": {"Bổ sung số liệu"}}), 422, `id="rv-comment"`)
+	want(t, e.do("dieuphoi", "POST", page+"/return", url.Values{"version": {"0"}, "comment": {"Bổ sung số liệu"}}), 422)
+	want(t, e.do("dieuphoi", "POST", page+"/return", url.Values{"version": {"6"}, "comment": {"bad\x00comment"}}), 422, `id="rv-comment-err"`)
+	want(t, e.do("dieuphoi", "POST", page+"/return", url.Values{"version": {"6"}, "comment": {"  "}}), 422, `id="rv-comment-err"`)
+	want(t, e.do("dieuphoi", "POST", page+"/return", url.Values{"version": {"6"}, "comment": {"Bổ sung số liệu"}}), 303)
 	want(t, e.do("canbo", "GET", page, nil), 200, "Bổ sung số liệu", "Returned")
 	want(t, e.do("canbo", "POST", page+"/submit", url.Values{"version": {"7"}, "v.cases_received": {"5"}, "v.cases_resolved_on_time": {"4"}, "n.highlights": {"x"}}), 303)
-	want(t, e.do("dieuphoi", "POST", page+"/accept", url.Values{}), 303)
+	want(t, e.do("dieuphoi", "POST", page+"/accept", url.Values{}), 422)
+	want(t, e.do("dieuphoi", "POST", page+"/accept", url.Values{"version": {"9"}}), 303)
 	body := e.do("canbo", "GET", page, nil)
 	want(t, body, 200, "Accepted", "locked", "Version history")
 	if strings.Contains(body.Body.String(), `formaction="/reports/`+fmt.Sprint(id)+`/submit"`) {
 		t.Fatal("accepted report still offers submit")
 	}
-	want(t, e.do("canbo", "POST", page+"/draft", url.Values{"version": {"8"}}), 403)
+	want(t, e.do("canbo", "POST", page+"/draft", url.Values{"version": {"9"}}), 409)
 	// Prefill from July into a new August report keeps what is typed.
 	open.Set("number", "8")
 	w = e.do("canbo", "POST", "/reports/open", open)
@@ -116,10 +122,39 @@ func TestReportsWebFlow(t *testing.T) {
 	// Templates: list, and a bad definition lists every problem.
 	want(t, e.do("dieuphoi", "GET", "/reports/templates", nil), 200, "BC-T")
 	bad := url.Values{"code": {"X"}, "name": {"X"}, "period_type": {"monthly"}, "cutoff_day": {"15"}, "definition": {`{"indicators":[{"code":"A","name":{"vi":"a"},"type":"float"}]}`}}
+	// A coordinator of P38 owns templates on P38 only, never installation-wide.
+	want(t, e.do("dieuphoi", "POST", "/reports/templates", bad), 403)
+	bad.Set("owner_unit_id", fmt.Sprint(e.unit["P38"]))
 	want(t, e.do("dieuphoi", "POST", "/reports/templates", bad), 422, "indicators[0].code", "indicators[0].type")
 	want(t, e.do("canbo", "POST", "/reports/templates", bad), 403)
 	bad.Set("definition", rptWebDef)
-	want(t, e.do("dieuphoi", "POST", "/reports/templates", bad), 303)
+	bad.Set("name", "Tên\x00lỗi")
+	want(t, e.do("dieuphoi", "POST", "/reports/templates", bad), 422, `id="t-name-err"`, "Tên")
+	bad.Set("name", "X")
+	w = e.do("dieuphoi", "POST", "/reports/templates", bad)
+	want(t, w, 303)
+	own := fmt.Sprintf("/reports/templates/%d", lastID(t, strings.TrimSuffix(strings.Split(w.Header().Get("Location"), "?")[0], "/edit")))
+	// The installation-wide template cannot be changed by the coordinator.
+	want(t, e.do("dieuphoi", "GET", fmt.Sprintf("/reports/templates/%d/edit", tpl.ID), nil), 200, "<fieldset disabled>")
+	upd := url.Values{"code": {"BC-T"}, "name": {"Hijack"}, "period_type": {"monthly"}, "cutoff_day": {"15"}, "definition": {rptWebDef}, "version": {"1"}, "owner_unit_id": {fmt.Sprint(e.unit["P38"])}}
+	want(t, e.do("dieuphoi", "POST", fmt.Sprintf("/reports/templates/%d/edit", tpl.ID), upd), 403)
+	// Schedules from the web form: bounded days, units inside the subtree.
+	sched := url.Values{"unit_id": {fmt.Sprint(e.unit["P38"])}, "kinds": {"ward"}, "level": {"ward"}, "days_after_end": {"2147483648"}}
+	want(t, e.do("dieuphoi", "POST", own+"/schedules", sched), 422, `id="s-days-err"`)
+	sched.Set("days_after_end", "367")
+	want(t, e.do("dieuphoi", "POST", own+"/schedules", sched), 422, `id="s-days-err"`)
+	sched.Set("days_after_end", "5")
+	want(t, e.do("canbo", "POST", own+"/schedules", sched), 403)
+	want(t, e.do("dieuphoi", "POST", own+"/schedules", sched), 303)
+	want(t, e.do("dieuphoi", "GET", own+"/edit", nil), 200, "5 days after the cut-off")
+	want(t, e.do("dieuphoi", "POST", fmt.Sprintf("/reports/templates/%d/schedules", tpl.ID), sched), 303)
+	// Years outside 1900–2100, even beyond int32, are a 4xx, never a panic.
+	for _, y := range []string{"2147483648", "2147483647", "9999", "-1"} {
+		open.Set("year", y)
+		if w := e.do("canbo", "POST", "/reports/open", open); w.Code != 422 {
+			t.Fatalf("year %s: %d", y, w.Code)
+		}
+	}
 }
 
 // rptHX posts a form as htmx does for the report's autosave.

@@ -1,14 +1,16 @@
 package web
 
 import (
+	"bytes"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
+	"unicode/utf8"
 
-	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/org"
-	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/service"
 )
 
 // node is a unit with its children, for the nested tree view.
@@ -45,18 +47,41 @@ type unitsData struct {
 	Results      []org.Unit
 	Total        int
 	Tree         []*node
-	Pager        pager
+	// TreeHTML is the whole tree on At, rendered once per date and
+	// language while the organisation is unchanged.
+	TreeHTML template.HTML
+	Pager    pager
 }
 
 const unitsPageSize = 50
 
+// unitCaller is the request's principal; an anonymous visitor is
+// represented by its client address, which the service's rate limits count.
+func unitCaller(r *http.Request) *service.Principal {
+	if p := server.PrincipalFrom(r.Context()); p != nil {
+		return p
+	}
+	return &service.Principal{IP: server.ClientIP(r)}
+}
+
+// unitDate reads ?at= as a date, defaulting to today in Vietnam by the
+// store's clock; ok is false when malformed.
+func (w *Web) unitDate(r *http.Request) (string, bool) {
+	s := r.URL.Query().Get("at")
+	if s == "" {
+		return w.d.Svc.Units.Today(), true
+	}
+	d, err := org.ParseDate(s)
+	return d, err == nil
+}
+
 func (w *Web) units(rw http.ResponseWriter, r *http.Request) {
-	at, ok := atParam(r)
+	at, ok := w.unitDate(r)
 	if !ok {
 		w.errorDetail(rw, r, http.StatusBadRequest, "units.bad_date")
 		return
 	}
-	d := unitsData{Q: strings.TrimSpace(r.URL.Query().Get("q")), At: at, Today: today(), Kinds: org.Kinds}
+	d := unitsData{Q: strings.TrimSpace(r.URL.Query().Get("q")), At: at, Today: w.d.Svc.Units.Today(), Kinds: org.Kinds}
 	if k := r.URL.Query().Get("kind"); k != "" {
 		kind, err := org.ParseKind(k)
 		if err != nil {
@@ -65,31 +90,39 @@ func (w *Web) units(rw http.ResponseWriter, r *http.Request) {
 		}
 		d.Kind = kind
 	}
-	if len(d.Q) > 200 {
-		d.Q = d.Q[:200]
+	// A search box sends what was typed: keep the first characters.
+	if utf8.RuneCountInString(d.Q) > service.UnitQueryMax {
+		d.Q = string([]rune(d.Q)[:service.UnitQueryMax])
 	}
-	ctx := r.Context()
+	ctx, p := r.Context(), unitCaller(r)
+	units := w.d.Svc.Units
 	if d.Q != "" || d.Kind != "" {
 		d.Searching = true
-		_, total, err := w.d.Store.SearchUnits(ctx, store.UnitSearch{Query: d.Q, At: at, Kind: d.Kind, Limit: 1})
+		q := service.UnitSearch{Query: d.Q, At: at, Kind: d.Kind, Limit: 1}
+		_, total, err := units.Search(ctx, p, q)
 		if err != nil {
 			w.fail(rw, r, err)
 			return
 		}
 		d.Pager = newPager(r, total, unitsPageSize)
-		d.Results, d.Total, err = w.d.Store.SearchUnits(ctx, store.UnitSearch{Query: d.Q, At: at, Kind: d.Kind, Limit: unitsPageSize, Offset: d.Pager.Offset()})
-		if err != nil {
+		q.Limit, q.Offset = unitsPageSize, d.Pager.Offset()
+		if d.Results, d.Total, err = units.Search(ctx, p, q); err != nil {
 			w.fail(rw, r, err)
 			return
 		}
 	} else {
-		us, err := w.d.Store.UnitsAt(ctx, at)
+		l := server.LocaleFrom(ctx)
+		html, err := units.Rendered(ctx, p, service.UnitList{At: at}, "web.tree."+l.Lang(), func(us []org.Unit) ([]byte, error) {
+			var buf bytes.Buffer
+			frag := Page{L: l, Data: unitsData{At: at, Total: len(us), Tree: buildTree(us)}}
+			err := w.pages["units"].ExecuteTemplate(&buf, "unit-tree", frag)
+			return buf.Bytes(), err
+		})
 		if err != nil {
 			w.fail(rw, r, err)
 			return
 		}
-		d.Total = len(us)
-		d.Tree = buildTree(us)
+		d.TreeHTML = template.HTML(html) // rendered by html/template above
 	}
 	w.render(rw, r, http.StatusOK, "units", w.page(rw, r, "units.title", d))
 }
@@ -100,7 +133,7 @@ type unitData struct {
 	Ancestors, Children      []org.Unit
 	Successors, Predecessors []org.Successor
 	ShowGrants               bool
-	Grants                   []store.Grant
+	Grants                   []service.UnitGrant
 }
 
 func pathID(r *http.Request) (int64, bool) {
@@ -114,49 +147,29 @@ func (w *Web) unit(rw http.ResponseWriter, r *http.Request) {
 		w.errorPage(rw, r, http.StatusNotFound)
 		return
 	}
-	at, ok := atParam(r)
+	at, ok := w.unitDate(r)
 	if !ok {
 		w.errorDetail(rw, r, http.StatusBadRequest, "units.bad_date")
 		return
 	}
-	ctx := r.Context()
-	u, err := w.d.Store.GetUnit(ctx, id)
+	ctx, p := r.Context(), unitCaller(r)
+	units := w.d.Svc.Units
+	// Viewing a unit that no longer exists: show it as of its last day.
+	v, err := units.Get(ctx, p, service.UnitQuery{ID: id, At: at, LastDay: true})
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	d := unitData{Unit: u, At: at}
-	// Viewing a unit that no longer exists: show it as of its last day.
-	if !u.ValidOn(at) && u.ValidTo != "" && at > u.ValidTo {
-		d.At = u.ValidTo
-	}
-	if d.Ancestors, err = w.d.Store.Ancestors(ctx, id); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	if d.Children, err = w.d.Store.Children(ctx, id, d.At); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	if d.Successors, err = w.d.Store.Successors(ctx, id); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	if d.Predecessors, err = w.d.Store.Predecessors(ctx, id); err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	if t, err := time.Parse(org.DateLayout, u.ValidFrom); err == nil {
-		d.DayBefore = t.AddDate(0, 0, -1).Format(org.DateLayout)
-	}
-	if w.d.Can(ctx, authz.ActionRoleGrant, id) || w.d.Can(ctx, authz.ActionUserManage, id) {
+	d := unitData{Unit: v.Unit, At: v.At, Ancestors: v.Ancestors, Children: v.Children,
+		Successors: v.Successors, Predecessors: v.Predecessors, DayBefore: service.DayBefore(v.Unit.ValidFrom)}
+	if units.CanSeeGrants(p, id) {
 		d.ShowGrants = true
-		if d.Grants, err = w.d.Store.UnitGrants(ctx, id); err != nil {
+		if d.Grants, err = units.Grants(ctx, p, id); err != nil {
 			w.fail(rw, r, err)
 			return
 		}
 	}
-	p := w.page(rw, r, "units.title", d)
-	p.Title = u.Name
-	w.render(rw, r, http.StatusOK, "unit", p)
+	pg := w.page(rw, r, "units.title", d)
+	pg.Title = v.Unit.Name
+	w.render(rw, r, http.StatusOK, "unit", pg)
 }

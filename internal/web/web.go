@@ -309,6 +309,11 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /account", w.accountPage)
 	mux.HandleFunc("POST /account/password", w.changePassword)
 	mux.HandleFunc("POST /account/tokens", w.createToken)
+	mux.HandleFunc("GET /account/tokens/{id}/revoke", w.revokeTokenConfirm)
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", w.revokeToken)
+	mux.HandleFunc("GET /admin/users/{id}/disable", w.disableConfirm)
+	mux.HandleFunc("POST /admin/users/{id}/disable", w.setDisabled)
+	mux.HandleFunc("POST /admin/users/{id}/password", w.resetPassword)
 	for _, f := range w.routes {
 		f(w, mux)
 	}

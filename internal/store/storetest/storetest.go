@@ -24,17 +24,28 @@ import (
 // EnvPostgres names the variable that switches tests to PostgreSQL.
 const EnvPostgres = "DANVAN_TEST_POSTGRES"
 
+// AuditKey keys the audit chain of every test store, so that a backup taken
+// from one test store restores into another.
+const AuditKey = "danvan-test-audit-key-0123456789abcdef"
+
+// Options are the store options of a test store: the shared test audit key
+// and a data directory of its own for the audit checkpoints.
+func Options(t testing.TB) store.Options {
+	return store.Options{AuditKey: AuditKey, DataDir: t.TempDir()}
+}
+
 // Open returns a migrated, empty store closed (and, on PostgreSQL, dropped)
 // when t ends.
 func Open(t testing.TB) *store.Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	dsn := filepath.Join(t.TempDir(), "danvan.db")
+	opts := Options(t)
+	dsn := filepath.Join(opts.DataDir, "danvan.db")
 	if base := os.Getenv(EnvPostgres); base != "" {
 		dsn = postgresSchema(t, ctx, base)
 	}
-	st, err := store.Open(ctx, dsn)
+	st, err := store.Open(ctx, dsn, opts)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
