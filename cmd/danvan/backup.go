@@ -103,19 +103,28 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("audit", "audit verify [--data DIR | --db URL]   (walks the whole keyed chain and checks it against the signed checkpoints)", stderr)
+	fs := newFlags("audit", "audit verify [--data DIR | --db URL]   walks the whole keyed chain and checks it against the signed checkpoints\n"+
+		"       danvan audit rekey  [--data DIR | --db URL]   once, after upgrading: keys the unkeyed chain of an earlier version", stderr)
 	cfg, pos, err := loadConfig(fs, args, false)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || pos[0] != "verify" {
-		return usagef("want: audit verify")
+	if len(pos) != 1 || (pos[0] != "verify" && pos[0] != "rekey") {
+		return usagef("want: audit verify, or audit rekey")
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if pos[0] == "rekey" {
+		n, err := st.RekeyAudit(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "audit log re-keyed: %d entries\n", n)
+		return nil
+	}
 	n, err := st.VerifyAudit(ctx)
 	if err != nil {
 		return fmt.Errorf("after %d good entries: %w", n, err)

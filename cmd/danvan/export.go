@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/danvan/danvan/internal/account"
 	"github.com/danvan/danvan/internal/export"
 	"github.com/danvan/danvan/internal/report"
+	"github.com/danvan/danvan/internal/service"
 )
 
 const exportSynopsis = `export report --report ID [--format docx|xlsx|csv] [-o FILE] [--abbrev BTGDVTU] [--date YYYY-MM-DD]
@@ -71,8 +73,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usagef("give either --report or --template/--unit/--year/--number, not both")
 	case *reportID == 0 && !consolidated:
 		return usagef("give --report ID, or --template ID --unit ID --year Y --number N")
-	case consolidated && (*templateID <= 0 || *unitID <= 0 || *year < 1900 || *year > 9999 || *number < 1 || *number > 12):
-		return usagef("consolidated export needs --template, --unit, --year (1900–9999) and --number (1–12)")
+	case consolidated && (*templateID <= 0 || *unitID <= 0 || !report.ValidYear(*year) || *number < 1 || *number > 12):
+		return usagef("consolidated export needs --template, --unit, --year (%d–%d) and --number (1–12)", report.MinYear, report.MaxYear)
 	case *reportID < 0:
 		return usagef("--report: want a report id")
 	}
@@ -91,11 +93,15 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
+	svc, err := service.New(ctx, service.Deps{Store: st, Cfg: cfg, Policy: account.DefaultPolicy})
+	if err != nil {
+		return err
+	}
 	var e export.Export
 	if *reportID != 0 {
-		e, _, err = export.LoadReport(ctx, st, *reportID, opt)
+		e, err = svc.Reports.ExportReport(ctx, cliPrincipal(), *reportID, opt)
 	} else {
-		e, err = export.LoadConsolidated(ctx, st, q, opt)
+		e, err = svc.Reports.ExportConsolidated(ctx, cliPrincipal(), q, opt)
 	}
 	if err != nil {
 		return err

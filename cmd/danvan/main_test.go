@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -92,6 +93,48 @@ func TestAdministrationFromTheCommandLine(t *testing.T) {
 		if code != s.code || !strings.Contains(out+errOut, s.want) {
 			t.Fatalf("%s: exit %d (want %d), output %q %q, want %q", s.name, code, s.code, out, errOut, s.want)
 		}
+	}
+	// Offboarding: tokens are listed and revoked; disabling revokes the rest.
+	cli := func(in string, args ...string) (int, string) {
+		t.Helper()
+		code, out, errOut := runCLI(t, in, append(args, data...)...)
+		return code, out + errOut
+	}
+	if code, out := cli("", "token", "create", "lan", "--name", "thứ hai", "--days", "7"); code != 0 || !strings.HasPrefix(out, "dvt_") {
+		t.Fatalf("token create --days: %d %q", code, out)
+	}
+	if code, out := cli("", "token", "create", "lan", "--days", "100000"); code != 2 || !strings.Contains(out, "days") {
+		t.Fatalf("token create with a lifetime out of bounds: %d %q", code, out)
+	}
+	code, out := cli("", "token", "list", "lan")
+	ids := regexp.MustCompile(`(?m)^(\d+)\s+thứ hai\s.*active$`).FindStringSubmatch(out)
+	if code != 0 || ids == nil || !strings.Contains(out, "2 token(s)") {
+		t.Fatalf("token list: %d %q", code, out)
+	}
+	if code, out := cli("", "token", "revoke", ids[1]); code != 0 || !strings.Contains(out, "revoked token "+ids[1]) {
+		t.Fatalf("token revoke: %d %q", code, out)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"token", "revoke", "abc"}, 2, "token number"},
+		{[]string{"token", "revoke", "999999"}, 1, "no token 999999"},
+		{[]string{"token", "list", "nobody"}, 1, "no user nobody"},
+		{[]string{"user", "disable", "nobody"}, 1, "no user nobody"},
+		{[]string{"user", "disable"}, 2, "want: user disable USERNAME"},
+		{[]string{"user", "disable", "lan"}, 0, "disabled lan"},
+		{[]string{"user", "list"}, 0, "(disabled)"},
+		{[]string{"user", "enable", "lan"}, 0, "enabled lan"},
+	} {
+		if code, out := cli("", c.args...); code != c.code || !strings.Contains(out, c.want) {
+			t.Fatalf("%v: exit %d (want %d), %q, want %q", c.args, code, c.code, out, c.want)
+		}
+	}
+	code, out = cli("", "token", "list", "lan")
+	if code != 0 || strings.Contains(out, "active") || strings.Count(out, "revoked ") != 2 {
+		t.Fatalf("after disabling, every token is revoked: %q", out)
 	}
 	// Restore into a second, empty data directory; restoring again is refused.
 	other := where()

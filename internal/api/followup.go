@@ -115,22 +115,22 @@ type Recommendation struct {
 
 // Inspection is a plan as the API shows it.
 type Inspection struct {
-	ID              int64            `json:"id"`
-	Kind            string           `json:"kind"`
-	Topic           string           `json:"topic"`
-	LeadUnitID      int64            `json:"lead_unit_id"`
-	LeadUnitName    string           `json:"lead_unit_name"`
-	StartOn         string           `json:"start_on"`
-	EndOn           string           `json:"end_on"`
-	Team            string           `json:"team"`
-	Status          string           `json:"status"`
+	ID              int64             `json:"id"`
+	Kind            string            `json:"kind"`
+	Topic           string            `json:"topic"`
+	LeadUnitID      int64             `json:"lead_unit_id"`
+	LeadUnitName    string            `json:"lead_unit_name"`
+	StartOn         string            `json:"start_on"`
+	EndOn           string            `json:"end_on"`
+	Team            string            `json:"team"`
+	Status          string            `json:"status"`
 	Units           []service.UnitRef `json:"units"`
 	Members         []service.UserRef `json:"members"`
 	Findings        []service.Finding `json:"findings"`
-	Recommendations []Recommendation `json:"recommendations"`
-	OpenRecs        int              `json:"open_recommendations"`
-	OverdueRecs     int              `json:"overdue_recommendations"`
-	CreatedAt       time.Time        `json:"created_at"`
+	Recommendations []Recommendation  `json:"recommendations"`
+	OpenRecs        int               `json:"open_recommendations"`
+	OverdueRecs     int               `json:"overdue_recommendations"`
+	CreatedAt       time.Time         `json:"created_at"`
 }
 
 func timePtr(t time.Time) *time.Time {

@@ -290,7 +290,7 @@ func schemas() obj {
 			"password":  obj{"type": "string", "minLength": 10, "writeOnly": true},
 			"locale":    obj{"type": "string", "enum": []string{"", "vi", "en", "ja"}},
 		}),
-		"Grant":       grant,
+		"Grant": grant,
 		"Token": object([]string{"id", "name", "created_at", "expires_at", "last_used_at", "revoked_at", "active"}, obj{
 			"id": obj{"type": "integer", "format": "int64"}, "name": obj{"type": "string"},
 			"created_at":   obj{"type": "string", "format": "date-time"},

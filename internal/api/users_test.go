@@ -357,3 +357,89 @@ func TestProblemLanguage(t *testing.T) {
 		t.Errorf("field message: %+v", p.Errors)
 	}
 }
+
+type tokenPage struct {
+	Items []api.Token `json:"items"`
+	Total int         `json:"total"`
+}
+
+// TestTokensAndOffboarding: GET /me/tokens, DELETE /me/tokens/{id}, and
+// POST /users/{id}/disable|enable; a revoked token answers 401 at once.
+func TestTokensAndOffboarding(t *testing.T) {
+	e := newEnv(t)
+	problem(t, e.do("GET", "/api/v1/me/tokens", nil), 401, "unauthenticated")
+	mine := decode[tokenPage](t, e.do("GET", "/api/v1/me/tokens", nil, e.as("canbo")), 200)
+	if mine.Total != 1 || len(mine.Items) != 1 || !mine.Items[0].Active || mine.Items[0].Name != "test" || mine.Items[0].LastUsedAt == nil {
+		t.Fatalf("my tokens: %+v", mine)
+	}
+	if strings.Contains(e.do("GET", "/api/v1/me/tokens", nil, e.as("canbo")).Body.String(), "hash") {
+		t.Fatal("the token hash leaks")
+	}
+	id := mine.Items[0].ID
+	// Someone else's token: 404, like one that does not exist.
+	theirs := decode[tokenPage](t, e.do("GET", "/api/v1/me/tokens", nil, e.as("truong")), 200).Items[0].ID
+	problem(t, e.do("DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", theirs), nil, e.as("canbo")), 404, "not-found")
+	problem(t, e.do("DELETE", "/api/v1/me/tokens/999999", nil, e.as("canbo")), 404, "not-found")
+	problem(t, e.do("DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", theirs), nil, e.as("admin")), 404, "not-found")
+	// With a session cookie, the CSRF header is required.
+	s := e.signIn("canbo")
+	problem(t, e.do("DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", id), nil, withSession(s, false)), 403, "csrf")
+	if w := e.do("DELETE", fmt.Sprintf("/api/v1/me/tokens/%d", id), nil, withSession(s, true)); w.Code != 204 {
+		t.Fatalf("revoke: %d %s", w.Code, w.Body.String())
+	}
+	problem(t, e.do("GET", "/api/v1/me", nil, e.as("canbo")), 401, "invalid-token")
+	after := decode[tokenPage](t, e.do("GET", "/api/v1/me/tokens", nil, withSession(s, false)), 200)
+	if after.Items[0].Active || after.Items[0].RevokedAt == nil {
+		t.Fatalf("after revoking: %+v", after.Items[0])
+	}
+	// Disabling: user.manage only; ends the sessions and revokes the tokens.
+	truong := e.user["truong"]
+	for _, who := range []string{"truong", "dieuphoi", "khach"} { // canbo's token is revoked by now
+		problem(t, e.do("POST", fmt.Sprintf("/api/v1/users/%d/disable", truong), nil, e.as(who)), 403, "forbidden")
+	}
+	problem(t, e.do("POST", fmt.Sprintf("/api/v1/users/%d/disable", truong), nil), 401, "unauthenticated")
+	problem(t, e.do("POST", "/api/v1/users/999999/disable", nil, e.as("admin")), 404, "not-found")
+	ts := e.signIn("truong")
+	u := decode[api.User](t, e.do("POST", fmt.Sprintf("/api/v1/users/%d/disable", truong), nil, e.as("admin")), 200)
+	if !u.Disabled {
+		t.Fatalf("disabled: %+v", u)
+	}
+	problem(t, e.do("GET", "/api/v1/me", nil, e.as("truong")), 401, "invalid-token")
+	problem(t, e.do("GET", "/api/v1/me", nil, withSession(ts, false)), 401, "unauthenticated")
+	u = decode[api.User](t, e.do("POST", fmt.Sprintf("/api/v1/users/%d/enable", truong), nil, e.as("admin")), 200)
+	if u.Disabled {
+		t.Fatalf("enabled: %+v", u)
+	}
+	problem(t, e.do("GET", "/api/v1/me", nil, e.as("truong")), 401, "invalid-token") // revoked for good
+	// The last administrator cannot be disabled.
+	p := problem(t, e.do("POST", fmt.Sprintf("/api/v1/users/%d/disable", e.user["admin"]), nil, e.as("admin")), 409, "conflict")
+	if !strings.Contains(p.Detail, "quản trị") {
+		t.Errorf("last admin: %+v", p)
+	}
+}
+
+// TestGrantsRevealNothing: someone who may not read users cannot tell which
+// user ids exist, and nobody but an administrator grants themselves a role.
+func TestGrantsRevealNothing(t *testing.T) {
+	e := newEnv(t)
+	// A unit head may grant within W1: an unknown id looks like a user
+	// without grants in reach.
+	known := decode[grantPage](t, e.do("GET", fmt.Sprintf("/api/v1/users/%d/grants", e.user["khach"]), nil, e.as("truong")), 200)
+	unknown := decode[grantPage](t, e.do("GET", "/api/v1/users/999999/grants", nil, e.as("truong")), 200)
+	if known.Total != 0 || unknown.Total != 0 {
+		t.Fatalf("known %+v unknown %+v", known, unknown)
+	}
+	// Without any power to grant: 403 whether or not the id exists.
+	problem(t, e.do("GET", "/api/v1/users/999999/grants", nil, e.as("canbo")), 403, "forbidden")
+	problem(t, e.do("GET", fmt.Sprintf("/api/v1/users/%d/grants", e.user["khach"]), nil, e.as("canbo")), 403, "forbidden")
+	problem(t, e.do("GET", "/api/v1/users/999999", nil, e.as("canbo")), 403, "forbidden")
+	// Self-grant.
+	problem(t, e.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", e.user["truong"]), map[string]any{"role": "unit_officer", "unit_id": e.unit["W1"]}, e.as("truong")), 403, "forbidden")
+	problem(t, e.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", e.user["dieuphoi"]), map[string]any{"role": "leader", "unit_id": e.unit["W1"]}, e.as("dieuphoi")), 403, "forbidden")
+	decode[api.Grant](t, e.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", e.user["admin"]), map[string]any{"role": "leader", "unit_id": e.unit["W1"]}, e.as("admin")), 201)
+	// Control characters in a user's name are refused like the web form's.
+	p := problem(t, e.do("POST", "/api/v1/users", map[string]string{"username": "lan", "full_name": "Vũ\u0007Lan", "password": "một mật khẩu dài"}, e.as("admin")), 422, "validation")
+	if !slices.Equal(fields(p), []string{"full_name"}) {
+		t.Errorf("control character: %+v", p)
+	}
+}

@@ -215,8 +215,26 @@ func TestPublicPagesAndLanguages(t *testing.T) {
 	if _, body, _ := e.get(c, "/units/"+itoa(e.units["12"])); !strings.Contains(body, "Xã Đông Hòa") {
 		t.Error("predecessor not shown")
 	}
-	if _, body, _ := e.get(c, "/metrics"); !strings.Contains(body, "danvan_http_requests_total") {
-		t.Error("metrics missing")
+	// /metrics is not public: an administrator, or the scraper's token.
+	if code, body, _ := e.get(c, "/metrics"); code != http.StatusUnauthorized || strings.Contains(body, "danvan_http_requests_total") {
+		t.Errorf("anonymous metrics: %d", code)
+	}
+	officer := e.client()
+	e.signIn(officer, "canbo")
+	if code, _, _ := e.get(officer, "/metrics"); code != http.StatusUnauthorized {
+		t.Errorf("officer's metrics: %d", code)
+	}
+	admin := e.client()
+	e.signIn(admin, "admin")
+	if _, body, _ := e.get(admin, "/metrics"); !strings.Contains(body, "danvan_http_requests_total") {
+		t.Error("metrics missing for an administrator")
+	}
+	t.Setenv(server.MetricsTokenEnv, "scraper-token-0123456789")
+	if _, body, _ := e.get(c, "/metrics", "Authorization", "Bearer scraper-token-0123456789"); !strings.Contains(body, "danvan_http_requests_total") {
+		t.Error("metrics missing for the scraper's token")
+	}
+	if code, _, _ := e.get(c, "/metrics", "Authorization", "Bearer scraper-token-01234567xx"); code != http.StatusUnauthorized {
+		t.Errorf("wrong scraper token: %d", code)
 	}
 	if missing := e.bundle.Missing(); len(missing) > 0 {
 		t.Errorf("pages asked for keys missing from the catalogs: %v", missing)
@@ -296,7 +314,7 @@ func TestAdministration(t *testing.T) {
 	e.signIn(admin, "admin")
 	// Validation: every problem beside its field, nothing created.
 	code, body, _ := e.post(admin, "/admin/users", "/admin/users", url.Values{"username": {"Bad Name"}, "full_name": {""}, "password": {"short"}})
-	if code != 422 || !strings.Contains(body, "ít nhất 10 ký tự") || !strings.Contains(body, "Bắt buộc nhập.") || !strings.Contains(body, `value="bad name"`) {
+	if code != 422 || !strings.Contains(body, "ít nhất 10 ký tự") || !strings.Contains(body, "Trường này là bắt buộc.") || !strings.Contains(body, `value="bad name"`) {
 		t.Fatalf("validation: %d", code)
 	}
 	code, _, hdr := e.post(admin, "/admin/users", "/admin/users", url.Values{"username": {"lan"}, "full_name": {"Vũ Thị Lan"}, "password": {"correct horse battery"}})
@@ -423,4 +441,120 @@ func FuzzFormDecoding(f *testing.F) {
 			t.Fatalf("POST %s %q (%s): %d", path, body, ctype, code)
 		}
 	})
+}
+
+func TestCrossOriginRefusalSpeaksEachDoor(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	code, body, hdr := e.postRaw(c, "/api/v1/users", `{}`, "application/json", "Sec-Fetch-Site", "cross-site")
+	if code != http.StatusForbidden || !strings.HasPrefix(hdr.Get("Content-Type"), "application/problem+json") ||
+		!strings.Contains(body, `"type":"urn:danvan:problem:csrf"`) || !strings.Contains(body, `"status":403`) {
+		t.Fatalf("API cross-origin: %d %q %s", code, hdr.Get("Content-Type"), body)
+	}
+	code, body, hdr = e.postRaw(c, "/signout", "", "application/x-www-form-urlencoded", "Origin", "https://evil.example")
+	if code != http.StatusForbidden || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") || !strings.Contains(body, "<html") {
+		t.Fatalf("HTML cross-origin: %d %q", code, hdr.Get("Content-Type"))
+	}
+}
+
+var tokenRE = regexp.MustCompile(`<code class="token">(dvt_[^<]+)</code>`)
+
+// TestOffboardingFromTheWeb: tokens are listed and revoked on the account
+// page; an administrator disables an account (after a confirmation page),
+// which ends its sessions and revokes its tokens at once, and resets a
+// password.
+func TestOffboardingFromTheWeb(t *testing.T) {
+	e := newEnv(t)
+	officer := e.client()
+	e.signIn(officer, "canbo")
+	newToken := func(name string) string {
+		code, body, _ := e.post(officer, "/account", "/account/tokens", url.Values{"name": {name}, "days": {"30"}})
+		m := tokenRE.FindStringSubmatch(body)
+		if code != 200 || m == nil {
+			t.Fatalf("create token: %d", code)
+		}
+		return m[1]
+	}
+	api := func(tok string) int {
+		code, _, _ := e.get(e.client(), "/api/v1/me", "Authorization", "Bearer "+tok)
+		return code
+	}
+	first, second := newToken("máy một"), newToken("máy hai")
+	if api(first) != 200 || api(second) != 200 {
+		t.Fatal("new tokens refused")
+	}
+	if code, _, _ := e.post(officer, "/account", "/account/tokens", url.Values{"name": {"x"}, "days": {"9999"}}); code != 422 {
+		t.Errorf("lifetime out of bounds: %d", code)
+	}
+	_, body, _ := e.get(officer, "/account")
+	if !strings.Contains(body, "máy một") || !strings.Contains(body, "máy hai") {
+		t.Fatal("tokens not listed")
+	}
+	links := regexp.MustCompile(`href="(/account/tokens/\d+/revoke)"`).FindAllStringSubmatch(body, -1)
+	if len(links) != 2 {
+		t.Fatalf("revoke links: %v", links)
+	}
+	// Newest first: the first link revokes "máy hai".
+	if code, body, _ := e.get(officer, links[0][1]); code != 200 || !strings.Contains(body, "máy hai") {
+		t.Fatalf("confirmation page: %d", code)
+	}
+	if code, _, hdr := e.post(officer, links[0][1], links[0][1], url.Values{}); code != 303 || !strings.Contains(hdr.Get("Location"), "token_revoked") {
+		t.Fatalf("revoke: %d", code)
+	}
+	if api(second) != http.StatusUnauthorized || api(first) != 200 {
+		t.Fatal("revoking one token must stop it at once and leave the other")
+	}
+	// Someone else's token cannot be revoked from one's account page.
+	admin := e.client()
+	e.signIn(admin, "admin")
+	if code, _, _ := e.get(admin, links[1][1]); code != 404 {
+		t.Errorf("another user's token: %d", code)
+	}
+	// Disabling canbo ends their session and revokes their tokens.
+	var canbo int64
+	if u, err := e.st.UserByName(context.Background(), "canbo"); err == nil {
+		canbo = u.ID
+	}
+	page := "/admin/users/" + itoa(canbo)
+	if code, body, _ := e.get(admin, page+"/disable"); code != 200 || !strings.Contains(body, "canbo") {
+		t.Fatalf("disable confirmation: %d", code)
+	}
+	if code, _, _ := e.post(admin, page+"/disable", page+"/disable", url.Values{}); code != 303 {
+		t.Fatalf("disable: %d", code)
+	}
+	if api(first) != http.StatusUnauthorized {
+		t.Error("a disabled account's token still works")
+	}
+	if code, _, hdr := e.get(officer, "/account"); code != 303 || !strings.HasPrefix(hdr.Get("Location"), "/signin") {
+		t.Errorf("a disabled account's session still works: %d", code)
+	}
+	if _, body, _ := e.get(admin, page); !strings.Contains(body, "Đã khóa") {
+		t.Error("user page does not show the account disabled")
+	}
+	// Enable again, then reset the password: the old one stops working.
+	if code, _, _ := e.post(admin, page+"/disable", page+"/disable", url.Values{}); code != 303 {
+		t.Fatalf("enable: %d", code)
+	}
+	if code, _, _ := e.post(admin, page, page+"/password", url.Values{"password": {"short"}}); code != 422 {
+		t.Errorf("short reset: %d", code)
+	}
+	if code, _, _ := e.post(admin, page, page+"/password", url.Values{"password": {"một mật khẩu mới"}}); code != 303 {
+		t.Fatalf("reset: %d", code)
+	}
+	fresh := e.client()
+	if code, _, _ := e.post(fresh, "/signin", "/signin", url.Values{"username": {"canbo"}, "password": {password}}); code != 401 {
+		t.Errorf("old password after reset: %d", code)
+	}
+	// The last administrator cannot be disabled.
+	var adminID int64
+	if u, err := e.st.UserByName(context.Background(), "admin"); err == nil {
+		adminID = u.ID
+	}
+	ap := "/admin/users/" + itoa(adminID)
+	if code, body, _ := e.post(admin, ap+"/disable", ap+"/disable", url.Values{}); code != 409 || !strings.Contains(body, "quản trị viên cuối cùng") {
+		t.Errorf("disable the last admin: %d", code)
+	}
+	if missing := e.bundle.Missing(); len(missing) > 0 {
+		t.Errorf("missing catalog keys: %v", missing)
+	}
 }

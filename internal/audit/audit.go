@@ -69,6 +69,22 @@ func Hash(key []byte, prev string, e Entry) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// LegacyHash is the unkeyed SHA-256 chain of earlier versions. It is used
+// only to check an old chain once before it is re-keyed.
+func LegacyHash(prev string, e Entry) string {
+	h := sha256.New()
+	for _, f := range []string{
+		prev,
+		strconv.FormatInt(e.ID, 10),
+		e.At.UTC().Format(time.RFC3339Nano),
+		strconv.FormatInt(e.ActorID, 10),
+		e.Actor, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.IP,
+	} {
+		fmt.Fprintf(h, "%d:%s|", len(f), f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // Checkpoint records, outside the database, how long the chain was and what
 // its last hash was at some moment. Count entries existed then; the entry
 // with id Count had hash Head.

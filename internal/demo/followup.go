@@ -17,7 +17,6 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-
 func loadFollowup(ctx context.Context, s *store.Store) error {
 	// No SMTP at load time: notifications stay in the app.
 	svc, err := service.New(ctx, service.Deps{Store: s, Cfg: config.Default(), Policy: account.DefaultPolicy})

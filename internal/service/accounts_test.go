@@ -169,10 +169,15 @@ func TestAccountsAdminOnlyMatrix(t *testing.T) {
 			_, err := f.acc.CreateUser(f.ctx, p, service.NewUser{Username: fmt.Sprintf("moi.%d", seq), FullName: "Người mới", Password: "mật khẩu đủ dài"})
 			return err
 		}},
-		{"reset password", func(p *service.Principal) error { return f.acc.ResetPassword(f.ctx, p, lan, "mật khẩu mới đủ dài") }},
+		{"reset password", func(p *service.Principal) error {
+			return f.acc.ResetPassword(f.ctx, p, lan, "mật khẩu mới đủ dài")
+		}},
 		{"disable", func(p *service.Principal) error { return f.acc.SetDisabled(f.ctx, p, lan, true) }},
 		{"enable", func(p *service.Principal) error { return f.acc.SetDisabled(f.ctx, p, lan, false) }},
-		{"audit log", func(p *service.Principal) error { _, _, err := f.acc.AuditLog(f.ctx, p, service.AuditFilter{Limit: 5}); return err }},
+		{"audit log", func(p *service.Principal) error {
+			_, _, err := f.acc.AuditLog(f.ctx, p, service.AuditFilter{Limit: 5})
+			return err
+		}},
 		{"audit entities", func(p *service.Principal) error { _, err := f.acc.AuditEntities(f.ctx, p); return err }},
 		{"user by name", func(p *service.Principal) error { _, err := f.acc.UserByName(f.ctx, p, "lan"); return err }},
 		{"tokens of a user", func(p *service.Principal) error { _, err := f.acc.UserTokens(f.ctx, p, "lan"); return err }},
@@ -859,4 +864,28 @@ func TestAccountsSessions(t *testing.T) {
 	if _, err := f.acc.Authenticate(f.ctx, service.Credentials{Session: s.Token}); !errors.Is(err, service.ErrUnauthenticated) {
 		t.Fatalf("signed-out session: %v", err)
 	}
+}
+
+// FuzzNewUserValidate: whatever the input, an accepted user has a valid
+// name and password and clean, bounded text that either engine stores.
+func FuzzNewUserValidate(f *testing.F) {
+	for _, s := range [][5]string{
+		{"lan.vu", "Vũ Thị Lan", "lan@example.vn", "một mật khẩu dài", "vi"},
+		{"Bad Name", "", "not an address", "short", "fr"},
+		{"ok", "A\x00B", "a@b\x00", "0123456789\x00", ""},
+		{"ok", "\xff\xfe", "\u202e@x.vn", "\xed\xa0\x80", "ja"},
+	} {
+		f.Add(s[0], s[1], s[2], s[3], s[4])
+	}
+	f.Fuzz(func(t *testing.T, username, fullName, email, password, locale string) {
+		in := service.NewUser{Username: username, FullName: fullName, Email: email, Password: password, Locale: locale}
+		if in.Validate() != nil {
+			return
+		}
+		if account.ValidUsername(in.Username) != nil || account.CheckPasswordStrength(in.Password) != nil || strings.ContainsRune(in.Password, 0) ||
+			!service.CleanLine(in.FullName) || in.FullName == "" || len([]rune(in.FullName)) > 200 ||
+			!service.CleanLine(in.Email) || len(in.Email) > 254 || (in.Locale != "" && in.Locale != "vi" && in.Locale != "en" && in.Locale != "ja") {
+			t.Fatalf("accepted %+v", in)
+		}
+	})
 }

@@ -47,8 +47,8 @@ const (
 	MaxInspectedUnits  = 500
 	MaxTeamMembers     = 100
 	MaxPageSize        = 500
-	fuMinYear      = 1900
-	fuMaxYear      = 2100
+	fuMinYear          = 1900
+	fuMaxYear          = 2100
 )
 
 // Message keys of follow-up validation (internal/i18n/locales/followup.*.json).

@@ -485,6 +485,18 @@ func (r *Reports) List(ctx context.Context, p *Principal, q ReportQuery) (Report
 		f.All = true
 	} else {
 		f.All, f.Roots, f.Own = report.Visibility(p.Grants)
+		seen := map[int64]bool{}
+		for _, root := range f.Roots {
+			if seen[root] {
+				continue
+			}
+			for _, id := range r.tree.SubtreeIDs(root) {
+				if !seen[id] {
+					seen[id] = true
+					f.Visible = append(f.Visible, id)
+				}
+			}
+		}
 	}
 	items, total, err := r.st.ListReports(ctx, f)
 	if err != nil {

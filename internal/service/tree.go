@@ -48,12 +48,20 @@ func (t *Tree) fresh() {
 	if t.local == nil {
 		return
 	}
-	t.mu.RLock()
-	stale := t.local() != t.loadedAt
-	t.mu.RUnlock()
-	if stale {
-		_ = t.Reload(context.Background())
+	if !t.stale() {
+		return
 	}
+	t.reloading.Lock()
+	defer t.reloading.Unlock()
+	if t.stale() { // not already reloaded by a concurrent reader
+		_ = t.reload(context.Background())
+	}
+}
+
+func (t *Tree) stale() bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.local() != t.loadedAt
 }
 
 // Refresh reloads the tree when the store's unit generation differs from the
@@ -74,6 +82,11 @@ func (t *Tree) Refresh(ctx context.Context, generation func(context.Context) (in
 func (t *Tree) Reload(ctx context.Context) error {
 	t.reloading.Lock()
 	defer t.reloading.Unlock()
+	return t.reload(ctx)
+}
+
+// reload is Reload; the caller holds t.reloading.
+func (t *Tree) reload(ctx context.Context) error {
 	var local int64
 	if t.local != nil {
 		local = t.local()
@@ -275,7 +288,6 @@ func (t *Tree) At(at string) []org.Unit {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	out := make([]org.Unit, 0, len(t.units)/2)
-	seen := make(map[int64]bool)
 	for _, id := range t.order {
 		u := t.units[id]
 		if !u.ValidOn(at) {
@@ -284,7 +296,7 @@ func (t *Tree) At(at string) []org.Unit {
 		if p, ok := t.units[u.ParentID]; ok && u.ParentID != id && p.ValidOn(at) {
 			continue // listed under its parent
 		}
-		out = t.walkAt(out, seen, id, at, 0)
+		out = t.walkAt(out, id, at, 0)
 	}
 	return out
 }
@@ -300,21 +312,21 @@ func (t *Tree) SubtreeAt(root int64, at string) (units []org.Unit, ok bool) {
 	if _, ok := t.units[root]; !ok {
 		return nil, false
 	}
-	return t.walkAt(nil, map[int64]bool{}, root, at, 0), true
+	return t.walkAt(nil, root, at, 0), true
 }
 
 // walkAt appends id and its descendants valid on at; the caller holds mu.
-func (t *Tree) walkAt(out []org.Unit, seen map[int64]bool, id int64, at string, depth int) []org.Unit {
-	if seen[id] || depth > 64 {
+// A parent cycle (which the store refuses) would stop at depth 64.
+func (t *Tree) walkAt(out []org.Unit, id int64, at string, depth int) []org.Unit {
+	if depth > 64 {
 		return out
 	}
-	seen[id] = true
 	u := t.units[id]
 	u.Depth = depth
 	out = append(out, u)
 	for _, c := range t.children[id] {
-		if t.units[c].ValidOn(at) {
-			out = t.walkAt(out, seen, c, at, depth+1)
+		if c != id && t.units[c].ValidOn(at) {
+			out = t.walkAt(out, c, at, depth+1)
 		}
 	}
 	return out

@@ -112,6 +112,9 @@ func TestTreeRefreshSeesAnotherReplica(t *testing.T) {
 	importUnits(t, b, "code,name,kind,parent_code,valid_from,valid_to,remote\nW2,Phường Mới,ward,38,2031-01-01,,\n")
 	w2, _ := b.UnitByCode(ctx, "W2", "2031-01-01")
 	refresh()
+	if v, err := svc.Units.Get(ctx, nil, service.UnitQuery{ID: w1.ID, At: "2030-01-01"}); err != nil || len(v.Successors) != 0 {
+		t.Fatalf("successors before the link: %+v, %v", v.Successors, err)
+	}
 	if err := b.AddSuccessor(ctx, audit.System("test"), org.Successor{PredecessorID: w1.ID, SuccessorID: w2.ID, Portion: "full", Effective: "2031-01-01"}); err != nil {
 		t.Fatal(err)
 	}

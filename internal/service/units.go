@@ -41,9 +41,12 @@ const (
 )
 
 // Units is the units capability: the organisation tree on any date, search
-// with or without diacritics, one unit with its surroundings. Unit reads are
-// public. Everything but search answers from the in-memory [Tree] without
-// SQL; successor links are loaded once per tree version.
+// with or without diacritics, one unit with its surroundings, counts. Unit
+// reads are public. They answer from the in-memory [Tree] without SQL
+// (successor links are loaded once per tree version); whole listings and
+// their serialisations are cached until the tree reloads. Whole-tree reads
+// by anonymous visitors are rate-limited per client address
+// ([UnitAnonBurst] at once, then [UnitAnonRate] a second): [ErrTooMany].
 type Units struct {
 	base
 	anon *Limiter
@@ -77,29 +80,25 @@ func newUnits(b base) *Units {
 // LimitAnonymous replaces the limiter of anonymous whole-tree reads.
 func (s *Units) LimitAnonymous(l *Limiter) { s.anon = l }
 
-// anonymous reports whether p is nobody signed in.
-func anonymous(p *Principal) bool { return p == nil || (p.User.ID == 0 && !p.System) }
+// anonymousCaller reports whether p is nobody signed in.
+func anonymousCaller(p *Principal) bool { return p == nil || (p.User.ID == 0 && !p.System) }
 
 // read checks that p may read units (public today) and, for an expensive
-// read by an anonymous caller, takes a token from its address's bucket.
+// read by an anonymous visitor, takes a token from its address's bucket.
+// Doors pass an anonymous visitor as &Principal{IP: address}; a nil
+// principal (a use case reading units for its own page) is not counted.
 func (s *Units) read(p *Principal, expensive bool) error {
 	if err := s.authorize(p, authz.ActionUnitRead, 0); err != nil {
 		return err
 	}
-	if expensive && anonymous(p) && s.anon != nil {
-		ip := ""
-		if p != nil {
-			ip = p.IP
-		}
-		if !s.anon.Allow(ip) {
-			return ErrTooMany
-		}
+	if expensive && p != nil && anonymousCaller(p) && s.anon != nil && !s.anon.Allow(p.IP) {
+		return ErrTooMany
 	}
 	return nil
 }
 
-// checkDate validates a YYYY-MM-DD date within the legal calendar's years.
-func checkDate(v *Validator, field, at string) string {
+// unitDate validates a YYYY-MM-DD date within the legal calendar's years.
+func unitDate(v *Validator, field, at string) string {
 	return v.Date(field, at, true)
 }
 
@@ -127,9 +126,9 @@ type UnitList struct {
 
 func (q *UnitList) validate() error {
 	var v Validator
-	q.At = checkDate(&v, "at", q.At)
+	q.At = unitDate(&v, "at", q.At)
 	if q.Kind != "" {
-		v.Choice("kind", string(q.Kind), kindCodes()...)
+		v.Choice("kind", string(q.Kind), unitKindCodes()...)
 	}
 	if q.Root < 0 {
 		v.Add("root", MsgRange, 1, int64(1<<62))
@@ -144,7 +143,7 @@ func (q *UnitList) validate() error {
 	return v.Err()
 }
 
-func kindCodes() []string {
+func unitKindCodes() []string {
 	out := make([]string, len(org.Kinds))
 	for i, k := range org.Kinds {
 		out[i] = string(k)
@@ -158,6 +157,7 @@ func (s *Units) listing(q UnitList) ([]org.Unit, error) {
 	k := listKey{at: q.At, root: q.Root}
 	s.lock()
 	us, ok := s.lists[k]
+	version := s.version
 	s.mu.Unlock()
 	if ok {
 		return us, nil
@@ -171,10 +171,12 @@ func (s *Units) listing(q UnitList) ([]org.Unit, error) {
 		us = s.tree.At(q.At)
 	}
 	s.lock()
-	if s.lists == nil || len(s.lists) >= unitListCacheEntries {
-		s.lists = map[listKey][]org.Unit{}
+	if s.version == version {
+		if s.lists == nil || len(s.lists) >= unitListCacheEntries {
+			s.lists = map[listKey][]org.Unit{}
+		}
+		s.lists[k] = us
 	}
-	s.lists[k] = us
 	s.mu.Unlock()
 	return us, nil
 }
@@ -263,7 +265,8 @@ type UnitSearch struct {
 
 // Search finds units whose name contains the query, with or without
 // diacritics ("dong son" finds "Đông Sơn"), ordered by name; it returns one
-// window and the number of matches.
+// window and the number of matches. With a kind the query may be empty: every
+// unit of that kind. It reads the in-memory tree's folded names, no SQL.
 func (s *Units) Search(ctx context.Context, p *Principal, q UnitSearch) ([]org.Unit, int, error) {
 	var v Validator
 	minLen := 1 // a kind alone lists every unit of that kind
@@ -272,10 +275,10 @@ func (s *Units) Search(ctx context.Context, p *Principal, q UnitSearch) ([]org.U
 	}
 	q.Query = v.Line("q", q.Query, minLen, UnitQueryMax)
 	if q.At != "" {
-		q.At = checkDate(&v, "at", q.At)
+		q.At = unitDate(&v, "at", q.At)
 	}
 	if q.Kind != "" {
-		v.Choice("kind", string(q.Kind), kindCodes()...)
+		v.Choice("kind", string(q.Kind), unitKindCodes()...)
 	}
 	if q.Limit == 0 {
 		q.Limit = UnitPageDefault
@@ -295,7 +298,7 @@ func (s *Units) Search(ctx context.Context, p *Principal, q UnitSearch) ([]org.U
 // Count counts the units valid on at, of the given kinds (none: all).
 func (s *Units) Count(ctx context.Context, p *Principal, at string, kinds ...org.Kind) (int, error) {
 	var v Validator
-	at = checkDate(&v, "at", at)
+	at = unitDate(&v, "at", at)
 	if err := v.Err(); err != nil {
 		return 0, err
 	}
@@ -336,7 +339,7 @@ type UnitView struct {
 // loaded once per tree version).
 func (s *Units) Get(ctx context.Context, p *Principal, q UnitQuery) (UnitView, error) {
 	var v Validator
-	q.At = checkDate(&v, "at", q.At)
+	q.At = unitDate(&v, "at", q.At)
 	if err := v.Err(); err != nil {
 		return UnitView{}, err
 	}
@@ -358,13 +361,14 @@ func (s *Units) Get(ctx context.Context, p *Principal, q UnitQuery) (UnitView, e
 	return UnitView{
 		Unit: u, At: at, ValidAt: u.ValidOn(at),
 		Ancestors:    s.tree.Ancestors(q.ID),
-		Children:     orEmpty(s.tree.ChildrenAt(q.ID, at)),
-		Successors:   orEmpty(links.succ[q.ID]),
-		Predecessors: orEmpty(links.pred[q.ID]),
+		Children:     copyOrEmpty(s.tree.ChildrenAt(q.ID, at)),
+		Successors:   copyOrEmpty(links.succ[q.ID]),
+		Predecessors: copyOrEmpty(links.pred[q.ID]),
 	}, nil
 }
 
-func orEmpty[T any](s []T) []T {
+// copyOrEmpty copies s; nil becomes empty (JSON [] rather than null).
+func copyOrEmpty[T any](s []T) []T {
 	if s == nil {
 		return []T{}
 	}

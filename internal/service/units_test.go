@@ -480,6 +480,9 @@ func TestUnitsAnonymousWholeTreeIsLimited(t *testing.T) {
 		if _, err := units.Rendered(ctx, service.SystemPrincipal(), whole, "v", render); err != nil {
 			t.Fatalf("system: %v", err)
 		}
+		if _, _, err := units.List(ctx, nil, whole); err != nil {
+			t.Fatalf("a use case reading for its own page (nil principal): %v", err)
+		}
 	}
 	// Two seconds later one token is back.
 	now = now.Add(2 * time.Second)
@@ -488,5 +491,57 @@ func TestUnitsAnonymousWholeTreeIsLimited(t *testing.T) {
 	}
 	if _, err := units.Rendered(ctx, a, whole, "v", render); !errors.Is(err, service.ErrTooMany) {
 		t.Errorf("one token only: %v", err)
+	}
+}
+
+// TestUnitsConcurrentReadsDuringChanges: reads from many goroutines while
+// units are imported (run with -race); afterwards every read sees every unit.
+func TestUnitsConcurrentReadsDuringChanges(t *testing.T) {
+	f := newUnitsFixture(t)
+	ctx, units := t.Context(), f.svc.Units
+	admin := service.SystemPrincipal()
+	stop := make(chan struct{})
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				var err error
+				switch g {
+				case 0:
+					_, err = units.Get(ctx, admin, service.UnitQuery{ID: f.unit["C1"], At: "2025-06-30"})
+				case 1:
+					_, _, err = units.List(ctx, admin, service.UnitList{At: "2025-07-01", All: true})
+				case 2:
+					_, err = units.Rendered(ctx, admin, service.UnitList{At: "2025-07-01"}, "t", func(us []org.Unit) ([]byte, error) { return []byte(strings.Join(unitNames(us), ",")), nil })
+				case 3:
+					_, _, err = units.Search(ctx, admin, service.UnitSearch{Query: "phuong"})
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 20 {
+		importUnits(t, f.st, fmt.Sprintf("code,name,kind,parent_code,valid_from,valid_to,remote\nX%d,Phường Mới %d,ward,P,2025-07-01,,\n", i, i))
+	}
+	close(stop)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := units.Rendered(ctx, admin, service.UnitList{At: "2025-07-01"}, "t", func(us []org.Unit) ([]byte, error) { return []byte(strings.Join(unitNames(us), ",")), nil })
+	_, total, _ := units.List(ctx, admin, service.UnitList{At: "2025-07-01", All: true})
+	_, found, _ := units.Search(ctx, admin, service.UnitSearch{Query: "phuong moi"})
+	if strings.Count(string(b), "Phường Mới") != 20 || total != 24 || found != 20 {
+		t.Errorf("after the imports: rendered %d new wards, listed %d units, found %d", strings.Count(string(b), "Phường Mới"), total, found)
 	}
 }

@@ -19,9 +19,9 @@ import (
 // extra cost; the checkpoint is written after the commit.
 //
 // PostgreSQL: chaining here would make every write transaction wait for the
-// previous one. The entry goes to audit_pending instead, and the sealer
-// chains it into audit_log right after the commit (see SealAudit), under
-// its own short lock.
+// previous one. The entry goes to audit_pending instead, and the background
+// sealer, woken by the commit, chains it into audit_log (see SealAudit)
+// under its own short lock.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, a audit.Actor, action, entity string, entityID any, before, after any) error {
 	name := a.Name
 	if name == "" {
@@ -78,8 +78,14 @@ type AuditFilter struct {
 	Offset   int
 }
 
-// ListAudit returns entries newest first, and the total matching.
+// ListAudit returns entries newest first, and the total matching. Entries
+// still pending are sealed first, so a change is listed once it committed.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, int, error) {
+	if s.dialect == Postgres {
+		if _, err := s.SealAudit(ctx); err != nil {
+			return nil, 0, err
+		}
+	}
 	var where []string
 	var args []any
 	if f.Actor != "" {

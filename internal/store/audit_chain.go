@@ -30,8 +30,9 @@ const (
 )
 
 const (
-	// sealBatch is how many pending entries one sealing transaction moves.
-	sealBatch = 500
+	// sealBatch is how many pending entries one sealing transaction moves
+	// (12 parameters each in one INSERT).
+	sealBatch = 200
 	// verifyBatch is how many entries one verification query reads: no
 	// read transaction stays open for the whole walk.
 	verifyBatch = 2000
@@ -56,10 +57,8 @@ type auditState struct {
 	// (PostgreSQL).
 	txs sync.Map
 
-	sealMu   sync.Mutex
-	sealReq  atomic.Int64
-	sealDone int64 // under sealMu
-	sealErr  atomic.Value
+	sealMu  sync.Mutex
+	sealErr atomic.Value
 
 	cpMu   sync.Mutex
 	cpFile *os.File
@@ -75,9 +74,9 @@ type auditState struct {
 }
 
 // startAudit prepares the audit chain when the store opens: the key is read
-// (or created) now when its place is known, and on PostgreSQL a background
-// sealer picks up entries whose sealing after commit did not happen (a
-// process that ended between the two, a failed seal).
+// (or created) now when its place is known, and on PostgreSQL the background
+// sealer starts: woken after every commit that recorded entries, and every
+// few seconds for entries other processes left pending.
 func (s *Store) startAudit() error {
 	a := &auditState{kick: make(chan struct{}, 1), done: make(chan struct{})}
 	a.base, a.cancel = context.WithCancel(context.Background())
@@ -109,7 +108,9 @@ func (s *Store) sealLoop() {
 		case <-t.C:
 		}
 		ctx, cancel := context.WithTimeout(a.base, time.Minute)
-		_, _ = s.SealAudit(ctx)
+		if _, err := s.SealAudit(ctx); err != nil && a.base.Err() == nil {
+			a.sealErr.Store(errBox{err})
+		}
 		cancel()
 	}
 }
@@ -217,38 +218,22 @@ func (s *Store) auditCommitted(ctx context.Context, tx *sql.Tx) {
 		s.writeCheckpoint(*cp)
 		return
 	}
-	// Sealed now, so that the entry is in the chain when the call returns;
-	// a request that ends meanwhile does not stop it half-way.
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	s.sealAfterCommit(sctx)
+	// The sealer chains it at once, in the background: the write does not
+	// wait, and entries committed together are sealed in one transaction.
+	// Readers of the log (ListAudit, VerifyAudit, Backup) seal first.
+	s.kickSealer()
+}
+
+// kickSealer wakes the background sealer.
+func (s *Store) kickSealer() {
+	select {
+	case s.audit.kick <- struct{}{}:
+	default: // already woken
+	}
 }
 
 // auditRolledBack forgets a transaction that did not commit.
 func (s *Store) auditRolledBack(tx *sql.Tx) { s.audit.txs.Delete(tx) }
-
-// sealAfterCommit makes sure that a sealing round which started after the
-// caller's commit has run. Concurrent committers share rounds: one round
-// seals the entries of every transaction committed before it began.
-func (s *Store) sealAfterCommit(ctx context.Context) {
-	a := s.audit
-	want := a.sealReq.Add(1)
-	a.sealMu.Lock()
-	defer a.sealMu.Unlock()
-	if a.sealDone >= want {
-		return
-	}
-	upto := a.sealReq.Load()
-	if _, err := s.sealLocked(ctx); err != nil {
-		a.sealErr.Store(errBox{err})
-		select { // the background sealer tries again
-		case a.kick <- struct{}{}:
-		default:
-		}
-		return
-	}
-	a.sealDone = upto
-}
 
 // SealAudit chains every pending audit entry into audit_log and writes a
 // checkpoint. It returns how many entries it sealed.
@@ -318,23 +303,26 @@ func (s *Store) sealLocked(ctx context.Context) (int, error) {
 			if err := tx.QueryRowContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&last, &prev); err != nil && err != sql.ErrNoRows {
 				return err
 			}
-			ins, err := tx.PrepareContext(ctx, s.q(`INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
-			if err != nil {
-				return err
-			}
-			defer ins.Close()
-			for _, e := range es {
+			// One multi-row INSERT per batch: a round trip, not one per entry.
+			const cols = 12
+			args := make([]any, 0, len(es)*cols)
+			var vals strings.Builder
+			for i, e := range es {
 				e.ID, e.PrevHash = last+1, prev
 				e.Hash = audit.Hash(key, prev, e)
 				var actorID any
 				if e.ActorID != 0 {
 					actorID = e.ActorID
 				}
-				if _, err := ins.ExecContext(ctx, e.ID, s.ts(e.At), actorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.IP, e.PrevHash, e.Hash); err != nil {
-					return err
+				if i > 0 {
+					vals.WriteByte(',')
 				}
+				vals.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?)")
+				args = append(args, e.ID, s.ts(e.At), actorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.IP, e.PrevHash, e.Hash)
 				last, prev = e.ID, e.Hash
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash) VALUES `+vals.String()), args...); err != nil {
+				return err
 			}
 			// By id, not by range: on PostgreSQL an entry with a lower id may
 			// commit after this transaction read the pending ones.
@@ -466,8 +454,9 @@ func lastCheckpoint(cps []audit.Checkpoint) *audit.Checkpoint {
 	return best
 }
 
-// restartCheckpoints keeps the checkpoints of a database that a restore
-// replaced under another name and starts the file afresh at cp.
+// restartCheckpoints keeps the checkpoints that no longer apply (the
+// database was restored, or its chain re-keyed) under another name and
+// starts the file afresh at cp.
 func (s *Store) restartCheckpoints(cp audit.Checkpoint) {
 	if s.opts.DataDir == "" {
 		return
@@ -480,7 +469,7 @@ func (s *Store) restartCheckpoints(cp audit.Checkpoint) {
 	}
 	path := filepath.Join(s.opts.DataDir, AuditCheckpointFile)
 	if _, err := os.Stat(path); err == nil {
-		_ = os.Rename(path, path+".before-restore-"+time.Now().UTC().Format("20060102T150405"))
+		_ = os.Rename(path, path+".replaced-"+time.Now().UTC().Format("20060102T150405.000"))
 	}
 	a.cpMu.Unlock()
 	s.writeCheckpoint(cp)
@@ -597,3 +586,97 @@ func (s *Store) LastSealError() error {
 
 // errBox lets errors of any type share one atomic.Value.
 type errBox struct{ err error }
+
+// ErrNotLegacy means RekeyAudit found a chain that is not the unkeyed chain
+// of earlier versions.
+var ErrNotLegacy = errors.New("audit: the log is not an intact unkeyed chain of an earlier version; nothing changed")
+
+// RekeyAudit converts the unkeyed hash chain written by earlier versions into
+// the keyed chain, once, after an upgrade: it checks the whole old chain
+// first and changes nothing unless every entry verifies. Entries written
+// after the upgrade (chained onto the old ones) are re-keyed with the rest.
+// It returns how many entries it re-keyed.
+func (s *Store) RekeyAudit(ctx context.Context) (int, error) {
+	key, err := s.auditKey()
+	if err != nil {
+		return 0, err
+	}
+	s.audit.sealMu.Lock()
+	defer s.audit.sealMu.Unlock()
+	n := 0
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if s.dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(`+strconv.Itoa(sealLock)+`)`); err != nil {
+			return 0, err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash FROM audit_log ORDER BY id`)
+	if err != nil {
+		return 0, err
+	}
+	var es []audit.Entry
+	legacyPrev, keyedPrev := audit.Genesis, audit.Genesis
+	keyed := false // entries appended after the upgrade: keyed, chained onto a legacy hash
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if e.ID != int64(len(es))+1 || e.PrevHash != legacyPrev {
+			rows.Close()
+			return 0, ErrNotLegacy
+		}
+		switch {
+		case !keyed && e.Hash == audit.LegacyHash(legacyPrev, e):
+		case e.Hash == audit.Hash(key, legacyPrev, e):
+			keyed = true
+		default:
+			rows.Close()
+			return 0, ErrNotLegacy
+		}
+		legacyPrev = e.Hash
+		es = append(es, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(es) == 0 || !legacy(es, key) {
+		return 0, ErrNotLegacy
+	}
+	up, err := tx.PrepareContext(ctx, s.q(`UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?`))
+	if err != nil {
+		return 0, err
+	}
+	defer up.Close()
+	// Through a temporary value first: hash is UNIQUE, and a new hash must
+	// not collide with an old one not yet rewritten.
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET hash = 'rekey-' || CAST(id AS TEXT)`); err != nil {
+		return 0, err
+	}
+	for _, e := range es {
+		e.PrevHash = keyedPrev
+		e.Hash = audit.Hash(key, keyedPrev, e)
+		if _, err := up.ExecContext(ctx, e.PrevHash, e.Hash, e.ID); err != nil {
+			return 0, err
+		}
+		keyedPrev = e.Hash
+		n++
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	// Checkpoints of entries appended since the upgrade name their old hashes.
+	s.restartCheckpoints(audit.Checkpoint{Count: int64(n), Head: keyedPrev})
+	return n, nil
+}
+
+// legacy reports whether the first entry is an unkeyed one.
+func legacy(es []audit.Entry, key []byte) bool {
+	return es[0].Hash == audit.LegacyHash(audit.Genesis, es[0]) && es[0].Hash != audit.Hash(key, audit.Genesis, es[0])
+}

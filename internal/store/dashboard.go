@@ -346,7 +346,7 @@ func (s *Store) dashPeriods(ctx context.Context, q DashboardQuery, templateID in
 		if i > 0 {
 			sb.WriteString(" UNION ALL ")
 		}
-		sb.WriteString(`SELECT ? AS y, ? AS n WHERE EXISTS (SELECT 1 FROM reports WHERE template_id = ? AND period_type = ? AND period_year = ? AND period_number = ?)`)
+		sb.WriteString(`SELECT CAST(? AS INTEGER) AS y, CAST(? AS INTEGER) AS n WHERE EXISTS (SELECT 1 FROM reports WHERE template_id = ? AND period_type = ? AND period_year = ? AND period_number = ?)`)
 		args = append(args, w.Year, w.Number, templateID, ptype, w.Year, w.Number)
 	}
 	rows, err := s.db.QueryContext(ctx, s.q(sb.String()), args...)
@@ -459,10 +459,14 @@ func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int
 		}
 		return out
 	}
+	t0 := time.Now()
 	if err := s.dashCompleteness(ctx, q, chosen.id, chosen.cutoff, window(q.Periods), scope, d); err != nil {
 		return err
 	}
-	return s.dashTrends(ctx, q, chosen.id, chosen.ptype, window(q.TrendN), d)
+	t1 := time.Now()
+	err = s.dashTrends(ctx, q, chosen.id, chosen.ptype, window(q.TrendN), d)
+	println("DBG completeness", t1.Sub(t0).Milliseconds(), "trends", time.Since(t1).Milliseconds())
+	return err
 }
 
 // dashCompleteness counts, per period, the expected reports of the scope
@@ -488,13 +492,17 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 	}
 	byPeriod := map[string]map[int64]row{}
 	shown := map[string]bool{}
+	var conds []string
+	var condArgs []any
 	for _, p := range ps {
 		shown[p.Key] = true
+		conds = append(conds, `(r.period_year = ? AND r.period_number = ?)`)
+		condArgs = append(condArgs, p.Year, p.Number)
 	}
 	rows, err := s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT r.id, r.unit_id, u.name, r.period_year, r.period_number, r.due_on, r.status, r.submitted_at
 		FROM reports r JOIN units u ON u.id = r.unit_id
-		WHERE r.template_id = ? AND r.period_type = ? AND r.period_year BETWEEN ? AND ? AND r.unit_id IN (SELECT id FROM sub)`),
-		q.UnitID, templateID, ps[0].Type, ps[0].Year, ps[len(ps)-1].Year)
+		WHERE r.template_id = ? AND r.period_type = ? AND (`+strings.Join(conds, " OR ")+`) AND r.unit_id IN (SELECT id FROM sub)`),
+		append([]any{q.UnitID, templateID, ps[0].Type}, condArgs...)...)
 	if err != nil {
 		return fmt.Errorf("completeness: %w", err)
 	}

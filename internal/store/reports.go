@@ -475,6 +475,9 @@ type ReportFilter struct {
 	Roots []int64
 	// Own: every report (drafts too) of these units is visible.
 	Own []int64
+	// Visible, when set, is Roots' subtrees already expanded (the services
+	// hold the tree in memory): no recursive query is needed.
+	Visible []int64
 
 	UnitID     int64 // only this unit's reports
 	TemplateID int64
@@ -501,6 +504,10 @@ type ReportCursor struct {
 // Cursor is the list position of r.
 func Cursor(r report.Report) ReportCursor { return ReportCursor{PeriodTo: r.PeriodTo, ID: r.ID} }
 
+// maxVisibleList is the most unit ids a list query names; larger subtrees
+// are expanded by the database.
+const maxVisibleList = 5000
+
 // ReportCountCap bounds the count of a reports list: a list that matches
 // more answers ReportCountCap+1 ("more than ReportCountCap"), so that a page
 // never counts every row.
@@ -524,7 +531,17 @@ func (s *Store) ListReports(ctx context.Context, f ReportFilter) ([]report.Repor
 	var conds []string
 	if !f.All {
 		var vis []string
-		if len(f.Roots) > 0 {
+		if len(f.Visible) > 0 && len(f.Visible) <= maxVisibleList {
+			ph, a := idList(f.Visible)
+			col := "r.unit_id"
+			if len(f.Visible) > 20 {
+				// Many units: walk the list order's index and test each
+				// row's unit, rather than read every unit's reports and sort.
+				col = "+r.unit_id"
+			}
+			vis = append(vis, `(`+col+` IN (`+ph+`) AND r.status <> 'draft')`)
+			args = append(args, a...)
+		} else if len(f.Roots) > 0 {
 			ph, a := idList(f.Roots)
 			with = `WITH RECURSIVE vis(id) AS (SELECT id FROM units WHERE id IN (` + ph + `) UNION SELECT u.id FROM units u JOIN vis ON u.parent_id = vis.id) `
 			args = append(args, a...)
@@ -574,11 +591,11 @@ func (s *Store) ListReports(ctx context.Context, f ReportFilter) ([]report.Repor
 	order, page := ` ORDER BY r.period_to DESC, r.id DESC`, ""
 	switch {
 	case f.After != nil:
-		conds = append(conds, "(r.period_to < ? OR (r.period_to = ? AND r.id < ?))")
-		args = append(args, f.After.PeriodTo, f.After.PeriodTo, f.After.ID)
+		conds = append(conds, "(r.period_to, r.id) < (?, ?)")
+		args = append(args, f.After.PeriodTo, f.After.ID)
 	case f.Before != nil:
-		conds = append(conds, "(r.period_to > ? OR (r.period_to = ? AND r.id > ?))")
-		args = append(args, f.Before.PeriodTo, f.Before.PeriodTo, f.Before.ID)
+		conds = append(conds, "(r.period_to, r.id) > (?, ?)")
+		args = append(args, f.Before.PeriodTo, f.Before.ID)
 		order = ` ORDER BY r.period_to, r.id`
 	default:
 		page = ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))

@@ -254,21 +254,41 @@ func (s *Store) Path(ctx context.Context, id int64) ([]int64, error) {
 	return out, rows.Err()
 }
 
-// Ancestors returns the units on the path above id, root first.
+// Ancestors returns the units on the path above id, root first, in one
+// query. (The services answer this from the in-memory tree without SQL.)
 func (s *Store) Ancestors(ctx context.Context, id int64) ([]org.Unit, error) {
-	path, err := s.Path(ctx, id)
+	rows, err := s.db.QueryContext(ctx, s.q(`WITH RECURSIVE up(id, parent_id, n) AS (
+			SELECT id, parent_id, 0 FROM units WHERE id = ?
+			UNION ALL SELECT u.id, u.parent_id, up.n + 1 FROM units u JOIN up ON u.id = up.parent_id WHERE up.n < 64)
+		SELECT `+unitColsOf("u")+`, up.n FROM up JOIN units u ON u.id = up.id ORDER BY up.n DESC`), id)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("ancestors of %d: %w", id, err)
 	}
+	defer rows.Close()
 	var out []org.Unit
-	for _, pid := range path[:len(path)-1] {
-		u, err := s.GetUnit(ctx, pid)
-		if err != nil {
+	for rows.Next() {
+		var u org.Unit
+		var kind string
+		var n int
+		if err := rows.Scan(&u.ID, &u.Code, &kind, &u.Name, &u.ParentID, &u.Remote, &u.ValidFrom, &u.ValidTo, &u.SortKey, &n); err != nil {
 			return nil, err
 		}
+		u.Kind = org.Kind(kind)
 		out = append(out, u)
 	}
-	return out, nil
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("unit %d: %w", id, ErrNotFound)
+	}
+	return out[:len(out)-1], nil
+}
+
+// unitColsOf is unitCols with every column qualified by alias.
+func unitColsOf(alias string) string {
+	a := alias + "."
+	return a + `id, COALESCE(` + a + `code, ''), ` + a + `kind, ` + a + `name, COALESCE(` + a + `parent_id, 0), ` + a + `remote, ` + a + `valid_from, COALESCE(` + a + `valid_to, ''), ` + a + `sort_key`
 }
 
 // UnitSearch narrows a unit search.

@@ -62,7 +62,7 @@ func (w *Web) createUser(rw http.ResponseWriter, r *http.Request) {
 		Password: r.PostFormValue("password"),
 	}
 	u, err := w.d.Svc.Accounts.CreateUser(ctx, server.PrincipalFrom(ctx), in)
-	f := userForm{Username: strings.TrimSpace(in.Username), FullName: strings.TrimSpace(in.FullName), Email: strings.TrimSpace(in.Email)}
+	f := userForm{Username: strings.ToLower(strings.TrimSpace(in.Username)), FullName: strings.TrimSpace(in.FullName), Email: strings.TrimSpace(in.Email)}
 	l := server.LocaleFrom(ctx)
 	if inv, ok := service.AsInvalid(err); ok {
 		w.usersPage(rw, r, http.StatusUnprocessableEntity, f, FieldMessages(l, inv))
