@@ -73,6 +73,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlags("restore", "restore FILE [--data DIR | --db URL]   (into an empty database; FILE - reads standard input)\n"+
 		"  The backup's audit chain must verify with this installation's audit key (DANVAN_AUDIT_KEY,\n"+
 		"  or audit.key in the data directory: copy it from the source); otherwise nothing is written.", stderr)
+	legacy := fs.Bool("legacy-audit", false, "the backup comes from a version whose audit log was an unkeyed hash chain: check that chain, then key it")
 	cfg, pos, err := loadConfig(fs, args, false)
 	if err != nil {
 		return err
@@ -94,7 +95,11 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer st.Close()
-	n, err := st.Restore(ctx, in)
+	restore := st.Restore
+	if *legacy {
+		restore = st.RestoreLegacy
+	}
+	n, err := restore(ctx, in)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func TestBenchAPISmall(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &fig); err != nil {
 		t.Fatalf("last line is not JSON: %v\n%s", err, out)
 	}
-	for _, k := range []string{"db", "read_ratio", "save_ratio", "submit_ratio", "read_p99_under_writes_ratio", "list_page_100k_ms",
+	for _, k := range []string{"db", "read_ratio", "save_ratio", "submit_ratio", "read_p99_under_writes_ratio", "list_page_100k_ms", "progress_ratio",
 		"read_req_s", "raw_read_req_s", "save_req_s", "raw_insert_req_s", "submit_req_s", "read_p99_alone_ms", "read_p99_under_writes_ms", "pages_ms"} {
 		if _, ok := fig[k]; !ok {
 			t.Errorf("figure %s missing", k)

@@ -378,7 +378,7 @@ func pathID(r *http.Request, name string) (int64, error) {
 var vnZone = time.FixedZone("ICT", 7*60*60)
 
 // today is the current date in Vietnam by the store's clock.
-func (a *api) today() string { return a.d.Store.Now().In(vnZone).Format(org.DateLayout) }
+func (a *api) today() string { return a.d.Svc.Today() }
 
 // dateParam reads a YYYY-MM-DD parameter; def when absent.
 func dateParam(q url.Values, name, def string) (string, error) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
@@ -165,9 +166,13 @@ func (a *api) unitSubtree(w http.ResponseWriter, r *http.Request) error {
 func (a *api) units(w http.ResponseWriter, r *http.Request, root int64, whole bool) error {
 	ctx, p := r.Context(), unitCaller(r)
 	q := r.URL.Query()
-	search, err := textParam(q, "q", service.UnitQueryMax)
+	// The service counts characters; a byte bound here only stops the absurd.
+	search, err := textParam(q, "q", 4*service.UnitQueryMax)
 	if err != nil {
 		return err
+	}
+	if utf8.RuneCountInString(search) > service.UnitQueryMax {
+		return badParam("q", msgFieldTooLong)
 	}
 	var kind org.Kind
 	if v := q.Get("kind"); v != "" {

@@ -201,6 +201,9 @@ func TestUnitSearchWithoutDiacritics(t *testing.T) {
 	problem(t, e.do("GET", "/api/v1/units?q=a%00b", nil), 400, "invalid-parameter")
 	problem(t, e.do("GET", "/api/v1/units?q=%ff%fe", nil), 400, "invalid-parameter")
 	problem(t, e.do("GET", "/api/v1/units?q="+strings.Repeat("a", 201), nil), 400, "invalid-parameter")
+	problem(t, e.do("GET", "/api/v1/units?q="+strings.Repeat("%C4%91", 201), nil), 400, "invalid-parameter")
+	// 200 characters are allowed, whatever their bytes.
+	decode[unitPage](t, e.do("GET", "/api/v1/units?q="+strings.Repeat("%C4%91", 200), nil), 200)
 }
 
 func TestUnitDetail(t *testing.T) {

@@ -271,6 +271,16 @@ func TestSignInFailuresAndLockout(t *testing.T) {
 	if code != http.StatusTooManyRequests {
 		t.Fatalf("locked account accepted the right password: %d", code)
 	}
+	// An unknown name is locked in the same way: the answers do not tell
+	// which names exist.
+	for i := 0; i < 3; i++ {
+		if code, _, _ := e.post(c, "/signin", "/signin", unknown); code != http.StatusUnauthorized {
+			t.Fatalf("unknown name, failure %d: %d", i+2, code)
+		}
+	}
+	if code, body, hdr := e.post(c, "/signin", "/signin", unknown); code != http.StatusTooManyRequests || !strings.Contains(body, "tạm khoá") || hdr.Get("Retry-After") == "" {
+		t.Fatalf("unknown name after 5 failures: %d", code)
+	}
 	// After the lock expires the right password works.
 	later := time.Now().UTC().Add(16 * time.Minute)
 	e.clock.Store(&later)

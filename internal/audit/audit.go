@@ -135,6 +135,7 @@ func (e *BrokenError) Error() string {
 // no gap.
 type Verifier struct {
 	key    []byte
+	legacy bool
 	prev   string
 	lastID int64
 	Count  int
@@ -142,6 +143,10 @@ type Verifier struct {
 
 // NewVerifier starts a verification at the genesis hash.
 func NewVerifier(key []byte) *Verifier { return &Verifier{key: key, prev: Genesis} }
+
+// NewLegacyVerifier checks the unkeyed chain of earlier versions, to accept
+// such a chain once before it is re-keyed.
+func NewLegacyVerifier() *Verifier { return &Verifier{legacy: true, prev: Genesis} }
 
 // Head is the hash of the last entry checked (Genesis before the first).
 func (v *Verifier) Head() string { return v.prev }
@@ -157,7 +162,13 @@ func (v *Verifier) Next(e Entry) error {
 	if e.PrevHash != v.prev {
 		return &BrokenError{ID: e.ID, Reason: "previous hash does not match (an entry was removed or changed before this one)"}
 	}
-	if got := Hash(v.key, v.prev, e); !hmac.Equal([]byte(got), []byte(e.Hash)) {
+	got := ""
+	if v.legacy {
+		got = LegacyHash(v.prev, e)
+	} else {
+		got = Hash(v.key, v.prev, e)
+	}
+	if !hmac.Equal([]byte(got), []byte(e.Hash)) {
 		return &BrokenError{ID: e.ID, Reason: "content does not match its hash (the entry was changed, or the chain was written with another key)"}
 	}
 	v.prev, v.lastID = e.Hash, e.ID

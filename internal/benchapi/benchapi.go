@@ -167,8 +167,12 @@ func Run(ctx context.Context, o Options) (map[string]any, error) {
 			saveD, saveR = d, r
 		}
 	}
+	var progressD Figures
 	for _, n := range o.Clients {
-		phase(fmt.Sprintf("danvan_progress_%d", n), drive(ctx, hc, o.Duration, fx.progressers(danvanURL, n), nil))
+		f := phase(fmt.Sprintf("danvan_progress_%d", n), drive(ctx, hc, o.Duration, fx.progressers(danvanURL, n), nil))
+		if n == minClients {
+			progressD = f
+		}
 	}
 	submitD = phase(fmt.Sprintf("danvan_submit_%d", minClients), drive(ctx, hc, o.Duration, fx.submitters(danvanURL, minClients), nil))
 	// Reads alone, then the same reads while minClients clients save drafts.
@@ -187,15 +191,17 @@ func Run(ctx context.Context, o Options) (map[string]any, error) {
 	out["read_ratio"] = ratio(readD.ReqPerSec, readR.ReqPerSec)
 	out["save_ratio"] = ratio(saveD.ReqPerSec, saveR.ReqPerSec)
 	out["submit_ratio"] = ratio(submitD.ReqPerSec, saveR.ReqPerSec)
+	out["progress_ratio"] = ratio(progressD.ReqPerSec, saveR.ReqPerSec)
 	out["read_p99_under_writes_ratio"] = ratio(under.P99ms, alone.P99ms)
 	out["raw_read_p99_under_writes_ratio"] = ratio(rawUnder.P99ms, rawAlone.P99ms)
 	out["read_req_s"], out["raw_read_req_s"] = readD.ReqPerSec, readR.ReqPerSec
 	out["save_req_s"], out["raw_insert_req_s"] = saveD.ReqPerSec, saveR.ReqPerSec
-	out["submit_req_s"] = submitD.ReqPerSec
+	out["submit_req_s"], out["progress_req_s"] = submitD.ReqPerSec, progressD.ReqPerSec
 	out["read_p99_alone_ms"], out["read_p99_under_writes_ms"] = alone.P99ms, under.P99ms
 	out["total_s"] = round1(time.Since(started).Seconds())
 	fmt.Fprintf(o.Log, "\nreads (%d clients)        danvan %.0f / raw %.0f req/s = %.3f×\n", maxClients, readD.ReqPerSec, readR.ReqPerSec, out["read_ratio"])
 	fmt.Fprintf(o.Log, "draft saves (%d clients)  danvan %.0f / raw inserts %.0f req/s = %.3f×\n", minClients, saveD.ReqPerSec, saveR.ReqPerSec, out["save_ratio"])
+	fmt.Fprintf(o.Log, "progress (%d clients)     danvan %.0f / raw inserts %.0f req/s = %.3f×\n", minClients, progressD.ReqPerSec, saveR.ReqPerSec, out["progress_ratio"])
 	fmt.Fprintf(o.Log, "submissions (%d clients)  danvan %.0f / raw inserts %.0f req/s = %.3f×\n", minClients, submitD.ReqPerSec, saveR.ReqPerSec, out["submit_ratio"])
 	fmt.Fprintf(o.Log, "read p99 with %d writers  %.2f ms / alone %.2f ms = %.3f× (raw: %.3f×)\n", minClients, under.P99ms, alone.P99ms, out["read_p99_under_writes_ratio"], out["raw_read_p99_under_writes_ratio"])
 	fmt.Fprintf(o.Log, "slowest list page at %d reports: %s %.1f ms\n", fx.reports, slowestName, slowest)

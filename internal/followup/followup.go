@@ -1,8 +1,8 @@
 // Package followup holds the pure rules of follow-up work (theo dõi, đôn
 // đốc, kiểm tra, giám sát): which reminder stage a report is in on a given
 // day, notification kinds and dedupe keys, inspection kinds and statuses,
-// and the checks on their forms. No I/O: the store keeps the data, the jobs
-// package runs the reminders, web and api are the doors.
+// and the texts of notifications. No I/O: the store keeps the data,
+// service.FollowUp holds the use cases, the jobs package runs the reminders.
 package followup
 
 import (
@@ -148,13 +148,10 @@ var (
 	InspectionStatuses = []string{StatusPlanned, StatusOngoing, StatusFinished}
 )
 
-// Field errors are message keys.
+// Message keys of follow-up validation (the service adds them to fields).
 const (
-	MsgRequired  = "form.required"
-	MsgTooLong   = "form.too_long"
-	MsgBadDate   = "followup.bad_date"
-	MsgBadRange  = "followup.bad_range"
 	MsgBadChoice = "followup.bad_choice"
+	MsgBadRange  = "followup.bad_range"
 	MsgNoUnits   = "followup.no_units"
 )
 
@@ -165,7 +162,7 @@ const (
 	MaxMessage = 4000
 )
 
-// InspectionInput is what a user fills in to plan an inspection.
+// InspectionInput is a checked plan of inspection, as the store keeps it.
 type InspectionInput struct {
 	Kind       string
 	Topic      string
@@ -176,93 +173,6 @@ type InspectionInput struct {
 	Team       string
 	MemberIDs  []int64
 	Status     string
-}
-
-// Errors maps field names to message keys; empty means valid.
-type Errors map[string]string
-
-func validDate(s string) bool {
-	d, err := calendar.ParseDate(s)
-	return err == nil && d.String() == s
-}
-
-func textField(errs Errors, field, v string, required bool, limit int) {
-	switch {
-	case required && strings.TrimSpace(v) == "":
-		errs[field] = MsgRequired
-	case len([]rune(v)) > limit:
-		errs[field] = MsgTooLong
-	}
-}
-
-// Check validates an inspection plan.
-func (in InspectionInput) Check() Errors {
-	errs := Errors{}
-	if !slices.Contains(InspectionKinds, in.Kind) {
-		errs["kind"] = MsgBadChoice
-	}
-	if in.Status == "" {
-		in.Status = StatusPlanned
-	}
-	if !slices.Contains(InspectionStatuses, in.Status) {
-		errs["status"] = MsgBadChoice
-	}
-	textField(errs, "topic", in.Topic, true, MaxTopic)
-	textField(errs, "team", in.Team, false, MaxText)
-	if in.LeadUnitID <= 0 {
-		errs["lead_unit_id"] = MsgRequired
-	}
-	if len(in.UnitIDs) == 0 {
-		errs["unit_ids"] = MsgNoUnits
-	}
-	okStart, okEnd := validDate(in.StartOn), validDate(in.EndOn)
-	if !okStart {
-		errs["start_on"] = MsgBadDate
-	}
-	if !okEnd {
-		errs["end_on"] = MsgBadDate
-	}
-	if okStart && okEnd && in.EndOn < in.StartOn {
-		errs["end_on"] = MsgBadRange
-	}
-	return errs
-}
-
-// CheckFinding validates a finding.
-func CheckFinding(unitID int64, text string) Errors {
-	errs := Errors{}
-	if unitID <= 0 {
-		errs["unit_id"] = MsgRequired
-	}
-	textField(errs, "text", text, true, MaxText)
-	return errs
-}
-
-// CheckRecommendation validates a recommendation.
-func CheckRecommendation(unitID int64, owner, text, dueOn string) Errors {
-	errs := CheckFinding(unitID, text)
-	textField(errs, "owner", owner, false, MaxTopic)
-	if !validDate(dueOn) {
-		errs["due_on"] = MsgBadDate
-	}
-	return errs
-}
-
-// CheckResponse validates a unit's response to a recommendation.
-func CheckResponse(response string, done bool) Errors {
-	errs := Errors{}
-	textField(errs, "response", response, done, MaxText)
-	return errs
-}
-
-// CheckUrge validates a formal urge.
-func CheckUrge(unitID int64, message string) Errors {
-	errs := Errors{}
-	if unitID <= 0 {
-		errs["unit_id"] = MsgRequired
-	}
-	textField(errs, "message", message, true, MaxMessage)
-	return errs
 }
 
 // Overdue reports whether an open recommendation due on dueOn is late on today.

@@ -22,6 +22,8 @@ import (
 	"github.com/danvan/danvan/internal/mail"
 	"github.com/danvan/danvan/internal/mail/smtptest"
 	"github.com/danvan/danvan/internal/org"
+	"github.com/danvan/danvan/internal/report"
+	"github.com/danvan/danvan/internal/service"
 	"github.com/danvan/danvan/internal/store"
 	"github.com/danvan/danvan/internal/store/storetest"
 )
@@ -379,6 +381,73 @@ func TestOutboxTwoRunnersSendOnce(t *testing.T) {
 	for _, m := range out {
 		if m.SentAt.IsZero() || m.Attempts != 1 {
 			t.Fatalf("outbox row %+v", m)
+		}
+	}
+}
+
+// TestRemindersFollowWhoMustReport: the reminder job reminds exactly the
+// units service.ExpectedUnits names for the period — not a district the
+// schedule does not name, not a ward that does not exist yet.
+func TestRemindersFollowWhoMustReport(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	sys := audit.System("test")
+	extra := map[string]string{}
+	for _, u := range []struct {
+		code, name, user string
+		kind             org.Kind
+		from             string
+	}{
+		{"H1", "Huyện cũ", "huyen", org.KindDistrict, "2000-01-01"},
+		{"W4", "Phường mới", "moi", org.KindWard, "2026-04-01"},
+	} {
+		x := org.Unit{Code: u.code, Name: u.name, Kind: u.kind, ParentID: f.units["P38"], ValidFrom: u.from}
+		if err := f.st.CreateUnit(ctx, sys, &x); err != nil {
+			t.Fatal(err)
+		}
+		f.units[u.code] = x.ID
+		acc := account.User{Username: u.user, FullName: u.user, PasswordHash: "x"}
+		if err := f.st.CreateUser(ctx, sys, &acc); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.st.AddGrant(ctx, sys, acc.ID, authz.RoleUnitOfficer, x.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.users[u.user] = acc.ID
+		extra[u.code] = u.user
+	}
+	f.at("2026-03-14")
+	if _, err := jobs.RunReminders(ctx, f.st, config.Default(), jobs.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// The one answer, asked directly for March 2026.
+	tree := service.NewTree(func(ctx context.Context) ([]org.Unit, int64, error) { return f.st.AllUnits(ctx) }, f.st.UnitsChanged)
+	if err := tree.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	scs, err := f.st.ListSchedules(ctx, 501)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := report.Windows(report.Rule{CutoffDay: 15}, report.Monthly, 2026)[2]
+	exp, err := service.ExpectedUnits(ctx, tree, scs, w, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]bool{}
+	for _, e := range exp {
+		want[e.UnitID] = true
+	}
+	if len(want) != 2 || !want[f.units["W1"]] || !want[f.units["W2"]] {
+		t.Fatalf("expected units %+v", exp)
+	}
+	reminded := map[string]bool{
+		"W1": len(f.notes(t, "truong")) > 0, "W2": len(f.notes(t, "xa")) > 0,
+		"H1": len(f.notes(t, "huyen")) > 0, "W4": len(f.notes(t, "moi")) > 0,
+	}
+	for code, got := range reminded {
+		if got != want[f.units[code]] {
+			t.Errorf("%s reminded %v, expected to report %v", code, got, want[f.units[code]])
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -255,16 +256,21 @@ func checkRow(r *ImportRow) *LineError {
 	if len(r.Name) > 300 || len(r.Code) > 40 {
 		return &LineError{Line: r.Line, Msg: "name or code too long"}
 	}
+	for col, v := range map[string]string{"name": r.Name, "code": r.Code, "parent_code": r.ParentCode} {
+		if strings.ContainsFunc(v, unicode.IsControl) {
+			return &LineError{Line: r.Line, Column: col, Msg: "contains a control character"}
+		}
+	}
 	if r.ValidFrom == "" {
 		return &LineError{Line: r.Line, Column: "valid_from", Msg: "no validity start (give one in the file or with --valid-from)"}
 	}
 	var err error
-	if r.ValidFrom, err = ParseDate(r.ValidFrom); err != nil {
-		return &LineError{Line: r.Line, Column: "valid_from", Msg: "not a date YYYY-MM-DD"}
+	if r.ValidFrom, err = ParseDate(r.ValidFrom); err != nil || !inCalendar(r.ValidFrom) {
+		return &LineError{Line: r.Line, Column: "valid_from", Msg: "not a date YYYY-MM-DD between 1900 and 2100"}
 	}
 	if r.ValidTo != "" {
-		if r.ValidTo, err = ParseDate(r.ValidTo); err != nil {
-			return &LineError{Line: r.Line, Column: "valid_to", Msg: "not a date YYYY-MM-DD"}
+		if r.ValidTo, err = ParseDate(r.ValidTo); err != nil || !inCalendar(r.ValidTo) {
+			return &LineError{Line: r.Line, Column: "valid_to", Msg: "not a date YYYY-MM-DD between 1900 and 2100"}
 		}
 		if r.ValidTo < r.ValidFrom {
 			return &LineError{Line: r.Line, Column: "valid_to", Msg: "ends before it starts"}
@@ -275,6 +281,10 @@ func checkRow(r *ImportRow) *LineError {
 	}
 	return nil
 }
+
+// inCalendar reports whether a YYYY-MM-DD date lies in the years of the
+// legal calendar (1900–2100).
+func inCalendar(d string) bool { return d >= "1900-01-01" && d <= "2100-12-31" }
 
 func csvLineError(err error, line int) LineError {
 	var pe *csv.ParseError

@@ -67,6 +67,13 @@ func TestParseCSVErrors(t *testing.T) {
 			"7,Xã G,commune,,2025-07-01,,\n", ImportOptions{},
 			[]string{"line 2, column name", "line 3, column kind", "line 4, column valid_from", "line 5, column valid_to", "line 6, column remote", "line 7: has 3 fields", "line 9, column code: code 7 repeats line 8"}},
 		{"no date anywhere", "province_code,name\n01,Hà Nội\n", ImportOptions{}, []string{"line 2, column valid_from"}},
+		{"control characters and far dates", "code,name,kind,parent_code,valid_from,valid_to,remote\n" +
+			"1,Xã \x00A,commune,,2025-07-01,,\n" +
+			"2\x1b,Xã B,commune,,2025-07-01,,\n" +
+			"3,Xã C,commune,,1899-12-31,,\n" +
+			"4,Xã D,commune,,2025-07-01,2101-01-01,\n" +
+			"5,\"Xã\tE\",commune,,2025-07-01,,\n", ImportOptions{},
+			[]string{"line 2, column name: contains a control character", "line 3, column code", "line 4, column valid_from", "line 5, column valid_to", "line 6, column name"}},
 		{"bad utf8", "province_code,name\n01,H\xe0 N\xf4i\n", ImportOptions{ValidFrom: "2025-07-01"}, []string{"line 2: not valid UTF-8"}},
 		{"bad quote", "province_code,name\n01,\"Hà\"Nội\n", ImportOptions{ValidFrom: "2025-07-01"}, []string{"line 2:"}},
 		{"unknown type", "province_code,commune_code,name,type\n38,1,Làng,Thôn\n", ImportOptions{ValidFrom: "2025-07-01"}, []string{"line 2, column type"}},

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -287,7 +288,11 @@ func (d *Deps) authenticate(next http.Handler) http.Handler {
 				d.ClearSessionCookie(w, r)
 			}
 		default:
+			// The credentials could not be checked: say so, rather than
+			// treating the caller as anonymous (a misleading 401 or 403).
 			d.Log.Error("authenticate", "err", err, "request_id", RequestID(ctx))
+			d.unavailable(w, r.WithContext(ctx))
+			return
 		}
 		if p != nil {
 			ctx = context.WithValue(ctx, keyPrincipal, p)
@@ -300,6 +305,29 @@ func (d *Deps) authenticate(next http.Handler) http.Handler {
 }
 
 type badTokenKey struct{}
+
+// unavailable answers 503 in the door's language: problem details under
+// /api/, the error page elsewhere.
+func (d *Deps) unavailable(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", "5")
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		if ErrorPage != nil {
+			ErrorPage(w, r, http.StatusServiceUnavailable)
+			return
+		}
+		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+		return
+	}
+	l := LocaleFrom(r.Context())
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Language", l.Lang())
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"type": "urn:danvan:problem:unavailable", "title": l.T("api.title.unavailable"), "status": http.StatusServiceUnavailable,
+		"detail": l.T("api.detail.unavailable"), "instance": r.URL.Path, "request_id": RequestID(r.Context()),
+	})
+}
 
 // BadToken reports whether the request carried a bearer token that is not valid.
 func BadToken(r *http.Request) bool { v, _ := r.Context().Value(badTokenKey{}).(bool); return v }

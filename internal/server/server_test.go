@@ -80,3 +80,25 @@ func TestBadCredentials(t *testing.T) {
 		t.Errorf("stale session: %v %v %q", bad, who, w.Header().Get("Set-Cookie"))
 	}
 }
+
+// When the credentials cannot be checked (the database is down), the answer
+// is 503, not a misleading 401 or 403 as if the caller were anonymous.
+func TestAuthenticationUnavailable(t *testing.T) {
+	var log bytes.Buffer
+	d := newDeps(t, &log)
+	reached := false
+	h := d.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached = true }))
+	d.Store.Close()
+	r := httptest.NewRequest("GET", "/api/v1/me", nil)
+	r.Header.Set("Authorization", "Bearer dvt_anything")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if reached || w.Code != http.StatusServiceUnavailable || w.Header().Get("Content-Type") != "application/problem+json" || !strings.Contains(w.Body.String(), "unavailable") {
+		t.Errorf("API: %d %q %s", w.Code, w.Header().Get("Content-Type"), w.Body.String())
+	}
+	// Without credentials there is nothing to check.
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if !reached {
+		t.Error("an anonymous request was refused")
+	}
+}

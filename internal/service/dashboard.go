@@ -109,6 +109,7 @@ func (f *FollowUp) Dashboard(ctx context.Context, p *Principal, in DashboardInpu
 		return Dashboard{}, err
 	}
 	scope := in.UnitID
+	units := &memoUnits{t: f.tree, kids: map[int64][]org.Unit{}}
 	// The template's schedules are read once per request.
 	var cached map[int64][]Schedule
 	schedules := func(ctx context.Context, templateID int64) ([]Schedule, error) {
@@ -132,7 +133,7 @@ func (f *FollowUp) Dashboard(ctx context.Context, p *Principal, in DashboardInpu
 			if err != nil {
 				return nil, err
 			}
-			return ExpectedUnits(ctx, f.tree, scs, w, scope)
+			return ExpectedUnits(ctx, units, scs, w, scope)
 		},
 		DueOn: func(ctx context.Context, templateID int64, w report.Window) (string, error) {
 			scs, err := schedules(ctx, templateID)
@@ -202,4 +203,23 @@ func (f *FollowUp) DashboardUnits(p *Principal, chosen int64) []org.Unit {
 	}
 	more := kids(chosen, out[at].Depth+1)
 	return append(out[:at+1], append(more, out[at+1:]...)...)
+}
+
+// memoUnits is the tree as one request walks it: the dashboard asks "who must
+// report" for several periods, and each walk would copy every unit's
+// children again.
+type memoUnits struct {
+	t    *Tree
+	kids map[int64][]org.Unit
+}
+
+func (m *memoUnits) Unit(id int64) (org.Unit, bool) { return m.t.Unit(id) }
+
+func (m *memoUnits) Children(id int64) []org.Unit {
+	if ks, ok := m.kids[id]; ok {
+		return ks
+	}
+	ks := m.t.Children(id)
+	m.kids[id] = ks
+	return ks
 }

@@ -2,10 +2,8 @@ package service
 
 import (
 	"context"
-	"slices"
 
 	"github.com/danvan/danvan/internal/calendar"
-	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
 )
 
@@ -23,14 +21,13 @@ var ReportCalendar = calendar.Calendar{}
 
 // UnitSource is the part of the organisation [ExpectedUnits] reads: [*Tree]
 // implements it.
-type UnitSource interface {
-	Unit(id int64) (org.Unit, bool)
-	Children(id int64) []org.Unit
-}
+type UnitSource = report.UnitSource
 
 // ExpectedUnits is the one answer to "which units must send this report in
-// this period". Completeness, the dashboard and the reminder job all call it
-// (directly or through [Reports.Expected]) so that they cannot disagree.
+// this period" ([report.ExpectedUnits] with [ReportCalendar]). Completeness,
+// the dashboard and the reminder job all call it — directly, through
+// [Reports.Expected], or (from the store, which cannot import the services)
+// through report.ExpectedUnits — so that they cannot disagree.
 //
 // schedules are the template's active schedules, in the order they were
 // created (the store lists them by id). Window w is the period. For each
@@ -51,83 +48,7 @@ type UnitSource interface {
 // (display) order. It costs no SQL; it stops early, with ctx's error, when
 // ctx is done.
 func ExpectedUnits(ctx context.Context, units UnitSource, schedules []Schedule, w report.Window, scope int64) ([]ExpectedUnit, error) {
-	at := w.To.String()
-	inScope := func(id int64) bool { return true }
-	if scope != 0 {
-		inScope = func(id int64) bool { return unitUnder(units, scope, id) }
-	}
-	seen := map[int64]bool{}
-	dues := map[report.Deadline]string{}
-	var out []ExpectedUnit
-	add := func(sc Schedule, u org.Unit) {
-		if seen[u.ID] || !u.ValidOn(at) || !inScope(u.ID) {
-			return
-		}
-		l, ok := sc.LevelFor(string(u.Kind))
-		if !ok {
-			return
-		}
-		k := l.Deadline()
-		due, ok := dues[k]
-		if !ok {
-			due = DueDate(w, l).String()
-			dues[k] = due
-		}
-		seen[u.ID] = true
-		out = append(out, ExpectedUnit{UnitID: u.ID, UnitName: u.Name, UnitKind: string(u.Kind), ParentID: u.ParentID, Level: l.Level, DueOn: due})
-	}
-	for _, sc := range schedules {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		root, ok := units.Unit(sc.UnitID)
-		if !ok {
-			continue
-		}
-		if len(sc.Kinds) == 0 {
-			add(sc, root)
-			continue
-		}
-		// Depth first, through units valid at the window's end.
-		stack := []org.Unit{root}
-		visited := map[int64]bool{}
-		for len(stack) > 0 {
-			u := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if visited[u.ID] {
-				continue
-			}
-			visited[u.ID] = true
-			if slices.Contains(sc.Kinds, string(u.Kind)) {
-				add(sc, u)
-			}
-			kids := units.Children(u.ID)
-			for i := len(kids) - 1; i >= 0; i-- {
-				if kids[i].ValidOn(at) {
-					stack = append(stack, kids[i])
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
-// unitUnder reports whether id lies in root's subtree (root included).
-func unitUnder(units UnitSource, root, id int64) bool {
-	if t, ok := units.(*Tree); ok {
-		return t.Contains(root, id)
-	}
-	for i := 0; i < 64 && id != 0; i++ {
-		if id == root {
-			return true
-		}
-		u, ok := units.Unit(id)
-		if !ok {
-			return false
-		}
-		id = u.ParentID
-	}
-	return false
+	return report.ExpectedUnits(ctx, units, schedules, w, scope, ReportCalendar)
 }
 
 // DueDate is a level's deadline for window w with [ReportCalendar]. Days

@@ -646,7 +646,20 @@ func (r *Reports) Open(ctx context.Context, p *Principal, in OpenInput) (Report,
 	if !p.System && (!report.CanEdit(p.Grants, in.UnitID) || !authz.Can(p.Grants, authz.ActionReportEdit, tg)) {
 		return Report{}, ErrForbidden
 	}
-	rep, err := r.st.EnsureReport(ctx, p.Actor(), t.ID, in.UnitID, w)
+	// A new report's due date comes from the one answer to "who must
+	// report" (the unit must be expected for the period).
+	rep, err := r.st.EnsureReportDue(ctx, p.Actor(), t.ID, in.UnitID, w, func() (string, error) {
+		exp, err := r.ExpectedIn(ctx, t.ID, w, in.UnitID)
+		if err != nil {
+			return "", err
+		}
+		for _, e := range exp {
+			if e.UnitID == in.UnitID {
+				return e.DueOn, nil
+			}
+		}
+		return "", store.ErrNotScheduled
+	})
 	return rep, workflowErr(err, nil)
 }
 

@@ -171,14 +171,27 @@ func TestReportsAnonymousIsRefusedEverywhere(t *testing.T) {
 	rep := f.submitted(t, "A1", 7)
 	var anon *service.Principal
 	for name, err := range map[string]error{
-		"list":         func() error { _, err := f.rs.List(ctx, anon, service.ReportQuery{}); return err }(),
-		"get":          func() error { _, err := f.rs.Get(ctx, anon, rep.ID); return err }(),
-		"templates":    func() error { _, err := f.rs.ListTemplates(ctx, anon, false); return err }(),
-		"open":         func() error { _, err := f.rs.Open(ctx, anon, service.OpenInput{TemplateID: f.tpl.ID, UnitID: f.unit["A1"], Year: 2025, Number: 8}); return err }(),
-		"completeness": func() error { _, err := f.rs.Completeness(ctx, anon, service.CompletenessQuery{TemplateID: f.tpl.ID, Year: 2025, Number: 7}); return err }(),
-		"create":       func() error { _, err := f.rs.CreateTemplate(ctx, anon, service.TemplateInput{}); return err }(),
-		"review":       func() error { v := rep.Version; _, err := f.rs.Review(ctx, anon, rep.ID, service.ReviewInput{Version: &v}, true); return err }(),
-		"consolidated": func() error { _, err := f.rs.Consolidated(ctx, anon, service.ConsolidatedQuery{TemplateID: f.tpl.ID, UnitID: f.unit["A"], Type: "monthly", Year: 2025, Number: 7}); return err }(),
+		"list":      func() error { _, err := f.rs.List(ctx, anon, service.ReportQuery{}); return err }(),
+		"get":       func() error { _, err := f.rs.Get(ctx, anon, rep.ID); return err }(),
+		"templates": func() error { _, err := f.rs.ListTemplates(ctx, anon, false); return err }(),
+		"open": func() error {
+			_, err := f.rs.Open(ctx, anon, service.OpenInput{TemplateID: f.tpl.ID, UnitID: f.unit["A1"], Year: 2025, Number: 8})
+			return err
+		}(),
+		"completeness": func() error {
+			_, err := f.rs.Completeness(ctx, anon, service.CompletenessQuery{TemplateID: f.tpl.ID, Year: 2025, Number: 7})
+			return err
+		}(),
+		"create": func() error { _, err := f.rs.CreateTemplate(ctx, anon, service.TemplateInput{}); return err }(),
+		"review": func() error {
+			v := rep.Version
+			_, err := f.rs.Review(ctx, anon, rep.ID, service.ReviewInput{Version: &v}, true)
+			return err
+		}(),
+		"consolidated": func() error {
+			_, err := f.rs.Consolidated(ctx, anon, service.ConsolidatedQuery{TemplateID: f.tpl.ID, UnitID: f.unit["A"], Type: "monthly", Year: 2025, Number: 7})
+			return err
+		}(),
 	} {
 		if !errors.Is(err, service.ErrUnauthenticated) {
 			t.Errorf("%s: %v, want unauthenticated", name, err)

@@ -113,3 +113,10 @@ func (b base) authorize(p *Principal, a authz.Action, unitID int64) error {
 func (s *Services) Can(p *Principal, a authz.Action, unitID int64) bool {
 	return s.Accounts.base.can(p, a, unitID)
 }
+
+// Now is the current time (UTC) by the one clock of the installation.
+func (s *Services) Now() time.Time { return s.Accounts.base.Now() }
+
+// Today is the current date in Vietnam (YYYY-MM-DD): the date legal
+// questions are asked on.
+func (s *Services) Today() string { return s.Accounts.base.Today() }

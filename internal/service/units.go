@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -443,4 +444,55 @@ func DayBefore(d string) string {
 		return ""
 	}
 	return t.AddDate(0, 0, -1).Format(org.DateLayout)
+}
+
+// UnitImportResult counts what an import did.
+type UnitImportResult = store.ImportResult
+
+// UnitImportMax bounds the rows of one import (the national list of
+// communes has about 10,000).
+const UnitImportMax = 200_000
+
+// Import stores parsed unit rows (org.ParseCSV) in one transaction: every
+// row lands or none; rows are matched by code and validity start, parents by
+// code. Installation-wide unit management: administrators and the command
+// line. Line errors come back as *org.ImportError.
+func (s *Units) Import(ctx context.Context, p *Principal, rows []org.ImportRow) (UnitImportResult, error) {
+	if err := s.authorize(p, authz.ActionUnitManage, 0); err != nil {
+		return UnitImportResult{}, err
+	}
+	var v Validator
+	v.Int("rows", int64(len(rows)), 1, UnitImportMax)
+	if err := v.Err(); err != nil {
+		return UnitImportResult{}, err
+	}
+	res, err := s.st.ImportUnits(ctx, p.Actor(), rows)
+	return res, importErr("import units", err)
+}
+
+// ImportMerges records successor links (org.ParseMergesJSON): each new unit,
+// valid on effective, continues the old units valid the day before. It
+// returns how many links were recorded. Same permission as [Units.Import].
+func (s *Units) ImportMerges(ctx context.Context, p *Principal, ms []org.Merge, effective string) (int, error) {
+	if err := s.authorize(p, authz.ActionUnitManage, 0); err != nil {
+		return 0, err
+	}
+	var v Validator
+	effective = v.Date("effective", effective, true)
+	v.Int("merges", int64(len(ms)), 1, UnitImportMax)
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	n, err := s.st.ImportMerges(ctx, p.Actor(), ms, effective, DayBefore(effective))
+	return n, importErr("import merges", err)
+}
+
+// importErr keeps an import's line errors and typed errors, and marks any
+// other failure as unavailable.
+func importErr(op string, err error) error {
+	var ie *org.ImportError
+	if err == nil || errors.As(err, &ie) {
+		return err
+	}
+	return unavailable(op, err)
 }

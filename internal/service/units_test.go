@@ -545,3 +545,63 @@ func TestUnitsConcurrentReadsDuringChanges(t *testing.T) {
 		t.Errorf("after the imports: rendered %d new wards, listed %d units, found %d", strings.Count(string(b), "Phường Mới"), total, found)
 	}
 }
+
+func TestUnitsImportMatrix(t *testing.T) {
+	f := newUnitsFixture(t)
+	ctx, units := t.Context(), f.svc.Units
+	rows := func(code string) []org.ImportRow {
+		return []org.ImportRow{{Line: 2, Code: code, Name: "Phường " + code, Kind: org.KindWard, ParentCode: "P", ValidFrom: "2025-07-01"}}
+	}
+	// Installation-wide: administrators and the system only, wherever their grant.
+	for name, p := range f.principals() {
+		_, err := units.Import(ctx, p, rows("N-"+name))
+		switch name {
+		case "system", string(authz.RoleAdmin):
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		case "anonymous":
+			if !errors.Is(err, service.ErrUnauthenticated) {
+				t.Errorf("anonymous: %v", err)
+			}
+		default:
+			if !errors.Is(err, service.ErrForbidden) {
+				t.Errorf("%s: %v, want forbidden", name, err)
+			}
+		}
+	}
+	// The tree has the new units at once; the audit names the actor.
+	if us, total, _ := units.Search(ctx, nil, service.UnitSearch{Query: "phuong n-"}); total != 2 {
+		t.Errorf("imported units found: %q", unitNames(us))
+	}
+	// Line errors come back as they are; nothing lands.
+	_, err := units.Import(ctx, service.SystemPrincipal(), []org.ImportRow{
+		{Line: 2, Code: "Z1", Name: "Xã Z1", Kind: org.KindCommune, ParentCode: "NOPE", ValidFrom: "2025-07-01"},
+	})
+	var ie *org.ImportError
+	if !errors.As(err, &ie) || len(ie.Lines) != 1 || ie.Lines[0].Column != "parent_code" {
+		t.Errorf("line errors: %v", err)
+	}
+	_, err = units.Import(ctx, service.SystemPrincipal(), nil)
+	if _, ok := service.AsInvalid(err); !ok {
+		t.Errorf("no rows: %v", err)
+	}
+	// Merges.
+	importUnits(t, f.st, "code,name,kind,parent_code,valid_from,valid_to,remote\nB2,Phòng Cũ,department,B,2000-01-01,2025-06-30,\nB3,Phòng Mới,department,B,2025-07-01,,\n")
+	ms := []org.Merge{{NewCode: "B3", NewName: "Phòng Mới", From: []org.MergeSource{{OldCode: "B2", OldName: "Phòng Cũ", Portion: "full"}}}}
+	if _, err := units.ImportMerges(ctx, f.principals()[string(authz.RoleCoordinator)], ms, "2025-07-01"); !errors.Is(err, service.ErrForbidden) {
+		t.Errorf("coordinator merges: %v", err)
+	}
+	if _, err := units.ImportMerges(ctx, service.SystemPrincipal(), ms, "2025-13-01"); err == nil {
+		t.Error("bad effective date accepted")
+	}
+	n, err := units.ImportMerges(ctx, service.SystemPrincipal(), ms, "2025-07-01")
+	if err != nil || n != 1 {
+		t.Fatalf("merges: %d, %v", n, err)
+	}
+	b2, _ := f.st.UnitByCode(ctx, "B2", "2020-01-01")
+	v, _ := units.Get(ctx, nil, service.UnitQuery{ID: b2.ID, At: "2025-06-30"})
+	if len(v.Successors) != 1 || v.Successors[0].OtherName != "Phòng Mới" {
+		t.Errorf("successor after merges: %+v", v.Successors)
+	}
+}

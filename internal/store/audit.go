@@ -50,6 +50,9 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, a audit.Actor, acti
 	if err != nil {
 		return err
 	}
+	if err := s.checkTail(ctx, tx, key); err != nil {
+		return err
+	}
 	e.PrevHash = audit.Genesis
 	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&e.ID, &e.PrevHash)
 	if err != nil && err != sql.ErrNoRows {

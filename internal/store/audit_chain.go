@@ -59,6 +59,9 @@ type auditState struct {
 
 	sealMu  sync.Mutex
 	sealErr atomic.Value
+	// tailOK: the last entry of the chain verified with this key once, so
+	// this process extends the chain with the key it was written with.
+	tailOK atomic.Bool
 
 	cpMu   sync.Mutex
 	cpFile *os.File
@@ -208,6 +211,34 @@ func createAuditKey(dir, path string) error {
 	return os.Link(tmp.Name(), path)
 }
 
+// ErrAuditKeyMismatch means the last entry of the audit log was not written
+// with this process's key.
+var ErrAuditKeyMismatch = errors.New("audit: the key does not match the last entry of the audit log (is DANVAN_AUDIT_KEY or audit.key the one the log was written with?); nothing written")
+
+// checkTail makes sure, once per store, that the chain's last entry was
+// written with this key (or is an entry of an earlier, unkeyed version), so
+// that a process started with another key cannot extend the chain with it.
+func (s *Store) checkTail(ctx context.Context, q querier, key []byte) error {
+	if s.audit.tailOK.Load() {
+		return nil
+	}
+	row := q.QueryRowContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash
+		FROM audit_log ORDER BY id DESC LIMIT 1`)
+	var e audit.Entry
+	var at Time
+	err := row.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &e.IP, &e.PrevHash, &e.Hash)
+	e.At = at.Time
+	switch {
+	case err == sql.ErrNoRows:
+	case err != nil:
+		return fmt.Errorf("audit tail: %w", err)
+	case e.Hash != audit.Hash(key, e.PrevHash, e) && e.Hash != audit.LegacyHash(e.PrevHash, e):
+		return ErrAuditKeyMismatch
+	}
+	s.audit.tailOK.Store(true)
+	return nil
+}
+
 // auditCommitted runs after a write transaction committed.
 func (s *Store) auditCommitted(ctx context.Context, tx *sql.Tx) {
 	v, ok := s.audit.txs.LoadAndDelete(tx)
@@ -297,6 +328,9 @@ func (s *Store) sealLocked(ctx context.Context) (int, error) {
 			}
 			if len(es) == 0 {
 				return nil
+			}
+			if err := s.checkTail(ctx, tx, key); err != nil {
+				return err
 			}
 			var last int64
 			prev := audit.Genesis

@@ -245,6 +245,21 @@ func (e *RestoreError) Error() string {
 // the line, table and column. A reader that cannot seek is copied to a
 // temporary file first.
 func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
+	return s.restore(ctx, r, false)
+}
+
+// ErrLegacyAuditBackup means the backup's audit log is the unkeyed chain of
+// an earlier version; RestoreLegacy takes it.
+var ErrLegacyAuditBackup = errors.New("restore refused, nothing written: the backup's audit log is the unkeyed chain of an earlier version; restore it with --legacy-audit to check that chain and key it")
+
+// RestoreLegacy restores a backup made by an earlier version, whose audit
+// log is an unkeyed hash chain: the chain must verify as such, and is keyed
+// (see RekeyAudit) once restored.
+func (s *Store) RestoreLegacy(ctx context.Context, r io.Reader) (int, error) {
+	return s.restore(ctx, r, true)
+}
+
+func (s *Store) restore(ctx context.Context, r io.Reader, legacy bool) (int, error) {
 	defer s.unitsChanged.Add(1)
 	var existing int
 	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM users)`).Scan(&existing); err != nil {
@@ -287,6 +302,9 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 	}
 	// Pass 1: check, write nothing.
 	v := audit.NewVerifier(key)
+	if legacy {
+		v = audit.NewLegacyVerifier()
+	}
 	var cp *audit.Checkpoint
 	var cpHead string
 	err = readBackup(rs, ver, func(h backupHeader) { cp = h.Checkpoint }, func(line int, br backupRow) error {
@@ -309,6 +327,9 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 			return &RestoreError{Line: line, Table: br.Table, Reason: err.Error()}
 		}
 		if err := v.Next(e); err != nil {
+			if !legacy && e.ID == 1 && e.PrevHash == audit.Genesis && e.Hash == audit.LegacyHash(audit.Genesis, e) {
+				return ErrLegacyAuditBackup
+			}
 			return fmt.Errorf("restore refused, nothing written: %w", err)
 		}
 		if cp != nil && e.ID == cp.Count {
@@ -319,7 +340,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if cp != nil {
+	if cp != nil && !legacy {
 		headAt := func(id int64) (string, bool) { return cpHead, cpHead != "" && id == cp.Count }
 		if err := cp.Check(key, int64(v.Count), headAt); err != nil {
 			return 0, fmt.Errorf("restore refused, nothing written: %w", err)
@@ -389,8 +410,14 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// The checkpoints of whatever database this one replaces no longer apply.
-	s.restartCheckpoints(audit.Checkpoint{Count: int64(v.Count), Head: v.Head()})
+	if legacy && v.Count > 0 {
+		if _, err := s.RekeyAudit(ctx); err != nil {
+			return n, fmt.Errorf("restore: restored, but keying the audit log failed: %w", err)
+		}
+	} else {
+		// The checkpoints of whatever database this one replaces no longer apply.
+		s.restartCheckpoints(audit.Checkpoint{Count: int64(v.Count), Head: v.Head()})
+	}
 	if _, err := s.SealAudit(ctx); err != nil {
 		return n, fmt.Errorf("restore: restored, but sealing pending audit entries failed: %w", err)
 	}

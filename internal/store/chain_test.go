@@ -446,3 +446,88 @@ func TestRekeyLegacyChain(t *testing.T) {
 		t.Fatalf("a keyed chain re-keyed again: %v", err)
 	}
 }
+
+// TestRestoreLegacyBackup: a backup of an earlier version (unkeyed chain) is
+// refused by a plain restore, with a pointer to --legacy-audit, and restored
+// and keyed by RestoreLegacy.
+func TestRestoreLegacyBackup(t *testing.T) {
+	src := storetest.Open(t)
+	users(t, src, "u", 4)
+	rows, _, err := src.ListAudit(ctx, store.AuditFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := `UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?`
+	if src.Dialect() == store.Postgres {
+		q = `UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3`
+	}
+	prev := audit.Genesis
+	for i := len(rows) - 1; i >= 0; i-- {
+		e := rows[i]
+		e.PrevHash, e.Hash = prev, audit.LegacyHash(prev, e)
+		if _, err := src.DB().ExecContext(ctx, q, e.PrevHash, e.Hash, e.ID); err != nil {
+			t.Fatal(err)
+		}
+		prev = e.Hash
+	}
+	b := backup(t, src)
+	dst := storetest.Open(t)
+	if _, err := dst.Restore(ctx, bytes.NewReader(b)); !errors.Is(err, store.ErrLegacyAuditBackup) {
+		t.Fatalf("plain restore of a legacy backup: %v", err)
+	}
+	nothingRestored(t, dst)
+	if _, err := dst.RestoreLegacy(ctx, bytes.NewReader(b)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := dst.VerifyAudit(ctx); err != nil || n != 4 {
+		t.Fatalf("verify after legacy restore: %d %v", n, err)
+	}
+}
+
+// TestAnotherKeyCannotExtendTheChain: a second process on the same database
+// with another audit key (a command run without the server's
+// DANVAN_AUDIT_KEY) does not chain entries with it.
+func TestAnotherKeyCannotExtendTheChain(t *testing.T) {
+	opts := storetest.Options(t)
+	dsn := storetest.DSN(t)
+	if !strings.HasPrefix(dsn, "postgres") {
+		dsn = filepath.Join(opts.DataDir, "k.db")
+	}
+	st, err := store.Open(ctx, dsn, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	users(t, st, "u", 2)
+	if _, err := st.SealAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	other := opts
+	other.AuditKey = "a different key, at least 32 characters"
+	st2, err := store.Open(ctx, dsn, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	u := account.User{Username: "other_key", FullName: "Khác", PasswordHash: "x"}
+	err = st2.CreateUser(ctx, sys, &u)
+	if st2.Dialect() == store.SQLite {
+		if !errors.Is(err, store.ErrAuditKeyMismatch) {
+			t.Fatalf("write with another key: %v", err)
+		}
+	} else {
+		// PostgreSQL: the entry waits in audit_pending; the other key does not seal it.
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st2.SealAudit(ctx); !errors.Is(err, store.ErrAuditKeyMismatch) {
+			t.Fatalf("seal with another key: %v", err)
+		}
+	}
+	if n, err := st.VerifyAudit(ctx); err != nil || (n != 2 && n != 3) {
+		t.Fatalf("verify with the right key: %d %v", n, err)
+	}
+}

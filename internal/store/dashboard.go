@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -315,6 +316,29 @@ func (s *Store) dashProgramme(ctx context.Context, q DashboardQuery, scope map[i
 	return nil
 }
 
+// dashListedUnits: a scope of at most this many units is named in the query
+// (so that the planner probes each unit's reports by index); a larger one is
+// the recursive subtree.
+const dashListedUnits = 64
+
+// scopeFilter returns a query prefix with its arguments, and the condition
+// "IN (…)" on a unit id with its arguments, for the units of scope (root's
+// subtree).
+func scopeFilter(root int64, scope map[int64]bool) (prefix string, prefixArgs []any, in string, inArgs []any) {
+	if len(scope) == 0 || len(scope) > dashListedUnits {
+		return subtreeCTE, []any{root}, `IN (SELECT id FROM sub)`, nil
+	}
+	ids := make([]int64, 0, len(scope))
+	for id := range scope {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		inArgs = append(inArgs, id)
+	}
+	return "", nil, `IN (` + placeholders(len(ids)) + `)`, inArgs
+}
+
 // dashMaxPeriods bounds the periods offered.
 const dashMaxPeriods = 48
 
@@ -459,14 +483,10 @@ func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int
 		}
 		return out
 	}
-	t0 := time.Now()
 	if err := s.dashCompleteness(ctx, q, chosen.id, chosen.cutoff, window(q.Periods), scope, d); err != nil {
 		return err
 	}
-	t1 := time.Now()
-	err = s.dashTrends(ctx, q, chosen.id, chosen.ptype, window(q.TrendN), d)
-	println("DBG completeness", t1.Sub(t0).Milliseconds(), "trends", time.Since(t1).Milliseconds())
-	return err
+	return s.dashTrends(ctx, q, chosen.id, chosen.ptype, window(q.TrendN), scope, d)
 }
 
 // dashCompleteness counts, per period, the expected reports of the scope
@@ -499,10 +519,11 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 		conds = append(conds, `(r.period_year = ? AND r.period_number = ?)`)
 		condArgs = append(condArgs, p.Year, p.Number)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT r.id, r.unit_id, u.name, r.period_year, r.period_number, r.due_on, r.status, r.submitted_at
+	prefix, prefixArgs, inScope, inArgs := scopeFilter(q.UnitID, scope)
+	rows, err := s.db.QueryContext(ctx, s.q(prefix+`SELECT r.id, r.unit_id, u.name, r.period_year, r.period_number, r.due_on, r.status, r.submitted_at
 		FROM reports r JOIN units u ON u.id = r.unit_id
-		WHERE r.template_id = ? AND r.period_type = ? AND (`+strings.Join(conds, " OR ")+`) AND r.unit_id IN (SELECT id FROM sub)`),
-		append([]any{q.UnitID, templateID, ps[0].Type}, condArgs...)...)
+		WHERE r.template_id = ? AND r.period_type = ? AND (`+strings.Join(conds, " OR ")+`) AND r.unit_id `+inScope),
+		slices.Concat(prefixArgs, []any{templateID, ps[0].Type}, condArgs, inArgs)...)
 	if err != nil {
 		return fmt.Errorf("completeness: %w", err)
 	}
@@ -551,16 +572,8 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 			}
 			exp[id] = e
 		}
-		ids := make([]int64, 0, len(exp))
-		for id := range exp {
-			ids = append(ids, id)
-		}
-		sort.Slice(ids, func(i, j int) bool {
-			a, b := exp[ids[i]], exp[ids[j]]
-			return a.UnitName < b.UnitName || a.UnitName == b.UnitName && ids[i] < ids[j]
-		})
-		for _, id := range ids {
-			e := exp[id]
+		// Counting needs no order; the late list is sorted once at the end.
+		for id, e := range exp {
 			e.Classify(q.Today)
 			p.Expected++
 			switch e.Timeliness {
@@ -586,11 +599,18 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 		v := 100 * float64(onTime) / float64(due)
 		d.OnTimePercent = &v
 	}
-	sort.SliceStable(d.LateReports, func(i, j int) bool {
-		if d.LateReports[i].DueOn != d.LateReports[j].DueOn {
-			return d.LateReports[i].DueOn < d.LateReports[j].DueOn
+	sort.Slice(d.LateReports, func(i, j int) bool {
+		a, b := d.LateReports[i], d.LateReports[j]
+		if a.DueOn != b.DueOn {
+			return a.DueOn < b.DueOn
 		}
-		return d.LateReports[i].UnitName < d.LateReports[j].UnitName
+		if a.UnitName != b.UnitName {
+			return a.UnitName < b.UnitName
+		}
+		if a.UnitID != b.UnitID {
+			return a.UnitID < b.UnitID
+		}
+		return a.Period < b.Period
 	})
 	return nil
 }
@@ -598,7 +618,7 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 // dashTrends reads the numeric indicators of the template per period at the
 // scope unit: the maintained consolidated figure where one exists, else the
 // figures of the counted (submitted or accepted) reports in the subtree.
-func (s *Store) dashTrends(ctx context.Context, q DashboardQuery, templateID int64, ptype string, ps []DashPeriod, d *Dashboard) error {
+func (s *Store) dashTrends(ctx context.Context, q DashboardQuery, templateID int64, ptype string, ps []DashPeriod, scope map[int64]bool, d *Dashboard) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -713,12 +733,13 @@ func (s *Store) dashTrends(ctx context.Context, q DashboardQuery, templateID int
 	if len(missing) == 0 {
 		return nil
 	}
-	rows, err = s.db.QueryContext(ctx, s.q(subtreeCTE+`SELECT r.period_year, r.period_number, v.indicator_id,
+	prefix, prefixArgs, inScope, inArgs := scopeFilter(q.UnitID, scope)
+	rows, err = s.db.QueryContext(ctx, s.q(prefix+`SELECT r.period_year, r.period_number, v.indicator_id,
 			SUM(v.num_value), COUNT(v.num_value), MIN(v.num_value), MAX(v.num_value)
 		FROM reports r JOIN report_values v ON v.report_id = r.id
 		WHERE r.template_id = ? AND r.period_type = ? AND r.status IN ('submitted', 'accepted') AND v.category = '' AND v.num_value IS NOT NULL
-			AND (`+strings.Join(missing, " OR ")+`) AND r.unit_id IN (SELECT id FROM sub)
-		GROUP BY r.period_year, r.period_number, v.indicator_id`), append([]any{q.UnitID, templateID, ptype}, margs...)...)
+			AND (`+strings.Join(missing, " OR ")+`) AND r.unit_id `+inScope+`
+		GROUP BY r.period_year, r.period_number, v.indicator_id`), slices.Concat(prefixArgs, []any{templateID, ptype}, margs, inArgs)...)
 	if err != nil {
 		return fmt.Errorf("trend values: %w", err)
 	}

@@ -71,7 +71,8 @@ type Options struct {
 	// AuditKey is the secret that keys the audit chain (DANVAN_AUDIT_KEY);
 	// empty means the key file in DataDir, created on first use.
 	AuditKey string
-	// ReadConns is the size of the SQLite read pool (default 2×CPUs, at least 4).
+	// ReadConns is the size of the SQLite read pool (default 4×CPUs, at
+	// least 8: a long read, a backup or a verification, leaves room for others).
 	ReadConns int
 	// Synchronous is SQLite's synchronous setting for the writer: "FULL"
 	// (default: an acknowledged write survives power loss) or "NORMAL".
@@ -152,7 +153,7 @@ func Open(ctx context.Context, dsn string, options ...Options) (*Store, error) {
 		}
 		n := s.opts.ReadConns
 		if n <= 0 {
-			n = max(4, 2*runtime.GOMAXPROCS(0))
+			n = max(8, 4*runtime.GOMAXPROCS(0))
 		}
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)

@@ -266,92 +266,49 @@ func (s *Store) ListSchedules(ctx context.Context, templateID int64) ([]report.A
 var Calendar = calendar.Calendar{}
 
 // ExpectedReports returns the units that must report on template for window
-// w, with their level and due date: the units of the schedules' kinds in
-// their subtrees that are valid on the window's last day — so windows ending
-// before 1 Jul 2025 expect the old communes, later ones the new communes.
+// w, with their level and due date, by the one rule [report.ExpectedUnits]
+// over the schedules' subtrees as they stood on the window's last day — so
+// windows ending before 1 Jul 2025 expect the old communes, later ones the
+// new communes. (The services answer the same from their in-memory tree.)
 func (s *Store) ExpectedReports(ctx context.Context, templateID int64, w report.Window) ([]report.Expected, error) {
 	scs, err := s.ListSchedules(ctx, templateID)
 	if err != nil {
 		return nil, err
 	}
 	at := w.To.String()
+	var units []org.Unit
 	seen := map[int64]bool{}
-	subtrees := map[int64][]org.Unit{}
-	dues := map[report.Deadline]string{}
-	var out []report.Expected
 	for _, sc := range scs {
-		units, ok := subtrees[sc.UnitID]
-		if !ok {
-			if units, err = s.Subtree(ctx, sc.UnitID, at); err != nil {
-				return nil, err
-			}
-			subtrees[sc.UnitID] = units
+		if seen[sc.UnitID] {
+			continue
 		}
-		for _, u := range units {
-			if seen[u.ID] || !u.ValidOn(at) {
-				continue
+		sub, err := s.Subtree(ctx, sc.UnitID, at)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range sub {
+			if !seen[u.ID] {
+				seen[u.ID] = true
+				units = append(units, u)
 			}
-			if len(sc.Kinds) == 0 {
-				if u.ID != sc.UnitID {
-					continue
-				}
-			} else if !contains(sc.Kinds, string(u.Kind)) {
-				continue
-			}
-			l, ok := sc.LevelFor(string(u.Kind))
-			if !ok {
-				continue
-			}
-			seen[u.ID] = true
-			out = append(out, report.Expected{UnitID: u.ID, UnitName: u.Name, UnitKind: string(u.Kind), ParentID: u.ParentID,
-				Level: l.Level, DueOn: dueOf(dues, w, l)})
 		}
 	}
-	return out, nil
-}
-
-// dueOf computes a level's due date once per call (the calendar is costly).
-func dueOf(cache map[report.Deadline]string, w report.Window, l report.LevelDeadline) string {
-	key := l.Deadline()
-	if d, ok := cache[key]; ok {
-		return d
-	}
-	d := report.DueOn(Calendar, w, l).String()
-	cache[key] = d
-	return d
+	return report.ExpectedUnits(ctx, report.NewUnitList(units), scs, w, 0, Calendar)
 }
 
 // ErrNotScheduled means the unit is not expected to report on the template.
 var ErrNotScheduled = errors.New("report.not_scheduled")
 
-// dueFor finds the unit's deadline for the template's window: the first
-// schedule whose subtree holds the unit (valid on the window's last day)
-// and whose kinds include the unit's kind.
+// dueFor finds the unit's deadline for the template's window, by the one
+// rule of [Store.ExpectedReports]; a unit not expected is ErrNotScheduled.
 func (s *Store) dueFor(ctx context.Context, templateID, unitID int64, w report.Window) (string, error) {
-	scs, err := s.ListSchedules(ctx, templateID)
+	exp, err := s.ExpectedReports(ctx, templateID, w)
 	if err != nil {
 		return "", err
 	}
-	u, err := s.GetUnit(ctx, unitID)
-	if err != nil {
-		return "", err
-	}
-	path, err := s.Path(ctx, unitID)
-	if err != nil {
-		return "", err
-	}
-	if u.ValidOn(w.To.String()) {
-		for _, sc := range scs {
-			in := false
-			for _, id := range path {
-				in = in || id == sc.UnitID
-			}
-			if !in || (len(sc.Kinds) == 0 && unitID != sc.UnitID) || (len(sc.Kinds) > 0 && !contains(sc.Kinds, string(u.Kind))) {
-				continue
-			}
-			if l, ok := sc.LevelFor(string(u.Kind)); ok {
-				return report.DueOn(Calendar, w, l).String(), nil
-			}
+	for _, e := range exp {
+		if e.UnitID == unitID {
+			return e.DueOn, nil
 		}
 	}
 	return "", fmt.Errorf("unit %d template %d %s: %w", unitID, templateID, w.Label, ErrNotScheduled)
@@ -434,6 +391,13 @@ func (s *Store) reportValues(ctx context.Context, qr querier, id int64) (report.
 // creating an empty draft (due date from the schedule) if there is none.
 // A unit the template's schedules do not cover is ErrNotScheduled.
 func (s *Store) EnsureReport(ctx context.Context, a audit.Actor, templateID, unitID int64, w report.Window) (report.Report, error) {
+	return s.EnsureReportDue(ctx, a, templateID, unitID, w, func() (string, error) { return s.dueFor(ctx, templateID, unitID, w) })
+}
+
+// EnsureReportDue is [Store.EnsureReport] with the due date of a new report
+// given by due (called only when the report does not exist yet): the
+// services compute it from the schedules and the in-memory tree.
+func (s *Store) EnsureReportDue(ctx context.Context, a audit.Actor, templateID, unitID int64, w report.Window, due func() (string, error)) (report.Report, error) {
 	var id int64
 	err := s.db.QueryRowContext(ctx, s.q(`SELECT id FROM reports WHERE template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ?`),
 		templateID, unitID, string(w.Type), w.Year, w.Number).Scan(&id)
@@ -443,10 +407,16 @@ func (s *Store) EnsureReport(ctx context.Context, a audit.Actor, templateID, uni
 	if !errors.Is(err, sql.ErrNoRows) {
 		return report.Report{}, err
 	}
-	due, err := s.dueFor(ctx, templateID, unitID, w)
+	dueOn, err := due()
 	if err != nil {
 		return report.Report{}, err
 	}
+	return s.createReport(ctx, a, templateID, unitID, w, dueOn)
+}
+
+func (s *Store) createReport(ctx context.Context, a audit.Actor, templateID, unitID int64, w report.Window, due string) (report.Report, error) {
+	var id int64
+	var err error
 	now := s.ts(s.Now())
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		id, err = s.insertID(ctx, tx, `INSERT INTO reports (template_id, unit_id, period_type, period_year, period_number, period_from, period_to, due_on, status, version, narrative, created_at, updated_at)
@@ -458,7 +428,7 @@ func (s *Store) EnsureReport(ctx context.Context, a audit.Actor, templateID, uni
 		return s.appendAudit(ctx, tx, a, "report.create", "report", id, nil, map[string]any{"template_id": templateID, "unit_id": unitID, "period": w.Label, "due_on": due})
 	})
 	if isUnique(err) { // created meanwhile by someone else
-		return s.EnsureReport(ctx, a, templateID, unitID, w)
+		return s.EnsureReportDue(ctx, a, templateID, unitID, w, func() (string, error) { return due, nil })
 	}
 	if err != nil {
 		return report.Report{}, fmt.Errorf("create report: %w", err)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/report"
@@ -169,4 +170,67 @@ func rptHX(e *penv, user, path string, form url.Values) *httptest.ResponseRecord
 	w := httptest.NewRecorder()
 	e.h.ServeHTTP(w, r)
 	return w
+}
+
+// TestReportAttachmentsAndImportWeb: uploads are stored with clean names and
+// served as downloads with a sniffed type; CSV values import into the draft;
+// the list pages by key.
+func TestReportAttachmentsAndImportWeb(t *testing.T) {
+	e := newPenv(t)
+	ctx := context.Background()
+	def, err := report.ParseDefinition([]byte(rptWebDef))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := report.Template{Code: "BC-A", Name: "Monthly report", PeriodType: report.Monthly, CutoffDay: 15, Definition: def, Active: true}
+	if err := e.st.CreateTemplate(ctx, audit.System("test"), &tpl); err != nil {
+		t.Fatal(err)
+	}
+	sc := report.Assignment{TemplateID: tpl.ID, UnitID: e.unit["P38"], Kinds: []string{"ward"}, Deadlines: []report.LevelDeadline{{Level: "commune", DaysAfterEnd: 2, WorkingDays: true}}}
+	if err := e.st.CreateSchedule(ctx, audit.System("test"), &sc); err != nil {
+		t.Fatal(err)
+	}
+	var page string
+	for m := 7; m <= 12; m++ {
+		w := e.do("canbo", "POST", "/reports/open", url.Values{"template": {fmt.Sprint(tpl.ID)}, "unit": {fmt.Sprint(e.unit["W1"])}, "year": {"2025"}, "number": {fmt.Sprint(m)}})
+		want(t, w, 303)
+		page = w.Header().Get("Location")
+	}
+	// An HTML file with a long Vietnamese name and a Windows path.
+	long := strings.Repeat("ệ", 100) + ".html"
+	want(t, e.doMultipart("canbo", page+"/attachments", map[string]string{}, `C:\Users\x\`+long, []byte("<html><script>alert(1)</script></html>")), 303)
+	want(t, e.doMultipart("canbo2", page+"/attachments", map[string]string{}, "x.txt", []byte("x")), 403)
+	body := e.do("canbo", "GET", page, nil).Body.String()
+	i := strings.Index(body, "/reports/attachments/")
+	if i < 0 {
+		t.Fatal("no attachment link")
+	}
+	link := body[i : i+len("/reports/attachments/")+strings.IndexAny(body[i+len("/reports/attachments/"):], `"'`)]
+	dl := e.do("canbo", "GET", link, nil)
+	want(t, dl, 200)
+	h := dl.Header()
+	if h.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") || h.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("download headers %v", h)
+	}
+	name, _ := url.PathUnescape(strings.TrimPrefix(h.Get("Content-Disposition"), "attachment; filename*=UTF-8''"))
+	if len(name) > 200 || !utf8.ValidString(name) || strings.ContainsAny(name, `\/`) {
+		t.Fatalf("stored name %q", name)
+	}
+	want(t, e.do("canbo2", "GET", link, nil), 403)
+	// CSV import: errors listed by line and column; good values saved.
+	ver := func() string {
+		b := e.do("canbo", "GET", page, nil).Body.String()
+		j := strings.Index(b, `id="report-version" value="`)
+		rest := b[j+len(`id="report-version" value="`):]
+		return rest[:strings.IndexByte(rest, '"')]
+	}
+	want(t, e.doMultipart("canbo", page+"/import", map[string]string{"version": ver()}, "v.csv", []byte("indicator_code,category,value\ncases_received,,x\n")), 422, "Line 2, column 3")
+	want(t, e.doMultipart("canbo", page+"/import", map[string]string{"version": ver()}, "v.csv", []byte("indicator_code,category,value\ncases_received,,12\n")), 303)
+	want(t, e.do("canbo", "GET", page, nil), 200, `name="v.cases_received" inputmode="decimal" size="8" value="12"`)
+	// The list pages by key: 6 reports, newest first.
+	want(t, e.do("canbo", "GET", "/reports", nil), 200, "Reports: 6")
+	// A malformed cursor is refused, not a server error.
+	if w := e.do("canbo", "GET", "/reports?after=2025-99-99.1", nil); w.Code != 422 {
+		t.Fatalf("bad cursor: %d", w.Code)
+	}
 }

@@ -18,7 +18,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/i18n"
@@ -333,22 +332,8 @@ func cacheForever(h http.Handler) http.Handler {
 	})
 }
 
-// today is the current date in Vietnam (UTC+7), the date legal questions are asked on.
-func today() string {
-	return time.Now().In(vietnam).Format(org.DateLayout)
-}
-
-var vietnam = time.FixedZone("ICT", 7*3600)
-
-// atParam reads ?at= as a date, defaulting to today; ok is false when malformed.
-func atParam(r *http.Request) (string, bool) {
-	s := r.URL.Query().Get("at")
-	if s == "" {
-		return today(), true
-	}
-	d, err := org.ParseDate(s)
-	return d, err == nil
-}
+// vietnam is the one time zone times are shown in.
+var vietnam = service.Vietnam
 
 func intParam(r *http.Request, name string, def int) int {
 	n, err := strconv.Atoi(r.URL.Query().Get(name))
