@@ -27,12 +27,16 @@ type AuditEntry struct {
 	Hash     string          `json:"hash"`
 }
 
-// AuditVerify is the result of walking the hash chain.
+// AuditVerify is the state of the background verification of the chain:
+// the last finished run's result and whether one is running now.
 type AuditVerify struct {
-	OK       bool    `json:"ok"`
-	Count    int     `json:"count"`
-	BrokenAt *int64  `json:"broken_at"`
-	Reason   *string `json:"reason"`
+	OK       bool       `json:"ok"`
+	Count    int        `json:"count"`
+	BrokenAt *int64     `json:"broken_at"`
+	Reason   *string    `json:"reason"`
+	Running  bool       `json:"running"`
+	Started  *time.Time `json:"started_at"`
+	Finished *time.Time `json:"finished_at"`
 }
 
 func rawJSON(s string) json.RawMessage {
@@ -98,17 +102,31 @@ func (a *api) listAudit(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, newPage(a, r, items, total, pg))
 }
 
-// verifyAudit: GET /audit/verify (audit.read).
+// verifyAudit: GET /audit/verify (audit.read) starts a background
+// verification when none is running and reports the last result.
 func (a *api) verifyAudit(w http.ResponseWriter, r *http.Request) error {
-	n, err := a.d.Svc.Accounts.VerifyAudit(r.Context(), server.PrincipalFrom(r.Context()))
-	out := AuditVerify{OK: err == nil, Count: n}
+	v, err := a.d.Svc.Accounts.CheckAudit(r.Context(), server.PrincipalFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	out := AuditVerify{Count: v.Count, Running: v.Running}
+	if !v.Started.IsZero() {
+		t := v.Started
+		out.Started = &t
+	}
+	if !v.Finished.IsZero() {
+		t := v.Finished
+		out.Finished = &t
+	}
 	var broken *service.BrokenChainError
 	switch {
-	case err == nil:
-	case errors.As(err, &broken):
+	case v.Finished.IsZero():
+	case v.Err == nil:
+		out.OK = true
+	case errors.As(v.Err, &broken):
 		out.BrokenAt, out.Reason = &broken.ID, &broken.Reason
 	default:
-		return err
+		return v.Err
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

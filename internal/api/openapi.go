@@ -174,7 +174,9 @@ var coreOperations = map[string]op{
 		status: 200, schema: pageOf(ref("AuditEntry")), errs: []int{400, 401, 403},
 	},
 	"GET " + Prefix + "/audit/verify": {
-		tag: "audit", summary: "Verify the audit hash chain (audit.read)",
+		tag: "audit", summary: "Verify the keyed audit chain (audit.read)",
+		desc: "Starts a background verification of the whole chain (HMAC-keyed, with signed checkpoints kept outside the database) " +
+			"when none is running, waits up to 2 seconds for it, and answers the last finished result. Poll until `running` is false.",
 		status: 200, schema: ref("AuditVerify"), errs: []int{401, 403},
 	},
 }
@@ -313,9 +315,13 @@ func schemas() obj {
 			"before": obj{"description": "State before the change (any JSON), or null."}, "after": obj{"description": "State after the change (any JSON), or null."},
 			"ip": obj{"type": "string"}, "prev_hash": obj{"type": "string"}, "hash": obj{"type": "string"},
 		}),
-		"AuditVerify": object([]string{"ok", "count", "broken_at", "reason"}, obj{
-			"ok": obj{"type": "boolean"}, "count": obj{"type": "integer", "description": "Entries verified."},
+		"AuditVerify": object([]string{"ok", "count", "broken_at", "reason", "running", "started_at", "finished_at"}, obj{
+			"ok":        obj{"type": "boolean", "description": "The last finished verification found the whole chain intact."},
+			"count":     obj{"type": "integer", "description": "Entries verified by the last finished run."},
 			"broken_at": nullable("integer", obj{"description": "Id of the first bad entry."}), "reason": nullable("string"),
+			"running":     obj{"type": "boolean", "description": "A verification is running in the background."},
+			"started_at":  nullable("string", obj{"format": "date-time"}),
+			"finished_at": nullable("string", obj{"format": "date-time", "description": "End of the last finished run; null when none has finished."}),
 		}),
 	}
 	for k, v := range apiDoc().schemas {

@@ -18,20 +18,15 @@ import (
 )
 
 const (
-	rptMsgBadPeriodType  = "report.api.bad_period_type"
-	rptMsgBadYear        = "report.api.bad_year"
-	rptMsgBadNumber      = "report.api.bad_number"
-	rptMsgBadCutoff      = "report.api.bad_cutoff"
-	rptMsgBadStatus      = "report.api.bad_status"
-	rptDetailLocked      = "report.locked"
-	rptDetailTransition  = "report.illegal_transition"
-	rptDetailInvalid     = "report.invalid"
-	rptDetailStale       = "report.api.stale_version"
-	rptDetailNotSched    = "report.not_scheduled"
-	rptDetailImport      = "report.api.import_failed"
-	rptMsgCommentNeeded  = "report.comment_required"
-	rptMaxImportBody     = 16 << 20
-	rptMaxAttachmentBody = report.MaxAttachment + 1<<20
+	rptMsgBadPeriodType = "report.api.bad_period_type"
+	rptMsgBadYear       = "report.api.bad_year"
+	rptMsgBadNumber     = "report.api.bad_number"
+	rptMsgBadCutoff     = "report.api.bad_cutoff"
+	rptMsgBadStatus     = "report.api.bad_status"
+	rptDetailLocked     = "report.locked"
+	rptDetailTransition = "report.illegal_transition"
+	rptDetailStale      = "report.api.stale_version"
+	rptMaxImportBody    = 16 << 20
 )
 
 // reportsFeature is this file's part of the API: routes, OpenAPI operations and
@@ -72,7 +67,7 @@ func reportsFeature() feature {
 				status: 200, schema: obj{"type": "object", "properties": obj{"items": arrayOf(ref("ReportTemplate"))}}, errs: []int{400, 401},
 			},
 			"POST " + Prefix + "/report-templates": {
-				tag: "reports", summary: "Create a template (template.manage)", desc: "The definition is checked; every problem is listed with its JSON path.",
+				tag: "reports", summary: "Create a template (template.manage on owner_unit_id)", desc: "The definition is checked; every problem is listed with its JSON path. The template belongs to owner_unit_id (absent or 0: installation-wide, administrators only); managing it later is checked on that unit.",
 				params: []obj{csrf}, body: "ReportTemplateInput", status: 201, schema: ref("ReportTemplate"), errs: []int{400, 401, 403, 409, 413, 415, 422},
 			},
 			"GET " + Prefix + "/report-templates/{id}": {
@@ -80,11 +75,11 @@ func reportsFeature() feature {
 				status: 200, schema: ref("ReportTemplate"), errs: []int{401, 404},
 			},
 			"PUT " + Prefix + "/report-templates/{id}": {
-				tag: "reports", summary: "Replace a template (template.manage)", desc: "version must be the template's current version (409 otherwise).",
+				tag: "reports", summary: "Replace a template (template.manage on its owner unit, and on the new one)", desc: "version is required and must be the template's current version (409 otherwise, also when a concurrent update wins).",
 				params: []obj{id, csrf}, body: "ReportTemplateInput", status: 200, schema: ref("ReportTemplate"), errs: []int{400, 401, 403, 404, 409, 413, 415, 422},
 			},
 			"POST " + Prefix + "/report-templates/{id}/schedules": {
-				tag: "reports", summary: "Say who reports on a template (template.manage)",
+				tag: "reports", summary: "Say who reports on a template (template.manage on unit_id, within the template's owner unit)",
 				desc:   "Every unit of the given kinds in the subtree of unit_id (no kinds: the unit itself), with each level's deadline counted from the window's cut-off (e.g. commune 2 working days, province 5).",
 				params: []obj{id, csrf}, body: "ReportSchedule", status: 201, schema: ref("ReportSchedule"), errs: []int{400, 401, 403, 404, 413, 415, 422},
 			},
@@ -161,6 +156,7 @@ func reportsFeature() feature {
 				"id": obj{"type": "integer"}, "code": obj{"type": "string"}, "name": obj{"type": "string"}, "description": obj{"type": "string"},
 				"period_type": obj{"type": "string"}, "cutoff_day": obj{"type": "integer"}, "definition": ref("ReportDefinition"),
 				"version": obj{"type": "integer"}, "active": obj{"type": "boolean"}, "schedules": arrayOf(obj{"type": "object"}),
+				"owner_unit_id": obj{"type": "integer", "description": "The unit the template belongs to (0: installation-wide)."},
 			}},
 			"ReportTemplateInput": object([]string{"code", "name", "period_type", "definition"}, obj{
 				"code": obj{"type": "string"}, "name": obj{"type": "string"}, "description": obj{"type": "string"},

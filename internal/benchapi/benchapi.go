@@ -260,15 +260,22 @@ func openStore(ctx context.Context, pg string) (*store.Store, string, func() err
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	dsn := u.String()
-	st, err := store.Open(ctx, dsn)
+	// The audit key and checkpoints live in a data directory, as in production,
+	// so that the audit sealer runs during the benchmark.
+	dir, err := os.MkdirTemp("", "danvan-bench-api-")
 	if err != nil {
 		return nil, "", nil, errors.Join(err, drop())
 	}
+	dropAll := func() error { return errors.Join(drop(), os.RemoveAll(dir)) }
+	st, err := store.Open(ctx, dsn, store.Options{DataDir: dir})
+	if err != nil {
+		return nil, "", nil, errors.Join(err, dropAll())
+	}
 	if _, err := st.Migrate(ctx); err != nil {
 		st.Close()
-		return nil, "", nil, errors.Join(err, drop())
+		return nil, "", nil, errors.Join(err, dropAll())
 	}
-	return st, dsn, func() error { st.Close(); return drop() }, nil
+	return st, dsn, func() error { st.Close(); return dropAll() }, nil
 }
 
 // startDanvan serves app.Handler over st on a loopback port.

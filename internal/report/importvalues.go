@@ -93,7 +93,8 @@ func ReadCSV(r io.Reader) ([][]string, error) {
 
 // ReadXLSX reads the rows of the first sheet of an XLSX workbook.
 func ReadXLSX(r io.Reader) ([][]string, error) {
-	f, err := excelize.OpenReader(io.LimitReader(r, 16<<20))
+	// A 16 MiB workbook may unzip to far more: bound what is unzipped too.
+	f, err := excelize.OpenReader(io.LimitReader(r, 16<<20), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return nil, ImportErrors{{Line: 0, Key: ImpBadFile}}
 	}

@@ -847,8 +847,9 @@ func (s *Accounts) AuditEntities(ctx context.Context, p *Principal) ([]string, e
 	return es, unavailable("audit", err)
 }
 
-// VerifyAudit checks the audit chain (audit.read) and returns the number of
-// entries checked; a broken chain is a [*BrokenChainError].
+// VerifyAudit checks the whole audit chain now (the command line) and
+// returns the number of entries checked; a broken chain is a
+// [*BrokenChainError].
 func (s *Accounts) VerifyAudit(ctx context.Context, p *Principal) (int, error) {
 	if err := s.authorize(p, authz.ActionAuditRead, 0); err != nil {
 		return 0, err
@@ -859,4 +860,40 @@ func (s *Accounts) VerifyAudit(ctx context.Context, p *Principal) (int, error) {
 		return n, unavailable("verify audit", err)
 	}
 	return n, err
+}
+
+// AuditVerification is the state of the background verification of the
+// audit chain: Running, and the last finished run's Count and Err (nil, a
+// [*BrokenChainError], or another failure).
+type AuditVerification = store.AuditVerification
+
+// auditVerifyWait is how long a request waits for a verification it started
+// before it answers with "running": short logs answer at once, long ones do
+// not hold the request.
+const auditVerifyWait = 2 * time.Second
+
+// CheckAudit (audit.read) starts a background verification of the audit
+// chain when none is running and answers its state: the verification walks
+// the chain in batches on the read connections, so no page waits for it,
+// and at most one runs at a time.
+func (s *Accounts) CheckAudit(ctx context.Context, p *Principal) (AuditVerification, error) {
+	if err := s.authorize(p, authz.ActionAuditRead, 0); err != nil {
+		return AuditVerification{}, err
+	}
+	v := s.st.AuditVerifyJob(true)
+	deadline := time.NewTimer(auditVerifyWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for v.Running {
+		select {
+		case <-ctx.Done():
+			return v, ctx.Err()
+		case <-deadline.C:
+			return v, nil
+		case <-tick.C:
+			v = s.st.AuditVerifyJob(false)
+		}
+	}
+	return v, nil
 }

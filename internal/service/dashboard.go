@@ -109,7 +109,10 @@ func (f *FollowUp) Dashboard(ctx context.Context, p *Principal, in DashboardInpu
 		return Dashboard{}, err
 	}
 	scope := in.UnitID
-	units := &memoUnits{t: f.tree, kids: map[int64][]org.Unit{}}
+	units := &memoUnits{t: f.tree, kids: map[int64][]org.Unit{}, root: scope, in: map[int64]bool{}}
+	for _, id := range f.tree.SubtreeIDs(scope) {
+		units.in[id] = true
+	}
 	// The template's schedules are read once per request.
 	var cached map[int64][]Schedule
 	schedules := func(ctx context.Context, templateID int64) ([]Schedule, error) {
@@ -134,6 +137,10 @@ func (f *FollowUp) Dashboard(ctx context.Context, p *Principal, in DashboardInpu
 				return nil, err
 			}
 			return ExpectedUnits(ctx, units, scs, w, scope)
+		},
+		UnitName: func(id int64) string {
+			u, _ := f.tree.Unit(id)
+			return u.Name
 		},
 		DueOn: func(ctx context.Context, templateID int64, w report.Window) (string, error) {
 			scs, err := schedules(ctx, templateID)
@@ -211,6 +218,8 @@ func (f *FollowUp) DashboardUnits(p *Principal, chosen int64) []org.Unit {
 type memoUnits struct {
 	t    *Tree
 	kids map[int64][]org.Unit
+	root int64          // the request's scope
+	in   map[int64]bool // root's subtree
 }
 
 func (m *memoUnits) Unit(id int64) (org.Unit, bool) { return m.t.Unit(id) }
@@ -222,4 +231,12 @@ func (m *memoUnits) Children(id int64) []org.Unit {
 	ks := m.t.Children(id)
 	m.kids[id] = ks
 	return ks
+}
+
+// Contains answers from the scope's subtree, read once per request.
+func (m *memoUnits) Contains(root, id int64) bool {
+	if root == m.root {
+		return m.in[id]
+	}
+	return m.t.Contains(root, id)
 }

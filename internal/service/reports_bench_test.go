@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/internal/account"
+	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/calendar"
 	"github.com/danvan/danvan/internal/org"
@@ -151,4 +152,56 @@ func BenchmarkReportsList100k(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkReportsSaveDraft measures one draft save through the service
+// (permission on the in-memory tree, validation, one transaction that
+// writes only the changed values): each save changes one of 20 values.
+func BenchmarkReportsSaveDraft(b *testing.B) {
+	ctx := context.Background()
+	st := storetest.Open(b)
+	st.SetClock(func() time.Time { return time.Date(2025, 9, 1, 3, 0, 0, 0, time.UTC) })
+	importUnits(b, st, "code,name,kind,parent_code,valid_from,valid_to,remote\nP,Tỉnh,province,,2000-01-01,,\nC,Xã,commune,P,2000-01-01,,\n")
+	svc := servicetest.New(b, st)
+	var ind []string
+	for i := range 20 {
+		ind = append(ind, fmt.Sprintf(`{"code":"i%d","name":{"vi":"Chỉ tiêu %d"},"type":"integer","min":0}`, i, i))
+	}
+	def := `{"sections":[{"key":"s","title":{"vi":"Phần"}}],"indicators":[` + strings.Join(ind, ",") + `]}`
+	cut := 15
+	sys := service.SystemPrincipal()
+	tpl, err := svc.Reports.CreateTemplate(ctx, sys, service.TemplateInput{Code: "BC-S", Name: "Báo cáo", PeriodType: "monthly", CutoffDay: &cut, Definition: []byte(def)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := st.UnitByCode(ctx, "C", "2020-01-01")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := svc.Reports.CreateSchedule(ctx, sys, tpl.ID, service.ScheduleInput{UnitID: c.ID, Deadlines: []report.LevelDeadline{{Level: "commune", DaysAfterEnd: 5}}}); err != nil {
+		b.Fatal(err)
+	}
+	u := account.User{Username: "officer", FullName: "Cán bộ", Email: "officer@example.vn", PasswordHash: "x"}
+	if err := st.CreateUser(ctx, audit.System("bench"), &u); err != nil {
+		b.Fatal(err)
+	}
+	officer := &service.Principal{User: u, Grants: []authz.Grant{{Role: authz.RoleUnitOfficer, UnitID: c.ID}}}
+	rep, err := svc.Reports.Open(ctx, officer, service.OpenInput{TemplateID: tpl.ID, UnitID: c.ID, Year: 2025, Number: 8})
+	if err != nil {
+		b.Fatal(err)
+	}
+	vals := map[string]string{}
+	for i := range 20 {
+		vals[fmt.Sprintf("i%d", i)] = "1"
+	}
+	version, n := rep.Version, 0
+	for b.Loop() {
+		n++
+		vals[fmt.Sprintf("i%d", n%20)] = fmt.Sprint(n)
+		out, _, err := svc.Reports.SaveDraft(ctx, officer, rep.ID, service.DraftInput{Version: version, Narrative: map[string]string{"s": "Nội dung"}, Values: vals})
+		if err != nil {
+			b.Fatal(err)
+		}
+		version = out.Version
+	}
 }

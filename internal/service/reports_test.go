@@ -12,6 +12,7 @@ import (
 	"github.com/danvan/danvan/internal/account"
 	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/export"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
 	"github.com/danvan/danvan/internal/service"
@@ -676,4 +677,69 @@ func TestExpectedUnits(t *testing.T) {
 	if _, err := service.ExpectedUnits(cctx, f.svc.Tree, scs, w, 0); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
+}
+
+// TestReportsOtherUseCasesMatrix: prefill, attachments, value import,
+// exports and the consolidated view follow the same rules as the report
+// they concern (or, for consolidation, report.read on the unit).
+func TestReportsOtherUseCasesMatrix(t *testing.T) {
+	f := newRptFixture(t)
+	ctx := t.Context()
+	draft := map[string]service.Report{"A1": f.open(t, "A1", 3), "B1": f.open(t, "B1", 3)}
+	sub := map[string]service.Report{"A1": f.submitted(t, "A1", 2), "B1": f.submitted(t, "B1", 2)}
+	at := map[string]service.Attachment{}
+	for _, u := range []string{"A1", "B1"} {
+		a, err := f.rs.Attach(ctx, f.head[u], draft[u].ID, "ghi chú.txt", []byte("ghi chú"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		at[u] = a
+	}
+	readers := map[authz.Role]bool{authz.RoleUnitHead: true, authz.RoleUnitOfficer: true, authz.RoleCoordinator: true, authz.RoleLeader: true, authz.RoleInspector: true, authz.RoleCouncilMember: true}
+	for name, p := range f.roles() {
+		grantAt, r := role(name)
+		admin := r == authz.RoleAdmin
+		own := grantAt == "A1" && (r == authz.RoleUnitHead || r == authz.RoleUnitOfficer)
+		for _, u := range []string{"A1", "B1"} {
+			edit := own && u == "A1"
+			_, err := f.rs.Previous(ctx, p, draft[u].ID)
+			if got, want := verdict(err), ok(edit); got != want {
+				t.Errorf("%s prefills %s: %s, want %s", name, u, got, want)
+			}
+			_, err = f.rs.Attach(ctx, p, draft[u].ID, "x.txt", []byte("x"))
+			if got, want := verdict(err), ok(edit); got != want {
+				t.Errorf("%s attaches to %s: %s, want %s", name, u, got, want)
+			}
+			// A stale version: conflict means the import was allowed.
+			_, _, err = f.rs.ImportValues(ctx, p, draft[u].ID, 999, "v.csv", []byte("indicator_code,category,value\ncases,,1\n"))
+			want := "forbidden"
+			if edit {
+				want = "conflict"
+			}
+			if got := verdict(err); got != want {
+				t.Errorf("%s imports into %s: %s, want %s", name, u, got, want)
+			}
+			_, err = f.rs.Attachment(ctx, p, at[u].ID)
+			if got, want := verdict(err), ok(admin || (own && u == "A1")); got != want {
+				t.Errorf("%s downloads %s's draft attachment: %s, want %s", name, u, got, want)
+			}
+			_, err = f.rs.ExportReport(ctx, p, sub[u].ID, exportOptions())
+			if got, want := verdict(err), ok(admin || (readers[r] && u == "A1")); got != want {
+				t.Errorf("%s exports %s: %s, want %s", name, u, got, want)
+			}
+			_, err = f.rs.Consolidated(ctx, p, service.ConsolidatedQuery{TemplateID: f.tpl.ID, UnitID: f.unit[u], Type: "monthly", Year: 2025, Number: 2})
+			if got, want := verdict(err), ok(admin || (readers[r] && u == "A1")); got != want {
+				t.Errorf("%s reads the consolidated view of %s: %s, want %s", name, u, got, want)
+			}
+		}
+		// The parent branch A: only roles granted on A (or admin) read it.
+		_, err := f.rs.Consolidated(ctx, p, service.ConsolidatedQuery{TemplateID: f.tpl.ID, UnitID: f.unit["A"], Type: "monthly", Year: 2025, Number: 2})
+		if got, want := verdict(err), ok(admin || (readers[r] && grantAt == "A")); got != want {
+			t.Errorf("%s reads the consolidated view of A: %s, want %s", name, got, want)
+		}
+	}
+}
+
+func exportOptions() export.Options {
+	return export.Options{Now: time.Date(2025, 9, 1, 3, 0, 0, 0, time.UTC)}
 }

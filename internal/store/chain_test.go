@@ -531,3 +531,52 @@ func TestAnotherKeyCannotExtendTheChain(t *testing.T) {
 		t.Fatalf("verify with the right key: %d %v", n, err)
 	}
 }
+
+// TestTwoProcessesShareOneChain: two stores on one database (two replicas,
+// or the server and a command) write at once; the chain has every entry
+// once, in one line.
+func TestTwoProcessesShareOneChain(t *testing.T) {
+	opts := storetest.Options(t)
+	dsn := storetest.DSN(t)
+	if !strings.HasPrefix(dsn, "postgres") {
+		dsn = filepath.Join(opts.DataDir, "two.db")
+	}
+	var sts []*store.Store
+	for range 2 {
+		st, err := store.Open(ctx, dsn, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if _, err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		sts = append(sts, st)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := sts[w%2]
+			for i := range 10 {
+				u := account.User{Username: fmt.Sprintf("r%d-%d", w, i), FullName: "Người dùng", PasswordHash: "x"}
+				if err := st.CreateUser(ctx, sys, &u); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for _, st := range sts {
+		if n, err := st.VerifyAudit(ctx); err != nil || n != 80 {
+			t.Fatalf("verify: %d %v", n, err)
+		}
+	}
+}

@@ -35,6 +35,8 @@ type DashboardQuery struct {
 	// report for window w (the one "who must report" rule); nil: only the
 	// units with a report row count.
 	Expected func(ctx context.Context, templateID int64, w report.Window) ([]report.Expected, error)
+	// UnitName names a unit without a query; nil: read from the store.
+	UnitName func(id int64) string
 	// DueOn is the earliest deadline of window w (YYYY-MM-DD); nil: none shown.
 	DueOn func(ctx context.Context, templateID int64, w report.Window) (string, error)
 }
@@ -339,6 +341,16 @@ func scopeFilter(root int64, scope map[int64]bool) (prefix string, prefixArgs []
 	return "", nil, `IN (` + placeholders(len(ids)) + `)`, inArgs
 }
 
+// dashUnitName names a unit: from q.UnitName (the in-memory tree) when
+// given, else from the units table.
+func (s *Store) dashUnitName(ctx context.Context, q DashboardQuery, id int64) (string, error) {
+	if q.UnitName != nil {
+		return q.UnitName(id), nil
+	}
+	u, err := s.GetUnit(ctx, id)
+	return u.Name, err
+}
+
 // dashMaxPeriods bounds the periods offered.
 const dashMaxPeriods = 48
 
@@ -506,7 +518,6 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 	type row struct {
 		id          int64
 		unit        int64
-		name        string
 		due, status string
 		submitted   Time
 	}
@@ -520,8 +531,8 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 		condArgs = append(condArgs, p.Year, p.Number)
 	}
 	prefix, prefixArgs, inScope, inArgs := scopeFilter(q.UnitID, scope)
-	rows, err := s.db.QueryContext(ctx, s.q(prefix+`SELECT r.id, r.unit_id, u.name, r.period_year, r.period_number, r.due_on, r.status, r.submitted_at
-		FROM reports r JOIN units u ON u.id = r.unit_id
+	rows, err := s.db.QueryContext(ctx, s.q(prefix+`SELECT r.id, r.unit_id, r.period_year, r.period_number, r.due_on, r.status, r.submitted_at
+		FROM reports r
 		WHERE r.template_id = ? AND r.period_type = ? AND (`+strings.Join(conds, " OR ")+`) AND r.unit_id `+inScope),
 		slices.Concat(prefixArgs, []any{templateID, ps[0].Type}, condArgs, inArgs)...)
 	if err != nil {
@@ -530,7 +541,7 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 	for rows.Next() {
 		var r row
 		var y, n int
-		if err := rows.Scan(&r.id, &r.unit, &r.name, &y, &n, &r.due, &r.status, &r.submitted); err != nil {
+		if err := rows.Scan(&r.id, &r.unit, &y, &n, &r.due, &r.status, &r.submitted); err != nil {
 			rows.Close()
 			return err
 		}
@@ -563,9 +574,14 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 		for id, r := range byPeriod[p.Key] {
 			e, ok := exp[id]
 			if !ok {
-				e = report.CompletenessRow{Expected: report.Expected{UnitID: id, UnitName: r.name, DueOn: r.due}}
+				// A report of a unit no schedule names (any more): it counts.
+				name, err := s.dashUnitName(ctx, q, id)
+				if err != nil {
+					return err
+				}
+				e = report.CompletenessRow{Expected: report.Expected{UnitID: id, UnitName: name, DueOn: r.due}}
 			}
-			e.ReportID, e.Status, e.DueOn, e.UnitName = r.id, report.Status(r.status), r.due, r.name
+			e.ReportID, e.Status, e.DueOn = r.id, report.Status(r.status), r.due
 			if !r.submitted.IsZero() {
 				t := r.submitted.Time
 				e.SubmittedAt = &t

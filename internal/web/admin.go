@@ -315,15 +315,23 @@ func (w *Web) auditLog(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := server.LocaleFrom(ctx)
-	n, verr := acc.VerifyAudit(ctx, p)
+	v, verr := acc.CheckAudit(ctx, p)
+	if verr != nil {
+		w.fail(rw, r, verr)
+		return
+	}
 	var be *service.BrokenChainError
 	switch {
-	case verr == nil:
-		d.VerifyOK, d.VerifyMsg = true, l.T("audit.verify_ok", n)
-	case errors.As(verr, &be):
+	case v.Finished.IsZero():
+		d.VerifyMsg = l.T("audit.verify_running")
+	case v.Err == nil && v.Running:
+		d.VerifyOK, d.VerifyMsg = true, l.T("audit.verify_ok", v.Count)+" "+l.T("audit.verify_running")
+	case v.Err == nil:
+		d.VerifyOK, d.VerifyMsg = true, l.T("audit.verify_ok", v.Count)
+	case errors.As(v.Err, &be):
 		d.VerifyMsg = l.T("audit.verify_broken", be.ID)
 	default:
-		w.fail(rw, r, verr)
+		w.fail(rw, r, v.Err)
 		return
 	}
 	w.render(rw, r, http.StatusOK, "audit", w.page(rw, r, "audit.title", d))

@@ -94,10 +94,13 @@ type reportListData struct {
 	Next, Prev string
 	Total      int
 	More       bool
-	// Opening a report: the user's own units and the periods of this year.
+	// Opening a report: the user's own units and the periods of this year;
+	// after a refused opening, what was chosen and the messages per field.
 	OwnUnits []ownUnit
 	Years    []int
 	Numbers  []int
+	Open     service.OpenInput
+	OpenErrs map[string]string
 }
 
 type ownUnit struct {
@@ -109,6 +112,12 @@ func (w *Web) reportList(rw http.ResponseWriter, r *http.Request) {
 	if !w.signedInReports(rw, r) {
 		return
 	}
+	w.renderReportList(rw, r, http.StatusOK, nil)
+}
+
+// renderReportList renders the list; open, when set, is a refused opening
+// to show again with its messages.
+func (w *Web) renderReportList(rw http.ResponseWriter, r *http.Request, status int, open *reportListData) {
 	ctx := r.Context()
 	p := server.PrincipalFrom(ctx)
 	q := r.URL.Query()
@@ -174,7 +183,11 @@ func (w *Web) reportList(rw http.ResponseWriter, r *http.Request) {
 	for i := 1; i <= 12; i++ {
 		d.Numbers = append(d.Numbers, i)
 	}
-	w.render(rw, r, http.StatusOK, "reports_list", w.page(rw, r, "reports.title", d))
+	d.Open.Year = y
+	if open != nil {
+		d.Open, d.OpenErrs = open.Open, open.OpenErrs
+	}
+	w.render(rw, r, status, "reports_list", w.page(rw, r, "reports.title", d))
 }
 
 // formInt reads a whole number from a form; text that is not one (or does
@@ -196,6 +209,11 @@ func (w *Web) reportOpen(rw http.ResponseWriter, r *http.Request) {
 	uid, _ := strconv.ParseInt(r.PostFormValue("unit"), 10, 64)
 	in := service.OpenInput{TemplateID: tid, UnitID: uid, Year: formInt(r.PostFormValue("year")), Number: formInt(r.PostFormValue("number"))}
 	rep, err := w.d.Svc.Reports.Open(r.Context(), server.PrincipalFrom(r.Context()), in)
+	if inv, ok := service.AsInvalid(err); ok {
+		// The list again, the choices kept, each message beside its field.
+		w.renderReportList(rw, r, http.StatusUnprocessableEntity, &reportListData{Open: in, OpenErrs: FieldMessages(server.LocaleFrom(r.Context()), inv)})
+		return
+	}
 	if err != nil {
 		w.fail(rw, r, err)
 		return

@@ -152,7 +152,7 @@ func TestReportsWebFlow(t *testing.T) {
 	// Years outside 1900–2100, even beyond int32, are a 4xx, never a panic.
 	for _, y := range []string{"2147483648", "2147483647", "9999", "-1"} {
 		open.Set("year", y)
-		if w := e.do("canbo", "POST", "/reports/open", open); w.Code != 422 {
+		if w := e.do("canbo", "POST", "/reports/open", open); w.Code != 422 || !strings.Contains(w.Body.String(), `id="o-year-err"`) {
 			t.Fatalf("year %s: %d", y, w.Code)
 		}
 	}
