@@ -1,13 +1,23 @@
 package service
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
-// Ping checks that the database answers (readiness).
+// Ping checks that the database answers on both the writer and the read
+// pool, and that the audit chain is being sealed (readiness).
 func (s *Accounts) Ping(ctx context.Context) error {
-	return unavailable("ping", s.st.DB().PingContext(ctx))
+	err := errors.Join(s.st.DB().PingContext(ctx), s.st.ReadDB().PingContext(ctx), s.st.LastSealError())
+	return unavailable("ping", err)
 }
 
-// OpenConnections is the number of open database connections (metrics).
+// OpenConnections is the number of open database connections, writer and
+// readers (metrics).
 func (s *Accounts) OpenConnections() int {
-	return s.st.DB().Stats().OpenConnections
+	n := s.st.DB().Stats().OpenConnections
+	if r := s.st.ReadDB(); r != s.st.DB() {
+		n += r.Stats().OpenConnections
+	}
+	return n
 }
