@@ -124,7 +124,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer, pre
 		return err
 	}
 	go refreshTree(ctx, svc, st, log)
-	d := &server.Deps{Store: st, Cfg: cfg, I18n: bundle, Log: log, Policy: policy, Version: version, Metrics: server.NewMetrics(), Svc: svc}
+	d := &server.Deps{Cfg: cfg, I18n: bundle, Log: log, Policy: policy, Version: version, Metrics: server.NewMetrics(), Svc: svc}
 	var ready atomic.Bool
 	handler, err := app.Handler(d, &ready)
 	if err != nil {

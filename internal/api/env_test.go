@@ -82,7 +82,6 @@ func newEnv(t *testing.T) *env {
 	st := storetest.Open(t)
 	st.SetClock(func() time.Time { return testNow })
 	d := &server.Deps{
-		Store:   st,
 		Svc:     servicetest.New(t, st),
 		Cfg:     config.Default(),
 		I18n:    newBundle(t),

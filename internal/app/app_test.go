@@ -87,7 +87,7 @@ func newEnv(t testing.TB) *env {
 	}
 	e.bundle = bundle
 	cfg := config.Default()
-	d := &server.Deps{Store: st, Svc: servicetest.New(t, st), Cfg: cfg, I18n: bundle, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	d := &server.Deps{Svc: servicetest.New(t, st), Cfg: cfg, I18n: bundle, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Policy: account.DefaultPolicy, Version: "test", Metrics: server.NewMetrics()}
 	var ready atomic.Bool
 	ready.Store(true)

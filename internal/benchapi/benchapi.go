@@ -291,7 +291,7 @@ func startDanvan(ctx context.Context, st *store.Store) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	d := &server.Deps{Store: st, Cfg: cfg, I18n: bundle, Log: log, Policy: policy, Version: "bench", Metrics: server.NewMetrics(), Svc: svc}
+	d := &server.Deps{Cfg: cfg, I18n: bundle, Log: log, Policy: policy, Version: "bench", Metrics: server.NewMetrics(), Svc: svc}
 	var ready atomic.Bool
 	ready.Store(true)
 	h, err := app.Handler(d, &ready)

@@ -27,12 +27,10 @@ import (
 	"github.com/danvan/danvan/internal/config"
 	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/service"
-	"github.com/danvan/danvan/internal/store"
 )
 
 // Deps are what handlers need; built once in main.
 type Deps struct {
-	Store   *store.Store
 	Cfg     config.Config
 	I18n    *i18n.Bundle
 	Log     *slog.Logger

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"github.com/danvan/danvan/internal/store"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -19,15 +20,22 @@ import (
 
 func newDeps(t *testing.T, log *bytes.Buffer) *server.Deps {
 	t.Helper()
+	d, _ := newDepsStore(t, log)
+	return d
+}
+
+// newDepsStore also returns the store under the services.
+func newDepsStore(t *testing.T, log *bytes.Buffer) (*server.Deps, *store.Store) {
+	t.Helper()
 	st := storetest.Open(t)
 	b, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &server.Deps{
-		Store: st, Svc: servicetest.New(t, st), Cfg: config.Default(), I18n: b, Policy: account.DefaultPolicy,
+		Svc: servicetest.New(t, st), Cfg: config.Default(), I18n: b, Policy: account.DefaultPolicy,
 		Log: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})), Metrics: server.NewMetrics(),
-	}
+	}, st
 }
 
 // A client that went away is logged as 499 at info level, not as a server
@@ -85,10 +93,10 @@ func TestBadCredentials(t *testing.T) {
 // is 503, not a misleading 401 or 403 as if the caller were anonymous.
 func TestAuthenticationUnavailable(t *testing.T) {
 	var log bytes.Buffer
-	d := newDeps(t, &log)
+	d, st := newDepsStore(t, &log)
 	reached := false
 	h := d.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached = true }))
-	d.Store.Close()
+	st.Close()
 	r := httptest.NewRequest("GET", "/api/v1/me", nil)
 	r.Header.Set("Authorization", "Bearer dvt_anything")
 	w := httptest.NewRecorder()

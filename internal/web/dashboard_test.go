@@ -56,7 +56,7 @@ func newDenv(t *testing.T) *denv {
 			t.Errorf("missing i18n keys: %q", m)
 		}
 	})
-	d := &server.Deps{Store: st, Svc: servicetest.New(t, st), Cfg: config.Default(), I18n: b, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	d := &server.Deps{Svc: servicetest.New(t, st), Cfg: config.Default(), I18n: b, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Policy: account.DefaultPolicy, Version: "test", Metrics: server.NewMetrics()}
 	w, err := web.New(d)
 	if err != nil {

@@ -85,7 +85,7 @@ func newFuEnv(t *testing.T) *fuEnv {
 			t.Errorf("missing i18n keys: %q", m)
 		}
 	})
-	d := &server.Deps{Store: st, Svc: servicetest.New(t, st), Cfg: config.Default(), I18n: b, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	d := &server.Deps{Svc: servicetest.New(t, st), Cfg: config.Default(), I18n: b, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Policy: account.DefaultPolicy, Version: "test", Metrics: server.NewMetrics()}
 	var ready atomic.Bool
 	ready.Store(true)

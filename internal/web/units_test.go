@@ -48,7 +48,7 @@ func newUenv(t *testing.T) *uenv {
 			t.Errorf("missing i18n keys: %q", m)
 		}
 	})
-	d := &server.Deps{Store: st, Svc: servicetest.New(t, st), Cfg: config.Default(), I18n: b, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	d := &server.Deps{Svc: servicetest.New(t, st), Cfg: config.Default(), I18n: b, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Policy: account.DefaultPolicy, Version: "test", Metrics: server.NewMetrics()}
 	w, err := web.New(d)
 	if err != nil {

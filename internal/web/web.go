@@ -125,7 +125,7 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request, titleKey string, dat
 		Flash: flashKey(l, r.URL.Query().Get("flash")),
 	}
 	if p.P != nil {
-		p.Unread, _ = w.d.Store.UnreadCount(r.Context(), p.P.User.ID)
+		p.Unread, _ = w.d.Svc.FollowUp.UnreadCount(r.Context(), p.P)
 	}
 	return p
 }
