@@ -76,32 +76,32 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
+	svc, err := service.New(ctx, service.Deps{Store: st, Cfg: cfg, Policy: account.DefaultPolicy})
+	if err != nil {
+		return err
+	}
 	if pos[0] == "merges" {
 		ms, err := org.ParseMergesJSON(f)
 		if err != nil {
 			return err
 		}
-		eff, err := time.Parse(org.DateLayout, effective)
+		n, err := svc.Units.ImportMerges(ctx, cliPrincipal(), ms, effective)
 		if err != nil {
-			return usagef("--effective: not a date YYYY-MM-DD")
-		}
-		n, err := st.ImportMerges(ctx, cli(), ms, effective, eff.AddDate(0, 0, -1).Format(org.DateLayout))
-		if err != nil {
-			return err
+			return invalidUsage(err)
 		}
 		fmt.Fprintf(stdout, "recorded %d successor link(s) for %d new unit(s)\n", n, len(ms))
 		return nil
 	}
 	if opt.ValidFrom == "" {
-		opt.ValidFrom = time.Now().Format(org.DateLayout)
+		opt.ValidFrom = svc.Today()
 	}
 	rows, err := org.ParseCSV(f, opt)
 	if err != nil {
 		return err
 	}
-	res, err := st.ImportUnits(ctx, cli(), rows)
+	res, err := svc.Units.Import(ctx, cliPrincipal(), rows)
 	if err != nil {
-		return err
+		return invalidUsage(err)
 	}
 	fmt.Fprintf(stdout, "%d row(s): %d created, %d updated, %d unchanged\n", len(rows), res.Created, res.Updated, res.Unchanged)
 	return nil
@@ -153,8 +153,8 @@ func invalidUsage(err error) error {
 	var parts []string
 	for _, f := range inv.Fields {
 		msg := f.Key
-		if l.Has(f.Key) {
-			msg = l.T(f.Key, f.Args...)
+		if l.Has(f.Key) || l.Has(f.Key+".other") {
+			msg = f.Text(l)
 		}
 		parts = append(parts, f.Field+": "+msg)
 	}
@@ -308,7 +308,8 @@ func roleList() string {
 
 // findUnit accepts a unit's official code (valid today) or its numeric id.
 func findUnit(ctx context.Context, st *store.Store, s string) (org.Unit, error) {
-	if u, err := st.UnitByCode(ctx, s, time.Now().Format(org.DateLayout)); err == nil {
+	today := st.Now().In(service.Vietnam).Format(org.DateLayout)
+	if u, err := st.UnitByCode(ctx, s, today); err == nil {
 		return u, nil
 	}
 	var id int64

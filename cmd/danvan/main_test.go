@@ -58,6 +58,9 @@ func TestAdministrationFromTheCommandLine(t *testing.T) {
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("code,name,kind,parent_code,valid_from,valid_to,remote\nX1,,commune,,2020-01-01,,\nX2,Xã B,hamlet,,2020-01-01,,\n"), 0o600)
 
+	merges := filepath.Join(dir, "merges.json")
+	os.WriteFile(merges, []byte(`{"province":{"level2s":[{"level2_id":"W1","name":"Phường Mới","merges":[{"old_id":"C1","name":"Xã Đông Sơn","type":"full"}]}]}}`), 0o600)
+
 	steps := []struct {
 		name string
 		in   string
@@ -71,6 +74,7 @@ func TestAdministrationFromTheCommandLine(t *testing.T) {
 		{"import again", "", []string{"import", "units", csvPath}, 0, "2 unchanged"},
 		{"import missing file", "", []string{"import", "units", filepath.Join(dir, "nope.csv")}, 1, "no such file"},
 		{"import wrong kind", "", []string{"import", "people", csvPath}, 2, "want: import units FILE"},
+		{"import merges bad date", "", []string{"import", "merges", merges, "--effective", "2025-13-01"}, 2, "effective: "},
 		{"user add short password", "short\n", []string{"user", "add", "lan", "--name", "Vũ Thị Lan"}, 2, "at least 10"},
 		{"user add", "mật khẩu đủ dài\n", []string{"user", "add", "lan", "--name", "Vũ Thị Lan"}, 0, "created user lan"},
 		{"user add twice", "mật khẩu đủ dài\n", []string{"user", "add", "lan"}, 1, "already exists"},

@@ -239,7 +239,7 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 		RequestID: server.RequestID(r.Context()),
 	}
 	for _, f := range p.fields {
-		body.Errors = append(body.Errors, FieldError{Field: f.field, Message: l.T(f.msg, f.args...)})
+		body.Errors = append(body.Errors, FieldError{Field: f.field, Message: service.FieldError{Key: f.msg, Args: f.args}.Text(l)})
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/problem+json")
@@ -373,10 +373,6 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// vnZone is Vietnam's time zone (UTC+7, no daylight saving): legal dates
-// are Vietnamese calendar days.
-var vnZone = time.FixedZone("ICT", 7*60*60)
-
 // today is the current date in Vietnam by the store's clock.
 func (a *api) today() string { return a.d.Svc.Today() }
 
@@ -402,7 +398,7 @@ func timeParam(q url.Values, name string, endOfDay bool) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	if len(v) == len(org.DateLayout) {
-		t, err := time.ParseInLocation(org.DateLayout, v, vnZone)
+		t, err := time.ParseInLocation(org.DateLayout, v, service.Vietnam)
 		if err != nil {
 			return time.Time{}, badParam(name, msgFieldBadTime)
 		}

@@ -70,6 +70,9 @@ type op struct {
 
 var optionalAuth = []obj{{}, {"bearer": []string{}}, {"cookie": []string{}}}
 
+// rateLimitNote is said of every unit read open to anonymous callers.
+const rateLimitNote = "Anonymous reads of the whole tree are rate-limited per client address and answer 429 when the limit is reached."
+
 var coreOperations = map[string]op{
 	"GET " + Prefix + "/openapi.json": {
 		tag: "meta", summary: "This OpenAPI document",
@@ -79,7 +82,8 @@ var coreOperations = map[string]op{
 		tag: "units", summary: "The organisation tree on a date, or a unit search",
 		desc: "Without q: every unit valid on `at` (or the subtree of `root`), depth-first with parent_id and depth, paginated; " +
 			"`limit=all` returns the whole (sub)tree in one call and `tree=1` returns it nested (items are the roots, total counts every unit). " +
-			"With q: units whose name contains q, compared without diacritics (\"hac thanh\" finds \"Hạc Thành\"); `at` then restricts to units valid that day.",
+			"With q: units whose name contains q, compared without diacritics (\"hac thanh\" finds \"Hạc Thành\"); `at` then restricts to units valid that day. " +
+			rateLimitNote,
 		params: []obj{paramRef("at"), param("root", "query", "Only the subtree of this unit.", obj{"type": "integer", "format": "int64", "minimum": 1}, false),
 			param("q", "query", "Search text, with or without diacritics.", obj{"type": "string", "maxLength": 200}, false),
 			param("kind", "query", "Only units of this kind (not with tree=1).", ref("UnitKind"), false),
@@ -87,18 +91,20 @@ var coreOperations = map[string]op{
 			param("limit", "query", "Page size (default 50, at most 500), or \"all\" for the whole tree.", obj{"oneOf": []obj{{"type": "integer", "minimum": 1}, {"type": "string", "const": "all"}}}, false),
 			paramRef("offset"), paramRef("page")},
 		status: 200, schema: obj{"oneOf": []obj{ref("UnitPage"), ref("UnitTree")}},
-		errs: []int{400, 401, 404}, security: optionalAuth,
+		errs: []int{400, 401, 404, 422, 429}, security: optionalAuth,
 	},
 	"GET " + Prefix + "/units/{id}": {
 		tag: "units", summary: "A unit with its path, children on a date, successors and predecessors",
+		desc:   rateLimitNote,
 		params: []obj{paramRef("id"), paramRef("at")},
-		status: 200, schema: ref("UnitDetail"), errs: []int{400, 401, 404}, security: optionalAuth,
+		status: 200, schema: ref("UnitDetail"), errs: []int{400, 401, 404, 422, 429}, security: optionalAuth,
 	},
 	"GET " + Prefix + "/units/{id}/subtree": {
 		tag: "units", summary: "The whole subtree of a unit on a date, in one call",
+		desc: rateLimitNote,
 		params: []obj{paramRef("id"), paramRef("at"), param("kind", "query", "Only units of this kind (not with tree=1).", ref("UnitKind"), false),
 			param("tree", "query", "1: nested with children.", obj{"type": "string", "enum": []string{"0", "1", "true", "false"}}, false)},
-		status: 200, schema: obj{"oneOf": []obj{ref("UnitPage"), ref("UnitTree")}}, errs: []int{400, 401, 404}, security: optionalAuth,
+		status: 200, schema: obj{"oneOf": []obj{ref("UnitPage"), ref("UnitTree")}}, errs: []int{400, 401, 404, 422, 429}, security: optionalAuth,
 	},
 	"GET " + Prefix + "/me": {
 		tag: "account", summary: "The signed-in user and their grants",
@@ -190,7 +196,8 @@ var errorDescriptions = map[int]string{
 	409: "Conflicts with existing data.",
 	413: "The body exceeds 1 MiB.",
 	415: "The body is not application/json.",
-	422: "The body is well-formed but its fields are invalid; see errors.",
+	422: "The request is well-formed but its fields or parameters are invalid; see errors.",
+	429: "Too many requests from this client address; try again later.",
 	500: "An unexpected server error; quote request_id.",
 }
 

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/danvan/danvan/internal/audit"
+	"github.com/danvan/danvan/internal/calendar"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/programme"
 	"github.com/danvan/danvan/internal/store"
@@ -197,11 +198,9 @@ func relDate(s string, today time.Time) string {
 	return s
 }
 
-var vietnam = time.FixedZone("ICT", 7*3600)
-
 func loadProgramme(ctx context.Context, s *store.Store) error {
 	a := audit.System("demo")
-	today := s.Now().In(vietnam)
+	today := s.Now().In(calendar.Vietnam)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	unit := func(code string) (org.Unit, error) {
 		u, err := s.UnitByCode(ctx, code, ReformDay)

@@ -34,7 +34,7 @@ func DateLabel(l i18n.Locale, d string) string {
 func ReminderText(l i18n.Locale, s Stage, templateName, unitName, period, due string) (subject, body string) {
 	if s.Late {
 		return l.T("followup.remind.late_subject", templateName, period, unitName),
-			l.T("followup.remind.late_body", templateName, period, unitName, DateLabel(l, due), s.Days)
+			l.N("followup.remind.late_body", s.Days, templateName, period, unitName, DateLabel(l, due), s.Days)
 	}
 	return l.T("followup.remind.due_subject", templateName, period, DateLabel(l, due)),
 		l.T("followup.remind.due_body", templateName, period, unitName, DateLabel(l, due))

@@ -13,7 +13,7 @@
 // Typical use in a handler:
 //
 //	L := i18n.Default().For(i18n.Negotiate(cookie, r.Header.Get("Accept-Language")))
-//	L.T("signin.locked", minutes)
+//	L.T("signin.failed")
 //	L.N("units.count", n) // "1 unit", "2 units": keys units.count.one/.other
 //	L.Date(t)
 package i18n

@@ -59,8 +59,8 @@ func TestT(t *testing.T) {
 		{"vi-VN", "nav.home", nil, "Trang chủ"},
 		{"fr", "nav.home", nil, "Trang chủ"},
 		{"", "nav.home", nil, "Trang chủ"},
-		{"en", "signin.locked", []any{5}, "This account is temporarily locked after too many failed sign-in attempts. Try again in 5 minutes."},
-		{"ja", "signin.locked", []any{5}, "ログインに続けて失敗したため、アカウントを一時的にロックしました。5分後にもう一度お試しください。"},
+		{"en", "signin.locked.other", []any{5}, "This account is temporarily locked after too many failed sign-in attempts. Try again in 5 minutes."},
+		{"ja", "signin.locked.other", []any{5}, "ログインに続けて失敗したため、アカウントを一時的にロックしました。5分後にもう一度お試しください。"},
 		// Without args a message is returned verbatim.
 		{"vi", "pagination.page", nil, "Trang %d / %d"},
 	}

@@ -24,6 +24,12 @@ func TestPluralForms(t *testing.T) {
 		{"vi", "units.count", 1, "1 đơn vị"},
 		{"vi", "units.count", 5, "5 đơn vị"},
 		{"ja", "units.subunits", 1, "下位 1 単位"},
+		{"en", "validation.too_long", 1, "At most 1 character."},
+		{"en", "validation.too_long", 80, "At most 80 characters."},
+		{"en", "signin.locked", 1, "This account is temporarily locked after too many failed sign-in attempts. Try again in 1 minute."},
+		{"en", "audit.verify_ok", 1, "The audit chain is intact: 1 entry checked."},
+		{"en", "programme.n_activities", 1, "1 activity"},
+		{"en", "reports.schedule_days", 5, "5 days after the cut-off"},
 	}
 	for _, tt := range tests {
 		if got := b.For(tt.lang).N(tt.key, tt.n); got != tt.want {

@@ -28,9 +28,6 @@ import (
 	"github.com/danvan/danvan/internal/store"
 )
 
-// vietnam is UTC+7: legal dates are Vietnamese calendar days.
-var vietnam = time.FixedZone("ICT", 7*3600)
-
 // Intervals of the loops.
 const (
 	ReminderEvery = 5 * time.Minute
@@ -201,7 +198,7 @@ func (d due) key() string {
 }
 
 // Today is the store clock's date in Vietnam.
-func Today(st *store.Store) calendar.Date { return calendar.DateOf(st.Now().In(vietnam)) }
+func Today(st *store.Store) calendar.Date { return calendar.DateOf(st.Now().In(calendar.Vietnam)) }
 
 // newTree is the organisation as the reminders see it.
 func newTree(st *store.Store) *service.Tree {

@@ -349,8 +349,9 @@ func checkPassword(v *Validator, field, pw string) {
 }
 
 // ChangePassword replaces the principal's own password after checking the
-// current one. Every session of the user ends (this one included) and every
-// API token is revoked.
+// current one. Every other session of the user ends and every API token is
+// revoked; the session that made the change stays signed in, with its
+// cookie, CSRF token and expiry unchanged.
 func (s *Accounts) ChangePassword(ctx context.Context, p *Principal, current, next string) error {
 	if p == nil || p.User.ID == 0 {
 		return ErrUnauthenticated
@@ -374,7 +375,16 @@ func (s *Accounts) ChangePassword(ctx context.Context, p *Principal, current, ne
 	if err != nil {
 		return err
 	}
-	return unavailable("set password", s.st.SetPassword(ctx, p.Actor(), p.User.ID, hash))
+	if err := s.st.SetPassword(ctx, p.Actor(), p.User.ID, hash); err != nil {
+		return unavailable("set password", err)
+	}
+	if p.Session == nil {
+		return nil
+	}
+	// SetPassword ended every session of the user; restore this one.
+	keep := *p.Session
+	keep.LastSeenAt = s.Now()
+	return unavailable("keep session", s.st.CreateSession(ctx, keep, p.IP, ""))
 }
 
 // ResetPassword sets another user's password (user.manage). Their sessions

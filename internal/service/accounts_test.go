@@ -569,7 +569,8 @@ func TestAccountsTokenLastUse(t *testing.T) {
 }
 
 // TestAccountsOffboarding: a password change or a disabled account revokes
-// every token and ends the sessions.
+// every token and ends the sessions (a password change keeps the session
+// that made it).
 func TestAccountsOffboarding(t *testing.T) {
 	f := newAccFixture(t)
 	signIn := func(name string) string {
@@ -579,7 +580,8 @@ func TestAccountsOffboarding(t *testing.T) {
 		}
 		return s.Token
 	}
-	// Password change by the user.
+	// Password change by the user, from one of two sessions.
+	other := signIn("lan")
 	cookie := signIn("lan")
 	p, err := f.acc.Authenticate(f.ctx, service.Credentials{Session: cookie})
 	if err != nil || p == nil || p.Session == nil {
@@ -598,10 +600,23 @@ func TestAccountsOffboarding(t *testing.T) {
 	if err := f.acc.ChangePassword(f.ctx, p, accPassword, "mật khẩu mới hoàn toàn"); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []service.Credentials{{Session: cookie}, {Bearer: secret}} {
+	for _, c := range []service.Credentials{{Session: other}, {Bearer: secret}} {
 		if _, err := f.acc.Authenticate(f.ctx, c); !errors.Is(err, service.ErrUnauthenticated) {
 			t.Errorf("after password change %+v: %v", c, err)
 		}
+	}
+	kept, err := f.acc.Authenticate(f.ctx, service.Credentials{Session: cookie})
+	if err != nil || kept == nil || kept.Session == nil || kept.User.ID != p.User.ID {
+		t.Fatalf("the session that changed the password: %v %v", kept, err)
+	}
+	if kept.Session.CSRF != p.Session.CSRF || !kept.Session.ExpiresAt.Equal(p.Session.ExpiresAt) {
+		t.Errorf("kept session changed: %+v, was %+v", kept.Session, p.Session)
+	}
+	if _, err := f.acc.SignIn(f.ctx, service.SignInInput{Username: "lan", Password: accPassword, IP: "10.0.0.9"}); !errors.Is(err, service.ErrSignInFailed) {
+		t.Errorf("sign in with the old password: %v", err)
+	}
+	if _, err := f.acc.SignIn(f.ctx, service.SignInInput{Username: "lan", Password: "mật khẩu mới hoàn toàn", IP: "10.0.0.9"}); err != nil {
+		t.Errorf("sign in with the new password: %v", err)
 	}
 	// Disabled by an administrator.
 	cookie = signIn("inspector")

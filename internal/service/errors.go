@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/store"
 )
 
@@ -31,6 +32,19 @@ type FieldError struct {
 	Field string
 	Key   string
 	Args  []any
+}
+
+// Text is the message in l's language. When the first argument is a count,
+// it chooses the plural form of the key (i18n.Locale.N), so that
+// "validation.too_long" reads "At most 1 character." and "At most 5
+// characters."; other keys read as with Locale.T.
+func (f FieldError) Text(l i18n.Locale) string {
+	if len(f.Args) > 0 {
+		if n, ok := f.Args[0].(int); ok {
+			return l.N(f.Key, n, f.Args...)
+		}
+	}
+	return l.T(f.Key, f.Args...)
 }
 
 // InvalidError lists what is wrong with an input, field by field.

@@ -9,6 +9,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"slices"
@@ -179,6 +180,8 @@ func daysLate(due, today string) int {
 // Dashboard reads every section for q. Only a missing scope unit is an
 // error; a section that cannot be read is recorded in Problems.
 func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (Dashboard, error) {
+	t00 := time.Now()
+	defer func() { fmt.Printf("TIMING total %v\n", time.Since(t00)) }()
 	if _, err := s.GetUnit(ctx, q.UnitID); err != nil {
 		return Dashboard{}, err
 	}
@@ -199,6 +202,7 @@ func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (Dashboard, err
 	if err != nil {
 		return d, err
 	}
+	fmt.Printf("TIMING pre %v\n", time.Since(t00))
 	if err := s.dashProgramme(ctx, q, scope, &d); err != nil {
 		d.Problems = append(d.Problems, "programme: "+err.Error())
 	}
@@ -502,108 +506,87 @@ func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int
 }
 
 // dashCompleteness counts, per period, the expected reports of the scope
-// and their timeliness. Expected are the units the template's schedules
-// name — as the reports work's ExpectedReports does: units of the listed
-// kinds in each schedule's subtree valid on the window's last day, with the
-// due date of their level (report.Assignment.LevelFor, report.DueOn) — and
-// every unit in scope with a report row for the period. The schedules'
-// units are read once for all periods rather than calling Completeness per
-// period (a tree walk per schedule and period made the page slow); when the
-// schedules cannot be parsed they are expanded here with the period's
-// earliest due date. Timeliness is report.CompletenessRow.Classify's.
+// and their timeliness. Expected are the units q.Expected names (the one
+// "who must report" rule) and every unit in scope with a report row for
+// the period. Timeliness is report.CompletenessRow.Classify's.
+//
+// The database does the counting: received reports are counted per period
+// as on time or late in SQL, and only their units come back, one list per
+// period (see dashReceived); reports not received (drafts, returned ones)
+// are few and read one row each. So a national dashboard reads a handful
+// of rows whatever the number of reports.
 func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, templateID int64, cutoff int, ps []DashPeriod, scope map[int64]bool, d *Dashboard) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	type row struct {
-		id          int64
-		unit        int64
-		due, status string
-		submitted   Time
-	}
-	byPeriod := map[string]map[int64]row{}
-	shown := map[string]bool{}
-	var conds []string
-	var condArgs []any
-	for _, p := range ps {
-		shown[p.Key] = true
-		conds = append(conds, `(r.period_year = ? AND r.period_number = ?)`)
-		condArgs = append(condArgs, p.Year, p.Number)
-	}
-	prefix, prefixArgs, inScope, inArgs := scopeFilter(q.UnitID, scope)
-	rows, err := s.db.QueryContext(ctx, s.q(prefix+`SELECT r.id, r.unit_id, r.period_year, r.period_number, r.due_on, r.status, r.submitted_at
-		FROM reports r
-		WHERE r.template_id = ? AND r.period_type = ? AND (`+strings.Join(conds, " OR ")+`) AND r.unit_id `+inScope),
-		slices.Concat(prefixArgs, []any{templateID, ps[0].Type}, condArgs, inArgs)...)
+	t0 := time.Now()
+	defer func() { fmt.Printf("TIMING all %v\n", time.Since(t0)) }()
+	recv, err := s.dashReceived(ctx, templateID, ps, scope)
+	fmt.Printf("TIMING recv %v\n", time.Since(t0))
 	if err != nil {
 		return fmt.Errorf("completeness: %w", err)
 	}
-	for rows.Next() {
-		var r row
-		var y, n int
-		if err := rows.Scan(&r.id, &r.unit, &y, &n, &r.due, &r.status, &r.submitted); err != nil {
-			rows.Close()
-			return err
-		}
-		k := periodKey(y, n)
-		if !shown[k] {
-			continue
-		}
-		if byPeriod[k] == nil {
-			byPeriod[k] = map[int64]row{}
-		}
-		byPeriod[k][r.unit] = r
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	t1 := time.Now()
+	open, err := s.dashNotReceived(ctx, templateID, ps, scope)
+	fmt.Printf("TIMING open %v\n", time.Since(t1))
+	if err != nil {
+		return fmt.Errorf("completeness: %w", err)
 	}
 	var due, onTime int
 	for _, p := range ps {
-		exp := map[int64]report.CompletenessRow{}
-		ws := report.Windows(report.Rule{CutoffDay: cutoff}, report.Type(p.Type), p.Year)
-		if q.Expected != nil && p.Number >= 1 && p.Number <= len(ws) {
-			es, err := q.Expected(ctx, templateID, ws[p.Number-1])
-			if err != nil {
-				return err
-			}
-			for _, e := range es {
-				exp[e.UnitID] = report.CompletenessRow{Expected: e}
-			}
+		r := recv[p.Key]
+		p.OnTime, p.Late = r.onTime, r.late
+		p.Expected = r.onTime + r.late
+		// Units counted so far: those with a received report, then those
+		// with a report not received.
+		counted := make(map[int64]bool, len(r.units)+len(open[p.Key]))
+		for _, id := range r.units {
+			counted[id] = true
 		}
-		for id, r := range byPeriod[p.Key] {
-			e, ok := exp[id]
-			if !ok {
-				// A report of a unit no schedule names (any more): it counts.
-				name, err := s.dashUnitName(ctx, q, id)
-				if err != nil {
-					return err
-				}
-				e = report.CompletenessRow{Expected: report.Expected{UnitID: id, UnitName: name, DueOn: r.due}}
-			}
-			e.ReportID, e.Status, e.DueOn = r.id, report.Status(r.status), r.due
-			if !r.submitted.IsZero() {
-				t := r.submitted.Time
-				e.SubmittedAt = &t
-			}
-			exp[id] = e
-		}
-		// Counting needs no order; the late list is sorted once at the end.
-		for id, e := range exp {
+		missing := func(e report.CompletenessRow) {
 			e.Classify(q.Today)
 			p.Expected++
 			switch e.Timeliness {
-			case report.OnTimeStatus:
-				p.OnTime++
-			case report.LateStatus:
-				p.Late++
 			case report.MissingState:
 				p.Missing++
-				d.LateReports = append(d.LateReports, DashLateReport{ReportID: e.ReportID, UnitID: id, UnitName: e.UnitName, Period: p.Key, Type: p.Type,
+				d.LateReports = append(d.LateReports, DashLateReport{ReportID: e.ReportID, UnitID: e.UnitID, UnitName: e.UnitName, Period: p.Key, Type: p.Type,
 					Year: p.Year, Number: p.Number, DueOn: e.DueOn, Status: string(e.Status), DaysLate: daysLate(e.DueOn, q.Today)})
 			default:
 				p.Pending++
 			}
+		}
+		var exp []report.Expected
+		ws := report.Windows(report.Rule{CutoffDay: cutoff}, report.Type(p.Type), p.Year)
+		if q.Expected != nil && p.Number >= 1 && p.Number <= len(ws) {
+			if exp, err = q.Expected(ctx, templateID, ws[p.Number-1]); err != nil {
+				return err
+			}
+		}
+		names := make(map[int64]string, len(open[p.Key]))
+		for _, e := range exp {
+			names[e.UnitID] = e.UnitName
+		}
+		for _, o := range open[p.Key] {
+			if counted[o.unit] {
+				continue
+			}
+			counted[o.unit] = true
+			name, ok := names[o.unit]
+			if !ok {
+				// A report of a unit no schedule names (any more): it counts.
+				if name, err = s.dashUnitName(ctx, q, o.unit); err != nil {
+					return err
+				}
+			}
+			missing(report.CompletenessRow{Expected: report.Expected{UnitID: o.unit, UnitName: name, DueOn: o.due}, ReportID: o.id, Status: report.Status(o.status)})
+		}
+		// Expected units without any report row.
+		for _, e := range exp {
+			if counted[e.UnitID] {
+				continue
+			}
+			counted[e.UnitID] = true
+			missing(report.CompletenessRow{Expected: e})
 		}
 		if p.Expected-p.Pending > 0 {
 			due += p.Expected - p.Pending
@@ -629,6 +612,142 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 		return a.Period < b.Period
 	})
 	return nil
+}
+
+// dashPeriodRows is a condition selecting the report rows of periods ps
+// (alias r), with its arguments.
+func dashPeriodRows(ps []DashPeriod) (string, []any) {
+	conds := make([]string, 0, len(ps))
+	args := make([]any, 0, 2*len(ps))
+	for _, p := range ps {
+		conds = append(conds, `(r.period_year = ? AND r.period_number = ?)`)
+		args = append(args, p.Year, p.Number)
+	}
+	return `(` + strings.Join(conds, " OR ") + `)`, args
+}
+
+// dashReceivedPeriod is one period's received reports in scope.
+type dashReceivedPeriod struct {
+	onTime, late int
+	units        []int64 // their units
+}
+
+// dashScope returns the condition on r.unit_id selecting the units of
+// scope, with its arguments, and whether the rows read must still be
+// filtered by scope: a small scope is listed in the query (each unit is an
+// index probe); a large one reads the periods' index ranges whole, and the
+// rows outside scope are dropped here, which costs less than walking the
+// subtree in SQL and probing the index once per unit.
+func dashScope(scope map[int64]bool) (cond string, args []any, filter bool) {
+	if len(scope) == 0 || len(scope) > dashListedUnits {
+		return ``, nil, true
+	}
+	_, _, in, inArgs := scopeFilter(0, scope)
+	return ` AND r.unit_id ` + in, inArgs, false
+}
+
+// dashReceived counts, per period of ps, the received (submitted or
+// accepted) reports in scope: on time when submitted by the end of the due
+// day in Vietnam (report.OnTime), else late; and lists their units. The
+// database returns one row per period, whose list names each unit once,
+// negated when the report came late.
+func (s *Store) dashReceived(ctx context.Context, templateID int64, ps []DashPeriod, scope map[int64]bool) (map[string]dashReceivedPeriod, error) {
+	// The submission's day in Vietnam (UTC+7, no daylight saving) as
+	// YYYY-MM-DD; NULL when never submitted, which counts as late.
+	unit := `CASE WHEN date(r.submitted_at, '+7 hours') <= r.due_on THEN r.unit_id ELSE -r.unit_id END`
+	list := `group_concat(` + unit + `)`
+	if s.dialect == Postgres {
+		unit = strings.Replace(unit, `date(r.submitted_at, '+7 hours')`, `to_char((r.submitted_at AT TIME ZONE 'UTC') + INTERVAL '7 hours', 'YYYY-MM-DD')`, 1)
+		list = `string_agg(CAST(` + unit + ` AS TEXT), ',')`
+	}
+	inScope, inArgs, filter := dashScope(scope)
+	// One aggregate per period, so that each is a range of the index
+	// reports_timeliness and reads no row of the table.
+	var sb strings.Builder
+	var args []any
+	for i, p := range ps {
+		if i > 0 {
+			sb.WriteString(" UNION ALL ")
+		}
+		sb.WriteString(`SELECT CAST(? AS INTEGER), CAST(? AS INTEGER), ` + list + `
+			FROM reports r WHERE r.template_id = ? AND r.period_type = ? AND r.period_year = ? AND r.period_number = ?
+				AND r.status IN ('submitted', 'accepted')` + inScope)
+		args = append(args, p.Year, p.Number, templateID, p.Type, p.Year, p.Number)
+		args = append(args, inArgs...)
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(sb.String()), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]dashReceivedPeriod{}
+	for rows.Next() {
+		var y, n int
+		var list sql.NullString
+		if err := rows.Scan(&y, &n, &list); err != nil {
+			return nil, err
+		}
+		if list.String == "" {
+			continue
+		}
+		var r dashReceivedPeriod
+		for f := range strings.SplitSeq(list.String, ",") {
+			id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("received units %q: %w", f, err)
+			}
+			late := id < 0
+			if late {
+				id = -id
+			}
+			if filter && !scope[id] {
+				continue
+			}
+			if late {
+				r.late++
+			} else {
+				r.onTime++
+			}
+			r.units = append(r.units, id)
+		}
+		out[periodKey(y, n)] = r
+	}
+	return out, rows.Err()
+}
+
+// dashOpenReport is a report row not received (draft or returned).
+type dashOpenReport struct {
+	id, unit    int64
+	due, status string
+}
+
+// dashNotReceived reads, per period of ps, the reports in scope not
+// received, one row each.
+func (s *Store) dashNotReceived(ctx context.Context, templateID int64, ps []DashPeriod, scope map[int64]bool) (map[string][]dashOpenReport, error) {
+	inPeriods, periodArgs := dashPeriodRows(ps)
+	inScope, inArgs, filter := dashScope(scope)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.id, r.unit_id, r.period_year, r.period_number, r.due_on, r.status
+		FROM reports r
+		WHERE r.template_id = ? AND r.period_type = ? AND `+inPeriods+` AND r.status NOT IN ('submitted', 'accepted')`+inScope),
+		slices.Concat([]any{templateID, ps[0].Type}, periodArgs, inArgs)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]dashOpenReport{}
+	for rows.Next() {
+		var o dashOpenReport
+		var y, n int
+		if err := rows.Scan(&o.id, &o.unit, &y, &n, &o.due, &o.status); err != nil {
+			return nil, err
+		}
+		if filter && !scope[o.unit] {
+			continue
+		}
+		k := periodKey(y, n)
+		out[k] = append(out[k], o)
+	}
+	return out, rows.Err()
 }
 
 // dashTrends reads the numeric indicators of the template per period at the

@@ -63,9 +63,8 @@ func (w *Web) changePassword(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	// Every session of the user ended, this one included: sign in again.
-	w.d.ClearSessionCookie(rw, r)
-	http.Redirect(rw, r, "/signin?flash=account.password_changed", http.StatusSeeOther)
+	// This session stays signed in; every other one ended.
+	http.Redirect(rw, r, "/account?flash=account.password_changed", http.StatusSeeOther)
 }
 
 func (w *Web) createToken(rw http.ResponseWriter, r *http.Request) {

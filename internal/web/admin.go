@@ -325,9 +325,9 @@ func (w *Web) auditLog(rw http.ResponseWriter, r *http.Request) {
 	case v.Finished.IsZero():
 		d.VerifyMsg = l.T("audit.verify_running")
 	case v.Err == nil && v.Running:
-		d.VerifyOK, d.VerifyMsg = true, l.T("audit.verify_ok", v.Count)+" "+l.T("audit.verify_running")
+		d.VerifyOK, d.VerifyMsg = true, l.N("audit.verify_ok", v.Count)+" "+l.T("audit.verify_running")
 	case v.Err == nil:
-		d.VerifyOK, d.VerifyMsg = true, l.T("audit.verify_ok", v.Count)
+		d.VerifyOK, d.VerifyMsg = true, l.N("audit.verify_ok", v.Count)
 	case errors.As(v.Err, &be):
 		d.VerifyMsg = l.T("audit.verify_broken", be.ID)
 	default:

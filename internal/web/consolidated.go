@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/calendar"
@@ -119,7 +118,7 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 		typ = report.Monthly
 	}
 	// Default period: the one that ended most recently.
-	now := calendar.DateOf(time.Now().In(vietnam))
+	now := calendar.DateOf(w.d.Svc.Now().In(vietnam))
 	cur, _ := report.WindowFor(report.Rule{}, typ, now)
 	prev, ok := report.WindowFor(report.Rule{}, typ, cur.From.AddDays(-1))
 	if !ok {

@@ -201,13 +201,13 @@ func buildDashboard(l i18n.Locale, data *dashData) {
 		n += c
 	}
 	data.KPIs = append(data.KPIs, dashKPI{Label: l.T("dashboard.kpi.progress"), Ring: chart.ProgressRing(chart.Ring{ID: "kpi-progress",
-		Label: l.T("dashboard.kpi.progress"), Percent: progress, Format: dec, Note: l.T("dashboard.kpi.progress_note", l.Int(int64(n)))})})
+		Label: l.T("dashboard.kpi.progress"), Percent: progress, Format: dec, Note: l.N("dashboard.kpi.progress_note", n, l.Int(int64(n)))})})
 	onTime := math.NaN()
 	if d.OnTimePercent != nil {
 		onTime = *d.OnTimePercent
 	}
 	data.KPIs = append(data.KPIs, dashKPI{Label: l.T("dashboard.kpi.on_time"), Ring: chart.ProgressRing(chart.Ring{ID: "kpi-ontime", Color: "#1d5e20",
-		Label: l.T("dashboard.kpi.on_time"), Percent: onTime, Format: dec, Note: l.T("dashboard.kpi.on_time_note", len(d.Completeness))})})
+		Label: l.T("dashboard.kpi.on_time"), Percent: onTime, Format: dec, Note: l.N("dashboard.kpi.on_time_note", len(d.Completeness))})})
 	data.KPIs = append(data.KPIs, dashKPI{Label: l.T("dashboard.kpi.late_reports"), Value: l.Int(int64(len(d.LateReports))), Href: "#late"})
 	data.KPIs = append(data.KPIs, dashKPI{Label: l.T("dashboard.kpi.late_activities"), Value: l.Int(int64(len(d.LateActivities))), Href: "#late"})
 	if d.OpenRecommendations != nil {
@@ -263,7 +263,7 @@ func buildDashboard(l i18n.Locale, data *dashData) {
 	for _, u := range d.Units {
 		sec.Table.Rows = append(sec.Table.Rows, []dashCell{{Text: u.Name, Href: "/programme/units/" + strconv.FormatInt(u.UnitID, 10)}, {Text: pct(l, u.Percent)}, {Text: statusText(l, u.Status)}, {Text: l.Int(int64(u.Activities))}})
 	}
-	sec.Chart = chart.HBar(chart.Bars{ID: "units", Title: sec.Heading, Desc: l.T("dashboard.units.desc", l.Int(int64(len(shown))), l.Int(int64(len(d.Units)))), Bars: bars,
+	sec.Chart = chart.HBar(chart.Bars{ID: "units", Title: sec.Heading, Desc: l.N("dashboard.units.desc", len(shown), l.Int(int64(len(shown))), l.Int(int64(len(d.Units)))), Bars: bars,
 		Percent: true, Unit: "%", Format: dec, NoData: noDir, Color: "#6a3d9a"})
 	data.Sections = append(data.Sections, sec)
 	if len(d.Units) > dashUnitsShown {

@@ -92,7 +92,7 @@ func (w *Web) signin(rw http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &th):
 		data.Error = l.T("signin.throttled")
 		if th.Locked {
-			data.Error = l.T("signin.locked", int(th.RetryAfter/time.Minute))
+			data.Error = l.N("signin.locked", max(1, int((th.RetryAfter+time.Minute-1)/time.Minute)))
 		}
 		rw.Header().Set("Retry-After", strconv.Itoa(int(th.RetryAfter/time.Second)))
 		w.signinPage(rw, r, http.StatusTooManyRequests, data)

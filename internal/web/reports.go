@@ -178,7 +178,7 @@ func (w *Web) renderReportList(rw http.ResponseWriter, r *http.Request, status i
 			d.OwnUnits = append(d.OwnUnits, ownUnit{u.ID, u.Name})
 		}
 	}
-	y := time.Now().In(calendar.Vietnam).Year()
+	y := w.d.Svc.Now().In(vietnam).Year()
 	d.Years = []int{y + 1, y, y - 1, y - 2}
 	for i := 1; i <= 12; i++ {
 		d.Numbers = append(d.Numbers, i)
@@ -382,7 +382,7 @@ func (w *Web) reportDraft(rw http.ResponseWriter, r *http.Request) {
 		st := saveStatus{Version: rep.Version}
 		switch {
 		case err == nil:
-			st.Version, st.Message = saved.Version, l.T("reports.autosaved", l.DateTime(time.Now().In(calendar.Vietnam)))
+			st.Version, st.Message = saved.Version, l.T("reports.autosaved", l.DateTime(w.d.Svc.Now().In(vietnam)))
 		case errors.Is(err, report.ErrLocked):
 			st.Error = l.T("report.locked")
 		case errors.Is(err, service.ErrConflict):
@@ -935,7 +935,7 @@ func (w *Web) completenessPage(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	now := time.Now().In(calendar.Vietnam)
+	now := w.d.Svc.Now().In(vietnam)
 	d.Years = []int{now.Year() + 1, now.Year(), now.Year() - 1, now.Year() - 2}
 	tid, _ := strconv.ParseInt(q.Get("template"), 10, 64)
 	for _, t := range d.Templates {

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/i18n"
@@ -72,7 +73,9 @@ var funcs = template.FuncMap{
 		}
 		return base + "?" + v.Encode()
 	},
-	"pretty":  prettyJSON,
+	"pretty": prettyJSON,
+	// vn converts a stored instant to Vietnam time before it is shown.
+	"vn":      func(t time.Time) time.Time { return t.In(vietnam) },
 	"nodeCtx": func(p Page, n *node) nodeCtx { return nodeCtx{P: p, N: n} },
 	// indentName shows depth in a <select>, where markup is not allowed.
 	"indentName": func(u org.Unit) string { return strings.Repeat("\u00a0\u00a0", u.Depth) + u.Name },
@@ -235,7 +238,7 @@ func (w *Web) invalidPage(rw http.ResponseWriter, r *http.Request, inv *service.
 		msgs = append(msgs, l.T(inv.Key))
 	}
 	for _, f := range inv.Fields {
-		msgs = append(msgs, l.T(f.Key, f.Args...))
+		msgs = append(msgs, f.Text(l))
 	}
 	p := w.page(rw, r, "error.422.title", errorData{Status: http.StatusUnprocessableEntity, Detail: l.T("error.422.detail"), Messages: msgs})
 	w.render(rw, r, http.StatusUnprocessableEntity, "error", p)
@@ -247,7 +250,7 @@ func FieldMessages(l i18n.Locale, inv *service.InvalidError) map[string]string {
 	out := map[string]string{}
 	for _, f := range inv.Fields {
 		if _, dup := out[f.Field]; !dup {
-			out[f.Field] = l.T(f.Key, f.Args...)
+			out[f.Field] = f.Text(l)
 		}
 	}
 	return out
