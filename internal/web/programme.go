@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -612,18 +611,9 @@ func uploadedFile(r *http.Request, name string) (*service.FileInput, error) {
 	return &service.FileInput{Name: fh[0].Filename, Data: data}, nil
 }
 
-// sendFile answers with an uploaded file, always as a download with the
-// type the service sniffed from its bytes: uploaded HTML or SVG must never
-// run on this origin.
+// sendFile answers with an uploaded file as a download.
 func sendFile(rw http.ResponseWriter, f service.File) {
-	h := rw.Header()
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
-	_, _ = rw.Write(f.Data)
+	server.SendFile(rw, f.Name, f.ContentType, f.Data)
 }
 
 func (w *Web) attachmentDownload(rw http.ResponseWriter, r *http.Request) {

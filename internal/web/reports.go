@@ -651,13 +651,7 @@ func (w *Web) reportAttachment(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	h := rw.Header()
-	h.Set("Content-Type", dl.ContentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(dl.Name))
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", "private, no-store")
-	_, _ = rw.Write(dl.Data)
+	server.SendFile(rw, dl.Name, dl.ContentType, dl.Data)
 }
 
 // ---------- templates ----------
