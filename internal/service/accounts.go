@@ -375,16 +375,13 @@ func (s *Accounts) ChangePassword(ctx context.Context, p *Principal, current, ne
 	if err != nil {
 		return err
 	}
-	if err := s.st.SetPassword(ctx, p.Actor(), p.User.ID, hash); err != nil {
-		return unavailable("set password", err)
+	// Every other session ends and every token is revoked; the session that
+	// made the change stays signed in (in the same transaction).
+	keep := ""
+	if p.Session != nil {
+		keep = p.Session.TokenHash
 	}
-	if p.Session == nil {
-		return nil
-	}
-	// SetPassword ended every session of the user; restore this one.
-	keep := *p.Session
-	keep.LastSeenAt = s.Now()
-	return unavailable("keep session", s.st.CreateSession(ctx, keep, p.IP, ""))
+	return unavailable("set password", s.st.SetPasswordKeeping(ctx, p.Actor(), p.User.ID, hash, keep))
 }
 
 // ResetPassword sets another user's password (user.manage). Their sessions

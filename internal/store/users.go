@@ -109,6 +109,13 @@ func (s *Store) ListUsers(ctx context.Context, query string, limit, offset int) 
 // SetPassword replaces a user's password hash, clears any lock and ends the
 // user's sessions.
 func (s *Store) SetPassword(ctx context.Context, a audit.Actor, userID int64, hash string) error {
+	return s.SetPasswordKeeping(ctx, a, userID, hash, "")
+}
+
+// SetPasswordKeeping is SetPassword that keeps one session (by its token
+// hash) signed in: the one that made the change. Everything happens in one
+// transaction, so that session is never signed out, not even for a moment.
+func (s *Store) SetPasswordKeeping(ctx context.Context, a audit.Actor, userID int64, hash, keepSession string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`), hash, s.ts(s.Now()), userID)
 		if err != nil {
@@ -117,7 +124,7 @@ func (s *Store) SetPassword(ctx context.Context, a audit.Actor, userID int64, ha
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("user %d: %w", userID, ErrNotFound)
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`), userID, keepSession); err != nil {
 			return err
 		}
 		if err := s.revokeUserTokens(ctx, tx, userID); err != nil {
