@@ -49,7 +49,7 @@ var ErrConflict = errors.New("conflict")
 // wait for a write transaction. Every write (inTx, and any ExecContext that
 // changes rows) goes through wdb. On PostgreSQL both are the same pool.
 type Store struct {
-	db      *sql.DB // reads
+	db      *stmtDB // reads (prepared statements kept on SQLite)
 	wdb     *sql.DB // writes
 	dialect Dialect
 	url     string
@@ -101,7 +101,7 @@ func Open(ctx context.Context, dsn string, options ...Options) (*Store, error) {
 		db.SetMaxOpenConns(16)
 		db.SetMaxIdleConns(8)
 		db.SetConnMaxIdleTime(5 * time.Minute)
-		s.db, s.wdb = db, db
+		s.db, s.wdb = newStmtDB(db, false), db
 	} else {
 		s.dialect = SQLite
 		path := strings.TrimPrefix(dsn, "sqlite://")
@@ -158,7 +158,7 @@ func Open(ctx context.Context, dsn string, options ...Options) (*Store, error) {
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
 		r.SetConnMaxIdleTime(5 * time.Minute)
-		s.db = r
+		s.db = newStmtDB(r, true)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -175,7 +175,7 @@ func Open(ctx context.Context, dsn string, options ...Options) (*Store, error) {
 
 func (s *Store) closeDBs() error {
 	err := s.db.Close()
-	if s.wdb != s.db {
+	if s.wdb != s.db.DB {
 		err = errors.Join(err, s.wdb.Close())
 	}
 	return err
@@ -196,7 +196,7 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 func (s *Store) DB() *sql.DB { return s.wdb }
 
 // ReadDB exposes the reading pool (the same as DB on PostgreSQL).
-func (s *Store) ReadDB() *sql.DB { return s.db }
+func (s *Store) ReadDB() *sql.DB { return s.db.DB }
 
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
