@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/danvan/danvan/internal/calendar"
 	"math"
 	"slices"
 	"sort"
@@ -34,7 +35,8 @@ type DashboardQuery struct {
 	TrendN      int    // trend periods (default 12)
 	// Expected answers which units of the scope must send the template's
 	// report for window w (the one "who must report" rule); nil: only the
-	// units with a report row count.
+	// units with a report row count. It may run on a goroutine of its own,
+	// never at the same time as another of these functions.
 	Expected func(ctx context.Context, templateID int64, w report.Window) ([]report.Expected, error)
 	// UnitName names a unit without a query; nil: read from the store.
 	UnitName func(id int64) string
@@ -166,8 +168,6 @@ type Dashboard struct {
 const subtreeCTE = `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = ?
 		UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) `
 
-var vnDay = time.FixedZone("ICT", 7*3600)
-
 func daysLate(due, today string) int {
 	d, err1 := time.Parse("2006-01-02", due)
 	t, err2 := time.Parse("2006-01-02", today)
@@ -184,7 +184,7 @@ func (s *Store) Dashboard(ctx context.Context, q DashboardQuery) (Dashboard, err
 		return Dashboard{}, err
 	}
 	if q.Today == "" {
-		q.Today = s.Now().In(vnDay).Format("2006-01-02")
+		q.Today = s.Now().In(calendar.Vietnam).Format("2006-01-02")
 	}
 	if q.Periods <= 0 {
 		q.Periods = 6
@@ -510,32 +510,57 @@ func (s *Store) dashReports(ctx context.Context, q DashboardQuery, scope map[int
 // The database does the counting: received reports are counted per period
 // as on time or late in SQL, and only their units come back, one list per
 // period (see dashReceived); reports not received (drafts, returned ones)
-// are few and read one row each. So a national dashboard reads a handful
-// of rows whatever the number of reports.
+// are read one row each, and are usually few. So a national dashboard
+// reads a handful of rows however many reports were received.
 func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, templateID int64, cutoff int, ps []DashPeriod, scope map[int64]bool, d *Dashboard) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	recv, err := s.dashReceived(ctx, templateID, ps, scope)
+	// Who must report is worked out while the database counts; q.Expected
+	// runs on this one goroutine only, and is done before this returns.
+	exps := make([][]report.Expected, len(ps))
+	var expErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if q.Expected == nil {
+			return
+		}
+		for i, p := range ps {
+			ws := report.Windows(report.Rule{CutoffDay: cutoff}, report.Type(p.Type), p.Year)
+			if p.Number >= 1 && p.Number <= len(ws) {
+				if exps[i], expErr = q.Expected(ctx, templateID, ws[p.Number-1]); expErr != nil {
+					return
+				}
+			}
+		}
+	}()
+	recv, err := s.dashReceived(ctx, q.UnitID, templateID, ps, scope)
+	var unreceived map[string][]dashOpenReport
+	if err == nil {
+		unreceived, err = s.dashNotReceived(ctx, q.UnitID, templateID, ps, scope)
+	}
+	<-done
 	if err != nil {
 		return fmt.Errorf("completeness: %w", err)
 	}
-	open, err := s.dashNotReceived(ctx, templateID, ps, scope)
-	if err != nil {
-		return fmt.Errorf("completeness: %w", err)
+	if expErr != nil {
+		return expErr
 	}
 	var due, onTime int
-	for _, p := range ps {
+	for i, p := range ps {
 		r := recv[p.Key]
 		p.OnTime, p.Late = r.onTime, r.late
 		p.Expected = r.onTime + r.late
 		// Units counted so far: those with a received report, then those
 		// with a report not received.
-		counted := make(map[int64]bool, len(r.units)+len(open[p.Key]))
+		counted := make(map[int64]bool, len(r.units)+len(unreceived[p.Key]))
 		for _, id := range r.units {
 			counted[id] = true
 		}
-		missing := func(e report.CompletenessRow) {
+		// notReceived counts an expected report not received: missing
+		// once its due day has passed, else pending.
+		notReceived := func(e report.CompletenessRow) {
 			e.Classify(q.Today)
 			p.Expected++
 			switch e.Timeliness {
@@ -547,18 +572,12 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 				p.Pending++
 			}
 		}
-		var exp []report.Expected
-		ws := report.Windows(report.Rule{CutoffDay: cutoff}, report.Type(p.Type), p.Year)
-		if q.Expected != nil && p.Number >= 1 && p.Number <= len(ws) {
-			if exp, err = q.Expected(ctx, templateID, ws[p.Number-1]); err != nil {
-				return err
-			}
-		}
-		names := make(map[int64]string, len(open[p.Key]))
+		exp := exps[i]
+		names := make(map[int64]string, len(unreceived[p.Key]))
 		for _, e := range exp {
 			names[e.UnitID] = e.UnitName
 		}
-		for _, o := range open[p.Key] {
+		for _, o := range unreceived[p.Key] {
 			if counted[o.unit] {
 				continue
 			}
@@ -570,7 +589,7 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 					return err
 				}
 			}
-			missing(report.CompletenessRow{Expected: report.Expected{UnitID: o.unit, UnitName: name, DueOn: o.due}, ReportID: o.id, Status: report.Status(o.status)})
+			notReceived(report.CompletenessRow{Expected: report.Expected{UnitID: o.unit, UnitName: name, DueOn: o.due}, ReportID: o.id, Status: report.Status(o.status)})
 		}
 		// Expected units without any report row.
 		for _, e := range exp {
@@ -578,7 +597,7 @@ func (s *Store) dashCompleteness(ctx context.Context, q DashboardQuery, template
 				continue
 			}
 			counted[e.UnitID] = true
-			missing(report.CompletenessRow{Expected: e})
+			notReceived(report.CompletenessRow{Expected: e})
 		}
 		if p.Expected-p.Pending > 0 {
 			due += p.Expected - p.Pending
@@ -612,18 +631,22 @@ type dashReceivedPeriod struct {
 	units        []int64 // their units
 }
 
-// dashScope returns the condition on r.unit_id selecting the units of
-// scope, with its arguments, and whether the rows read must still be
-// filtered by scope: a small scope is listed in the query (each unit is an
-// index probe); a large one reads the periods' index ranges whole, and the
-// rows outside scope are dropped here, which costs less than walking the
-// subtree in SQL and probing the index once per unit.
-func dashScope(scope map[int64]bool) (cond string, args []any, filter bool) {
-	if len(scope) == 0 || len(scope) > dashListedUnits {
-		return ``, nil, true
+// dashWholeRange: a scope of more units than this reads the periods' index
+// ranges whole, and the rows outside scope are dropped here, which costs
+// less than probing the index once per unit of a large subtree.
+const dashWholeRange = 512
+
+// dashScope returns a query prefix with its arguments and the condition on
+// r.unit_id selecting the units of scope (root's subtree) with its
+// arguments, and whether the rows read must still be filtered by scope: a
+// small scope is listed in the query, a middle one is the recursive
+// subtree (each unit an index probe), a large one is no condition.
+func dashScope(root int64, scope map[int64]bool) (prefix string, prefixArgs []any, cond string, args []any, filter bool) {
+	if len(scope) > dashWholeRange {
+		return ``, nil, ``, nil, true
 	}
-	_, _, in, inArgs := scopeFilter(0, scope)
-	return ` AND r.unit_id ` + in, inArgs, false
+	prefix, prefixArgs, in, inArgs := scopeFilter(root, scope)
+	return prefix, prefixArgs, ` AND r.unit_id ` + in, inArgs, false
 }
 
 // dashReceived counts, per period of ps, the received (submitted or
@@ -631,20 +654,22 @@ func dashScope(scope map[int64]bool) (cond string, args []any, filter bool) {
 // day in Vietnam (report.OnTime), else late; and lists their units. The
 // database returns one row per period, whose list names each unit once,
 // negated when the report came late.
-func (s *Store) dashReceived(ctx context.Context, templateID int64, ps []DashPeriod, scope map[int64]bool) (map[string]dashReceivedPeriod, error) {
+func (s *Store) dashReceived(ctx context.Context, root, templateID int64, ps []DashPeriod, scope map[int64]bool) (map[string]dashReceivedPeriod, error) {
 	// The submission's day in Vietnam (UTC+7, no daylight saving) as
 	// YYYY-MM-DD; NULL when never submitted, which counts as late.
-	unit := `CASE WHEN date(r.submitted_at, '+7 hours') <= r.due_on THEN r.unit_id ELSE -r.unit_id END`
+	day := `date(r.submitted_at, '+7 hours')`
+	if s.dialect == Postgres {
+		day = `to_char((r.submitted_at AT TIME ZONE 'UTC') + INTERVAL '7 hours', 'YYYY-MM-DD')`
+	}
+	unit := `CASE WHEN ` + day + ` <= r.due_on THEN r.unit_id ELSE -r.unit_id END`
 	list := `group_concat(` + unit + `)`
 	if s.dialect == Postgres {
-		unit = strings.Replace(unit, `date(r.submitted_at, '+7 hours')`, `to_char((r.submitted_at AT TIME ZONE 'UTC') + INTERVAL '7 hours', 'YYYY-MM-DD')`, 1)
 		list = `string_agg(CAST(` + unit + ` AS TEXT), ',')`
 	}
-	inScope, inArgs, filter := dashScope(scope)
+	prefix, args, inScope, inArgs, filter := dashScope(root, scope)
 	// One aggregate per period, so that each is a range of the index
 	// reports_timeliness and reads no row of the table.
 	var sb strings.Builder
-	var args []any
 	for i, p := range ps {
 		if i > 0 {
 			sb.WriteString(" UNION ALL ")
@@ -655,7 +680,7 @@ func (s *Store) dashReceived(ctx context.Context, templateID int64, ps []DashPer
 		args = append(args, p.Year, p.Number, templateID, p.Type, p.Year, p.Number)
 		args = append(args, inArgs...)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(sb.String()), args...)
+	rows, err := s.db.QueryContext(ctx, s.q(prefix+sb.String()), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -703,13 +728,12 @@ type dashOpenReport struct {
 
 // dashNotReceived reads, per period of ps, the reports in scope not
 // received, one row each.
-func (s *Store) dashNotReceived(ctx context.Context, templateID int64, ps []DashPeriod, scope map[int64]bool) (map[string][]dashOpenReport, error) {
-	inScope, inArgs, filter := dashScope(scope)
+func (s *Store) dashNotReceived(ctx context.Context, root, templateID int64, ps []DashPeriod, scope map[int64]bool) (map[string][]dashOpenReport, error) {
+	prefix, args, inScope, inArgs, filter := dashScope(root, scope)
 	// Per period, the status neither 'accepted' nor 'submitted' as three
 	// ranges of the index reports_timeliness, so that the received reports
 	// are skipped, not read.
 	var sb strings.Builder
-	var args []any
 	for i, p := range ps {
 		if i > 0 {
 			sb.WriteString(" UNION ALL ")
@@ -720,7 +744,7 @@ func (s *Store) dashNotReceived(ctx context.Context, templateID int64, ps []Dash
 		args = append(args, templateID, p.Type, p.Year, p.Number)
 		args = append(args, inArgs...)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(sb.String()), args...)
+	rows, err := s.db.QueryContext(ctx, s.q(prefix+sb.String()), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,11 @@
 package store_test
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,19 +25,7 @@ var dashNow = time.Date(2026, 3, 20, 3, 0, 0, 0, time.UTC)
 // sqlExec runs a query written with '?' on either engine (tests only).
 func sqlExec(t *testing.T, st *store.Store, query string, args ...any) int64 {
 	t.Helper()
-	if st.Dialect() == store.Postgres {
-		var b strings.Builder
-		n := 0
-		for _, r := range query {
-			if r == '?' {
-				n++
-				b.WriteString("$" + strconv.Itoa(n))
-				continue
-			}
-			b.WriteRune(r)
-		}
-		query = b.String()
-	}
+	query = rebind(st, query)
 	if strings.HasPrefix(query, "INSERT") && !strings.Contains(query, "report_values") && !strings.Contains(query, "task_texts") && !strings.Contains(query, "report_aggregates") {
 		var id int64
 		if err := st.DB().QueryRowContext(context.Background(), query+" RETURNING id", args...).Scan(&id); err != nil {
@@ -286,4 +278,293 @@ func TestDashboardMissingTables(t *testing.T) {
 	if len(d.Completeness) != 3 || fptr(d.Trends.Series[0].Values[0]) != 12 || d.Trends.Source[0] != "values" {
 		t.Errorf("reports section without aggregates: %+v %+v", d.Completeness, d.Trends)
 	}
+}
+
+// rebind turns '?' into $n on PostgreSQL (tests only).
+func rebind(st *store.Store, query string) string {
+	if st.Dialect() != store.Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// The completeness the database counts equals the one worked out row by
+// row — every report read, its timeliness from report.CompletenessRow.Classify
+// — on random reports of a province large enough to be read whole, of a
+// district read through its subtree and of a commune listed by id, with a
+// province outside the scope whose reports must not count.
+func TestDashboardCompletenessMatchesRows(t *testing.T) {
+	st := storetest.Open(t)
+	st.SetClock(func() time.Time { return dashNow })
+	for _, seed := range []int64{1, 2, 3} {
+		t.Run("seed"+strconv.FormatInt(seed, 10), func(t *testing.T) {
+			dashCompareSeed(t, st, seed)
+		})
+	}
+}
+
+func dashCompareSeed(t *testing.T, st *store.Store, seed int64) {
+	rng := rand.New(rand.NewPCG(uint64(seed), 7))
+	pfx := "S" + strconv.FormatInt(seed, 10) + "-"
+	var csv strings.Builder
+	csv.WriteString("code,name,kind,parent_code,valid_from,valid_to,remote\n")
+	fmt.Fprintf(&csv, "%sPA,Tỉnh A %d,province,,2000-01-01,,false\n", pfx, seed)
+	fmt.Fprintf(&csv, "%sPB,Tỉnh B %d,province,,2000-01-01,,false\n", pfx, seed)
+	// 544 units under PA (read whole), 201 under DA2 (the subtree), 41
+	// under DA3 (listed), and PB's 11 outside.
+	for d, n := range map[string]int{"DA1": 300, "DA2": 200, "DA3": 40, "DB1": 10} {
+		parent := pfx + "PA"
+		if d == "DB1" {
+			parent = pfx + "PB"
+		}
+		fmt.Fprintf(&csv, "%s%s,Huyện %s,district,%s,2000-01-01,,false\n", pfx, d, d, parent)
+		for i := range n {
+			validTo := ""
+			if rng.IntN(10) == 0 { // dissolved: no longer expected, its old reports still count
+				validTo = "2025-12-31"
+			}
+			kind := "commune"
+			if rng.IntN(8) == 0 {
+				kind = "ward" // not scheduled: counts only with a report row
+			}
+			fmt.Fprintf(&csv, "%s%s-%d,Xã %s %d,%s,%s%s,2000-01-01,%s,false\n", pfx, d, i, d, i, kind, pfx, d, validTo)
+		}
+	}
+	rows, err := org.ParseCSV(strings.NewReader(csv.String()), org.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportUnits(ctx, sys, rows); err != nil {
+		t.Fatal(err)
+	}
+	all, _, err := st.AllUnits(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := map[string]int64{}
+	parent := map[int64]int64{}
+	var leaves []int64
+	for _, u := range all {
+		parent[u.ID] = u.ParentID
+		if strings.HasPrefix(u.Code, pfx) {
+			code[strings.TrimPrefix(u.Code, pfx)] = u.ID
+			if u.Kind == "commune" || u.Kind == "ward" {
+				leaves = append(leaves, u.ID)
+			}
+		}
+	}
+	now := sqlTime(st, dashNow)
+	tpl := sqlExec(t, st, `INSERT INTO report_templates (code, name, period_type, definition, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		pfx+"BC", "Báo cáo "+pfx, "monthly", "{}", now, now)
+	for _, p := range []string{"PA", "PB"} {
+		sqlExec(t, st, `INSERT INTO report_schedules (template_id, unit_id, unit_kinds, deadlines, created_at) VALUES (?, ?, ?, ?, ?)`,
+			tpl, code[p], "commune", `[{"level":"commune","days_after_end":6}]`, now)
+	}
+	// Reports of 2025-10 … 2026-4 (the last one begun on 20 March 2026),
+	// in random states, due around the schedule's date and submitted
+	// around the end of the due day in Vietnam (17:00 UTC).
+	type period struct{ y, n int }
+	var periods []period
+	for n := 10; n <= 12; n++ {
+		periods = append(periods, period{2025, n})
+	}
+	for n := 1; n <= 4; n++ {
+		periods = append(periods, period{2026, n})
+	}
+	statuses := []string{"draft", "submitted", "returned", "accepted", "accepted", "submitted"}
+	var args []any
+	var vals []string
+	flush := func() {
+		if len(vals) == 0 {
+			return
+		}
+		q := `INSERT INTO reports (template_id, unit_id, period_type, period_year, period_number, period_from, period_to, due_on, status, submitted_at, created_at, updated_at) VALUES ` + strings.Join(vals, ", ")
+		if _, err := st.DB().ExecContext(ctx, rebind(st, q), args...); err != nil {
+			t.Fatal(err)
+		}
+		args, vals = nil, nil
+	}
+	for _, id := range leaves {
+		for _, p := range periods {
+			if rng.IntN(10) < 3 {
+				continue // no report row
+			}
+			w := report.Windows(report.Rule{CutoffDay: 15}, report.Monthly, p.y)[p.n-1]
+			due := w.To.AddDays(4 + rng.IntN(5))
+			status := statuses[rng.IntN(len(statuses))]
+			var submitted time.Time
+			if status != "draft" && rng.IntN(20) != 0 { // now and then a received report without a time
+				dueEnd, _ := time.Parse("2006-01-02", due.String())
+				dueEnd = dueEnd.Add(17 * time.Hour) // 00:00 the next day in Vietnam
+				switch rng.IntN(4) {
+				case 0:
+					submitted = dueEnd.Add(-time.Nanosecond)
+				case 1:
+					submitted = dueEnd
+				default:
+					submitted = dueEnd.Add(time.Duration(rng.IntN(96)-48) * time.Hour).Add(time.Duration(rng.IntN(3600)) * time.Second)
+				}
+			}
+			vals = append(vals, `(?, ?, 'monthly', ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			args = append(args, tpl, id, p.y, p.n, w.From.String(), w.To.String(), due.String(), status, sqlTime(st, submitted), now, now)
+			if len(vals) == 50 {
+				flush()
+			}
+		}
+	}
+	flush()
+
+	under := func(root, id int64) bool {
+		for i := 0; i < 64 && id != 0; i++ {
+			if id == root {
+				return true
+			}
+			id = parent[id]
+		}
+		return false
+	}
+	for _, scope := range []string{"PA", "DA2", "DA3", "DA3-0"} {
+		for _, withExpected := range []bool{true, false} {
+			q := store.DashboardQuery{UnitID: code[scope], TemplateID: tpl}
+			if withExpected {
+				q = expectedQ(st, q)
+			}
+			d, err := st.Dashboard(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Problems) > 0 || d.TemplateID != tpl {
+				t.Fatalf("%s: template %d, problems %v", scope, d.TemplateID, d.Problems)
+			}
+			q.Today = d.Today
+			want, wantLate, wantPct := dashRowByRow(t, st, q, tpl, d.Completeness, under)
+			if len(d.Completeness) != 6 || d.Completeness[5].Key != "2026-4" {
+				t.Fatalf("%s: periods %+v", scope, d.Completeness)
+			}
+			for i, p := range d.Completeness {
+				if p != want[i] {
+					t.Errorf("%s (expected %v) %s: got %+v, want %+v", scope, withExpected, p.Key, p, want[i])
+				}
+			}
+			if fptr(d.OnTimePercent) != fptr(wantPct) {
+				t.Errorf("%s (expected %v): on time %v%%, want %v%%", scope, withExpected, fptr(d.OnTimePercent), fptr(wantPct))
+			}
+			if len(d.LateReports) != len(wantLate) {
+				t.Fatalf("%s (expected %v): %d late reports, want %d", scope, withExpected, len(d.LateReports), len(wantLate))
+			}
+			for i := range wantLate {
+				if d.LateReports[i] != wantLate[i] {
+					t.Errorf("%s (expected %v): late report %d = %+v, want %+v", scope, withExpected, i, d.LateReports[i], wantLate[i])
+				}
+			}
+		}
+	}
+}
+
+// dashRowByRow works the completeness of periods ps out the plain way:
+// every report row of the template read, kept when its unit lies in the
+// scope, merged with the units q.Expected names, each classified.
+func dashRowByRow(t *testing.T, st *store.Store, q store.DashboardQuery, tpl int64, ps []store.DashPeriod, under func(root, id int64) bool) ([]store.DashPeriod, []store.DashLateReport, *float64) {
+	t.Helper()
+	type row struct {
+		id, unit    int64
+		due, status string
+		submitted   store.Time
+	}
+	byPeriod := map[string]map[int64]row{}
+	rs, err := st.DB().QueryContext(ctx, rebind(st, `SELECT id, unit_id, period_year, period_number, due_on, status, submitted_at FROM reports WHERE template_id = ?`), tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rs.Next() {
+		var r row
+		var y, n int
+		if err := rs.Scan(&r.id, &r.unit, &y, &n, &r.due, &r.status, &r.submitted); err != nil {
+			t.Fatal(err)
+		}
+		if !under(q.UnitID, r.unit) {
+			continue
+		}
+		k := strconv.Itoa(y) + "-" + strconv.Itoa(n)
+		if byPeriod[k] == nil {
+			byPeriod[k] = map[int64]row{}
+		}
+		byPeriod[k][r.unit] = r
+	}
+	rs.Close()
+	var out []store.DashPeriod
+	var late []store.DashLateReport
+	var due, onTime int
+	for _, p := range ps {
+		p.Expected, p.OnTime, p.Late, p.Missing, p.Pending = 0, 0, 0, 0, 0
+		exp := map[int64]report.CompletenessRow{}
+		if q.Expected != nil {
+			w := report.Windows(report.Rule{CutoffDay: 15}, report.Monthly, p.Year)[p.Number-1]
+			es, err := q.Expected(ctx, tpl, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range es {
+				exp[e.UnitID] = report.CompletenessRow{Expected: e}
+			}
+		}
+		for id, r := range byPeriod[p.Key] {
+			e, ok := exp[id]
+			if !ok {
+				u, err := st.GetUnit(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e.Expected = report.Expected{UnitID: id, UnitName: u.Name}
+			}
+			e.ReportID, e.Status, e.DueOn = r.id, report.Status(r.status), r.due
+			if !r.submitted.IsZero() {
+				at := r.submitted.Time
+				e.SubmittedAt = &at
+			}
+			exp[id] = e
+		}
+		for id, e := range exp {
+			e.Classify(q.Today)
+			p.Expected++
+			switch e.Timeliness {
+			case report.OnTimeStatus:
+				p.OnTime++
+			case report.LateStatus:
+				p.Late++
+			case report.MissingState:
+				p.Missing++
+				dl, _ := time.Parse("2006-01-02", e.DueOn)
+				today, _ := time.Parse("2006-01-02", q.Today)
+				late = append(late, store.DashLateReport{ReportID: e.ReportID, UnitID: id, UnitName: e.UnitName, Period: p.Key, Type: p.Type,
+					Year: p.Year, Number: p.Number, DueOn: e.DueOn, Status: string(e.Status), DaysLate: int(today.Sub(dl).Hours() / 24)})
+			default:
+				p.Pending++
+			}
+		}
+		if p.Expected-p.Pending > 0 {
+			due += p.Expected - p.Pending
+			onTime += p.OnTime
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(late, func(a, b store.DashLateReport) int {
+		return cmp.Or(cmp.Compare(a.DueOn, b.DueOn), cmp.Compare(a.UnitName, b.UnitName), cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.Period, b.Period))
+	})
+	var pct *float64
+	if due > 0 {
+		v := 100 * float64(onTime) / float64(due)
+		pct = &v
+	}
+	return out, late, pct
 }
