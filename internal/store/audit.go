@@ -54,13 +54,13 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, a audit.Actor, acti
 		return err
 	}
 	e.PrevHash = audit.Genesis
-	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&e.ID, &e.PrevHash)
+	err = s.txQueryRow(ctx, tx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&e.ID, &e.PrevHash)
 	if err != nil && err != sql.ErrNoRows {
 		return fmt.Errorf("audit tail: %w", err)
 	}
 	e.ID++
 	e.Hash = audit.Hash(key, e.PrevHash, e)
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash)
+	_, err = s.txExec(ctx, tx, `INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, s.ts(e.At), actorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.IP, e.PrevHash, e.Hash)
 	if err != nil {

@@ -355,12 +355,12 @@ func (s *Store) sealLocked(ctx context.Context) (int, error) {
 				args = append(args, e.ID, s.ts(e.At), actorID, e.Actor, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.IP, e.PrevHash, e.Hash)
 				last, prev = e.ID, e.Hash
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash) VALUES `+vals.String()), args...); err != nil {
+			if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, ip, prev_hash, hash) VALUES `+vals.String()), args...); err != nil {
 				return err
 			}
 			// By id, not by range: on PostgreSQL an entry with a lower id may
 			// commit after this transaction read the pending ones.
-			if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM audit_pending WHERE id IN (`+placeholders(len(ids))+`)`), ids...); err != nil {
+			if _, err := s.txExec(ctx, tx, s.q(`DELETE FROM audit_pending WHERE id IN (`+placeholders(len(ids))+`)`), ids...); err != nil {
 				return err
 			}
 			n = len(es)

@@ -382,7 +382,7 @@ func (s *Store) restore(ctx context.Context, r io.Reader, legacy bool) (int, err
 				args = append(args, v)
 			}
 			ph := strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",")
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO `+br.Table+` (`+strings.Join(cols, ",")+`) VALUES (`+ph+`)`), args...); err != nil {
+			if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO `+br.Table+` (`+strings.Join(cols, ",")+`) VALUES (`+ph+`)`), args...); err != nil {
 				return &RestoreError{Line: line, Table: br.Table, Reason: err.Error()}
 			}
 			n++

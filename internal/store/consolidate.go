@@ -53,7 +53,7 @@ func (p Period) args() []any { return []any{p.Type, p.Year, p.Number} }
 func (s *Store) consolidate(ctx context.Context, tx *sql.Tx, reportID int64) error {
 	var templateID, unitID int64
 	var p Period
-	err := tx.QueryRowContext(ctx, s.q(`SELECT template_id, unit_id, period_type, period_year, period_number FROM reports WHERE id = ?`), reportID).
+	err := s.txQueryRow(ctx, tx, s.q(`SELECT template_id, unit_id, period_type, period_year, period_number FROM reports WHERE id = ?`), reportID).
 		Scan(&templateID, &unitID, &p.Type, &p.Year, &p.Number)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("consolidate report %d: %w", reportID, ErrNotFound)
@@ -151,7 +151,7 @@ func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, templateID, unitI
 	// Reports counted below the unit: children with rows give their n_reports,
 	// children without rows count their own counted report.
 	var fromLeaves, fromAgg int
-	err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM reports r JOIN units c ON c.id = r.unit_id
+	err := s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM reports r JOIN units c ON c.id = r.unit_id
 		WHERE c.parent_id = ? AND r.template_id = ? AND r.period_type = ? AND r.period_year = ? AND r.period_number = ? AND r.status IN `+countedStatuses+`
 		AND NOT EXISTS (SELECT 1 FROM report_aggregate_units h WHERE h.template_id = r.template_id AND h.unit_id = r.unit_id
 			AND h.period_type = r.period_type AND h.period_year = r.period_year AND h.period_number = r.period_number)`),
@@ -159,7 +159,7 @@ func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, templateID, unitI
 	if err != nil {
 		return err
 	}
-	err = tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(SUM(h.n_reports), 0) FROM report_aggregate_units h JOIN units c ON c.id = h.unit_id
+	err = s.txQueryRow(ctx, tx, s.q(`SELECT COALESCE(SUM(h.n_reports), 0) FROM report_aggregate_units h JOIN units c ON c.id = h.unit_id
 		WHERE c.parent_id = ? AND h.template_id = ? AND h.period_type = ? AND h.period_year = ? AND h.period_number = ?`),
 		append([]any{unitID, templateID}, pa...)...).Scan(&fromAgg)
 	if err != nil {
@@ -167,16 +167,16 @@ func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, templateID, unitI
 	}
 	key := append([]any{templateID, unitID}, pa...)
 	const keyCond = `template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ?`
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM report_aggregates WHERE `+keyCond), key...); err != nil {
+	if _, err := s.txExec(ctx, tx, s.q(`DELETE FROM report_aggregates WHERE `+keyCond), key...); err != nil {
 		return err
 	}
 	if fromLeaves+fromAgg == 0 {
 		// Nothing below counts: the unit is a leaf again for its parent.
-		_, err := tx.ExecContext(ctx, s.q(`DELETE FROM report_aggregate_units WHERE `+keyCond), key...)
+		_, err := s.txExec(ctx, tx, s.q(`DELETE FROM report_aggregate_units WHERE `+keyCond), key...)
 		return err
 	}
 	var own int
-	err = tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM reports WHERE template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ? AND status IN `+countedStatuses), key...).Scan(&own)
+	err = s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM reports WHERE template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ? AND status IN `+countedStatuses), key...).Scan(&own)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, templateID, unitI
 	args = append(args, half...)            // … weighted
 	args = append(args, unitID, templateID) // children with rows
 	args = append(args, pa...)
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO report_aggregates (template_id, unit_id, period_type, period_year, period_number, indicator_id, category, sum, cnt, min, max, wsum, wtotal)
+	_, err = s.txExec(ctx, tx, s.q(`INSERT INTO report_aggregates (template_id, unit_id, period_type, period_year, period_number, indicator_id, category, sum, cnt, min, max, wsum, wtotal)
 		SELECT ?, ?, ?, ?, ?, x.indicator_id, x.category, SUM(x.s), SUM(x.c), MIN(x.mn), MAX(x.mx), SUM(x.ws), SUM(x.wt) FROM (
 			`+valueRows("", `r.template_id = ? AND r.period_type = ? AND r.period_year = ? AND r.period_number = ?
 			AND (r.unit_id = ? OR (r.unit_id IN (SELECT c.id FROM units c WHERE c.parent_id = ?)
@@ -201,7 +201,7 @@ func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, templateID, unitI
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO report_aggregate_units (template_id, unit_id, period_type, period_year, period_number, n_reports, updated_at)
+	_, err = s.txExec(ctx, tx, s.q(`INSERT INTO report_aggregate_units (template_id, unit_id, period_type, period_year, period_number, n_reports, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (template_id, unit_id, period_type, period_year, period_number) DO UPDATE SET n_reports = excluded.n_reports, updated_at = excluded.updated_at`),
 		append(key, own+fromLeaves+fromAgg, s.ts(s.Now()))...)
@@ -295,7 +295,7 @@ func (s *Store) RebuildAggregates(ctx context.Context, templateID int64) error {
 			}
 			key := append([]any{templateID}, p.args()...)
 			for _, t := range []string{"report_aggregates", "report_aggregate_units"} {
-				if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM `+t+` WHERE `+periodCond), key...); err != nil {
+				if _, err := s.txExec(ctx, tx, s.q(`DELETE FROM `+t+` WHERE `+periodCond), key...); err != nil {
 					return err
 				}
 			}

@@ -190,7 +190,7 @@ func (s *Store) BenchLoad(ctx context.Context, p BenchParams, progress func(stri
 			if len(args) == per*7 {
 				_, err = full.ExecContext(ctx, args...)
 			} else {
-				_, err = tx.ExecContext(ctx, s.q(ins(len(args)/7)), args...)
+				_, err = s.txExec(ctx, tx, s.q(ins(len(args)/7)), args...)
 			}
 			args = args[:0]
 			return err

@@ -51,6 +51,7 @@ var ErrConflict = errors.New("conflict")
 type Store struct {
 	db      *stmtDB // reads (prepared statements kept on SQLite)
 	wdb     *sql.DB // writes
+	wst     *writeStmts
 	dialect Dialect
 	url     string
 	opts    Options
@@ -102,6 +103,7 @@ func Open(ctx context.Context, dsn string, options ...Options) (*Store, error) {
 		db.SetMaxIdleConns(8)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		s.db, s.wdb = newStmtDB(db, false), db
+		s.wst = newWriteStmts(db, false)
 	} else {
 		s.dialect = SQLite
 		path := strings.TrimPrefix(dsn, "sqlite://")
@@ -135,6 +137,7 @@ func Open(ctx context.Context, dsn string, options ...Options) (*Store, error) {
 		w.SetConnMaxIdleTime(0)
 		w.SetConnMaxLifetime(0)
 		s.wdb = w
+		s.wst = newWriteStmts(w, true)
 		// The writer opens first so that the file exists and is in WAL mode.
 		pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		err = w.PingContext(pctx)
@@ -174,6 +177,7 @@ func Open(ctx context.Context, dsn string, options ...Options) (*Store, error) {
 }
 
 func (s *Store) closeDBs() error {
+	s.wst.close()
 	err := s.db.Close()
 	if s.wdb != s.db.DB {
 		err = errors.Join(err, s.wdb.Close())
@@ -291,13 +295,20 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	s.auditCommitted(ctx, tx)
+	s.wst.flush()
 	return nil
 }
 
 // insertID runs an INSERT … RETURNING id and returns the id.
 func (s *Store) insertID(ctx context.Context, qr querier, query string, args ...any) (int64, error) {
 	var id int64
-	if err := qr.QueryRowContext(ctx, s.q(query+" RETURNING id"), args...).Scan(&id); err != nil {
+	row := (*sql.Row)(nil)
+	if tx, ok := qr.(*sql.Tx); ok {
+		row = s.txQueryRow(ctx, tx, s.q(query+" RETURNING id"), args...)
+	} else {
+		row = qr.QueryRowContext(ctx, s.q(query+" RETURNING id"), args...)
+	}
+	if err := row.Scan(&id); err != nil {
 		return 0, err
 	}
 	return id, nil
@@ -382,7 +393,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 				}
 			}
 			var n int
-			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version).Scan(&n); err != nil {
+			if err := s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -391,7 +402,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return fmt.Errorf("%s: %w", m.Name, err)
 			}
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`), m.Version, m.Name, s.Now().Format(time.RFC3339)); err != nil {
+			if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`), m.Version, m.Name, s.Now().Format(time.RFC3339)); err != nil {
 				return err
 			}
 			applied++

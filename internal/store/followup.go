@@ -96,7 +96,7 @@ func (s *Store) notifyTx(ctx context.Context, tx *sql.Tx, n NewNotification) (bo
 	}
 	now := s.Now()
 	var id int64
-	err := tx.QueryRowContext(ctx, s.q(`INSERT INTO notifications (user_id, unit_id, kind, subject, body, link, created_at, dedupe_key)
+	err := s.txQueryRow(ctx, tx, s.q(`INSERT INTO notifications (user_id, unit_id, kind, subject, body, link, created_at, dedupe_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`),
 		n.UserID, nullID(n.UnitID), n.Kind, n.Subject, n.Body, n.Link, s.ts(now), n.DedupeKey).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -290,7 +290,7 @@ func (s *Store) MailSent(ctx context.Context, id int64, owner string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.ts(s.Now())
 		var nid sql.NullInt64
-		if err := tx.QueryRowContext(ctx, s.q(`UPDATE mail_outbox SET sent_at = ?, attempts = attempts + 1, last_error = '', claimed_by = '', claimed_until = NULL
+		if err := s.txQueryRow(ctx, tx, s.q(`UPDATE mail_outbox SET sent_at = ?, attempts = attempts + 1, last_error = '', claimed_by = '', claimed_until = NULL
 			WHERE id = ? AND claimed_by = ? RETURNING notification_id`), now, id, owner).Scan(&nid); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("outbox %d: not claimed by %s: %w", id, owner, ErrConflict)
@@ -298,7 +298,7 @@ func (s *Store) MailSent(ctx context.Context, id int64, owner string) error {
 			return fmt.Errorf("outbox %d: sent: %w", id, err)
 		}
 		if nid.Valid {
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE notifications SET emailed_at = ? WHERE id = ?`), now, nid.Int64); err != nil {
+			if _, err := s.txExec(ctx, tx, s.q(`UPDATE notifications SET emailed_at = ? WHERE id = ?`), now, nid.Int64); err != nil {
 				return err
 			}
 		}
@@ -674,12 +674,12 @@ func (s *Store) CreateInspection(ctx context.Context, a audit.Actor, in followup
 			return fmt.Errorf("create inspection: %w", err)
 		}
 		for _, u := range in.UnitIDs {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO inspection_units (inspection_id, unit_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), id, u); err != nil {
+			if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO inspection_units (inspection_id, unit_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), id, u); err != nil {
 				return fmt.Errorf("inspection unit %d: %w", u, err)
 			}
 		}
 		for _, m := range in.MemberIDs {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO inspection_members (inspection_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), id, m); err != nil {
+			if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO inspection_members (inspection_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), id, m); err != nil {
 				return fmt.Errorf("inspection member %d: %w", m, err)
 			}
 		}
@@ -692,13 +692,13 @@ func (s *Store) CreateInspection(ctx context.Context, a audit.Actor, in followup
 func (s *Store) SetInspectionStatus(ctx context.Context, a audit.Actor, id int64, status string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var before string
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT status FROM inspections WHERE id = ?`), id).Scan(&before); err != nil {
+		if err := s.txQueryRow(ctx, tx, s.q(`SELECT status FROM inspections WHERE id = ?`), id).Scan(&before); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("inspection %d: %w", id, ErrNotFound)
 			}
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE inspections SET status = ?, updated_at = ? WHERE id = ?`), status, s.ts(s.Now()), id); err != nil {
+		if _, err := s.txExec(ctx, tx, s.q(`UPDATE inspections SET status = ?, updated_at = ? WHERE id = ?`), status, s.ts(s.Now()), id); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, "inspection.status", "inspection", id, map[string]string{"status": before}, map[string]string{"status": status})
@@ -912,7 +912,7 @@ func (s *Store) AddRecommendation(ctx context.Context, a audit.Actor, r *Recomme
 func (s *Store) RespondRecommendation(ctx context.Context, a audit.Actor, id int64, response string, done bool, notes []NewNotification) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var beforeStatus, beforeResp string
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT status, response FROM inspection_recommendations WHERE id = ?`), id).Scan(&beforeStatus, &beforeResp); err != nil {
+		if err := s.txQueryRow(ctx, tx, s.q(`SELECT status, response FROM inspection_recommendations WHERE id = ?`), id).Scan(&beforeStatus, &beforeResp); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("recommendation %d: %w", id, ErrNotFound)
 			}
@@ -923,7 +923,7 @@ func (s *Store) RespondRecommendation(ctx context.Context, a audit.Actor, id int
 		if done {
 			status, closedAt, closedBy = followup.RecDone, s.ts(now), nullID(a.UserID)
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE inspection_recommendations SET response = ?, status = ?, closed_at = ?, closed_by = ?, updated_at = ? WHERE id = ?`),
+		if _, err := s.txExec(ctx, tx, s.q(`UPDATE inspection_recommendations SET response = ?, status = ?, closed_at = ?, closed_by = ?, updated_at = ? WHERE id = ?`),
 			response, status, closedAt, closedBy, s.ts(now), id); err != nil {
 			return err
 		}

@@ -35,7 +35,7 @@ func (s *Store) CreateDirective(ctx context.Context, a audit.Actor, d *programme
 		}
 		d.ID = id
 		for _, t := range d.Texts {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO directive_texts (directive_id, lang, title, body, is_translation) VALUES (?, ?, ?, ?, ?)`),
+			if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO directive_texts (directive_id, lang, title, body, is_translation) VALUES (?, ?, ?, ?, ?)`),
 				id, t.Lang, t.Title, t.Body, t.IsTranslation); err != nil {
 				return fmt.Errorf("directive text: %w", err)
 			}
@@ -222,7 +222,7 @@ func (s *Store) AddTask(ctx context.Context, a audit.Actor, t *programme.Task) e
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM directives WHERE id = ?`), t.DirectiveID).Scan(&n); err != nil {
+		if err := s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM directives WHERE id = ?`), t.DirectiveID).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
@@ -238,7 +238,7 @@ func (s *Store) AddTask(ctx context.Context, a audit.Actor, t *programme.Task) e
 		}
 		t.ID = id
 		for _, x := range t.Texts {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO directive_task_texts (task_id, lang, title, body, is_translation) VALUES (?, ?, ?, ?, ?)`),
+			if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO directive_task_texts (task_id, lang, title, body, is_translation) VALUES (?, ?, ?, ?, ?)`),
 				id, x.Lang, x.Title, x.Body, x.IsTranslation); err != nil {
 				return fmt.Errorf("task text: %w", err)
 			}
@@ -255,7 +255,7 @@ func (s *Store) AddAddressee(ctx context.Context, a audit.Actor, directiveID int
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM directives WHERE id = ?) * (CASE WHEN ? = 0 THEN 1 ELSE (SELECT COUNT(*) FROM units WHERE id = ?) END)`),
+		if err := s.txQueryRow(ctx, tx, s.q(`SELECT (SELECT COUNT(*) FROM directives WHERE id = ?) * (CASE WHEN ? = 0 THEN 1 ELSE (SELECT COUNT(*) FROM units WHERE id = ?) END)`),
 			directiveID, ad.UnitID, ad.UnitID).Scan(&n); err != nil {
 			return fmt.Errorf("addressee: %w", err)
 		}
@@ -301,12 +301,12 @@ func (s *Store) AssignTasks(ctx context.Context, a audit.Actor, as []programme.A
 func (s *Store) assignTask(ctx context.Context, tx *sql.Tx, a audit.Actor, as *programme.Assignment) error {
 	var before *programme.Assignment
 	var old programme.Assignment
-	err := tx.QueryRowContext(ctx, s.q(`SELECT id, task_id, unit_id, role, due_on FROM task_assignments WHERE task_id = ? AND unit_id = ?`), as.TaskID, as.UnitID).
+	err := s.txQueryRow(ctx, tx, s.q(`SELECT id, task_id, unit_id, role, due_on FROM task_assignments WHERE task_id = ? AND unit_id = ?`), as.TaskID, as.UnitID).
 		Scan(&old.ID, &old.TaskID, &old.UnitID, &old.Role, &old.DueOn)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		var n int
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT (SELECT COUNT(*) FROM directive_tasks WHERE id = ?) * (SELECT COUNT(*) FROM units WHERE id = ?)`), as.TaskID, as.UnitID).Scan(&n); err != nil {
+		if err := s.txQueryRow(ctx, tx, s.q(`SELECT (SELECT COUNT(*) FROM directive_tasks WHERE id = ?) * (SELECT COUNT(*) FROM units WHERE id = ?)`), as.TaskID, as.UnitID).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
@@ -323,7 +323,7 @@ func (s *Store) assignTask(ctx context.Context, tx *sql.Tx, a audit.Actor, as *p
 	default:
 		before = &old
 		as.ID = old.ID
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE task_assignments SET role = ?, due_on = ? WHERE id = ?`), as.Role, as.DueOn, as.ID); err != nil {
+		if _, err := s.txExec(ctx, tx, s.q(`UPDATE task_assignments SET role = ?, due_on = ? WHERE id = ?`), as.Role, as.DueOn, as.ID); err != nil {
 			return fmt.Errorf("update assignment: %w", err)
 		}
 	}
@@ -417,7 +417,7 @@ func (s *Store) CreateActivity(ctx context.Context, a audit.Actor, act *programm
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM directive_tasks WHERE id = ?`), act.TaskID).Scan(&n); err != nil {
+		if err := s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM directive_tasks WHERE id = ?`), act.TaskID).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
@@ -449,7 +449,7 @@ func (s *Store) PostProgress(ctx context.Context, a audit.Actor, u *programme.Up
 	}
 	var out programme.Activity
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := scanActivity(tx.QueryRowContext(ctx, s.q(`SELECT `+activityCols+activityFrom+` WHERE p.id = ?`), u.ActivityID))
+		before, err := scanActivity(s.txQueryRow(ctx, tx, s.q(`SELECT `+activityCols+activityFrom+` WHERE p.id = ?`), u.ActivityID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("activity %d: %w", u.ActivityID, ErrNotFound)
 		}
@@ -460,7 +460,7 @@ func (s *Store) PostProgress(ctx context.Context, a audit.Actor, u *programme.Up
 			return fmt.Errorf("activity %d: version %d, now %d: %w", u.ActivityID, version, before.Version, ErrConflict)
 		}
 		now := s.Now()
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE plan_activities SET progress = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+		res, err := s.txExec(ctx, tx, s.q(`UPDATE plan_activities SET progress = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
 			u.Percent, s.ts(now), u.ActivityID, before.Version)
 		if err != nil {
 			return fmt.Errorf("update activity: %w", err)

@@ -92,7 +92,7 @@ func (s *Store) UpdateTemplate(ctx context.Context, a audit.Actor, t *report.Tem
 	}
 	now := s.Now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := scanTemplate(tx.QueryRowContext(ctx, s.q(`SELECT `+templateCols+` FROM report_templates WHERE id = ?`), t.ID))
+		before, err := scanTemplate(s.txQueryRow(ctx, tx, s.q(`SELECT `+templateCols+` FROM report_templates WHERE id = ?`), t.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("template %d: %w", t.ID, ErrNotFound)
 		}
@@ -102,7 +102,7 @@ func (s *Store) UpdateTemplate(ctx context.Context, a audit.Actor, t *report.Tem
 		if version != before.Version {
 			return fmt.Errorf("template %d: stale version %d: %w", t.ID, version, ErrConflict)
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE report_templates SET code = ?, name = ?, description = ?, period_type = ?, cutoff_day = ?, definition = ?, active = ?, owner_unit_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+		res, err := s.txExec(ctx, tx, s.q(`UPDATE report_templates SET code = ?, name = ?, description = ?, period_type = ?, cutoff_day = ?, definition = ?, active = ?, owner_unit_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
 			t.Code, t.Name, t.Description, string(t.PeriodType), t.CutoffDay, string(t.Definition.JSON()), t.Active, nullID(t.OwnerUnitID), s.ts(now), t.ID, version)
 		if isUnique(err) {
 			return fmt.Errorf("template %s: %w", t.Code, ErrConflict)
@@ -124,7 +124,7 @@ func (s *Store) UpdateTemplate(ctx context.Context, a audit.Actor, t *report.Tem
 // syncIndicators upserts one report_indicators row per indicator of def.
 func (s *Store) syncIndicators(ctx context.Context, tx *sql.Tx, templateID int64, def report.Definition) error {
 	for i, in := range def.Indicators {
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_indicators (template_id, code, name, value_type, aggregation, weight_code, sort_key) VALUES (?, ?, ?, ?, ?, ?, ?)
+		_, err := s.txExec(ctx, tx, s.q(`INSERT INTO report_indicators (template_id, code, name, value_type, aggregation, weight_code, sort_key) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (template_id, code) DO UPDATE SET name = excluded.name, value_type = excluded.value_type, aggregation = excluded.aggregation, weight_code = excluded.weight_code, sort_key = excluded.sort_key`),
 			templateID, in.Code, in.Name.In("vi"), string(in.Type), string(in.Aggregation), in.WeightCode, i+1)
 		if err != nil {
@@ -606,7 +606,7 @@ func (s *Store) loadForWrite(ctx context.Context, tx *sql.Tx, id int64) (report.
 		return r, report.Definition{}, err
 	}
 	var def string
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT definition FROM report_templates WHERE id = ?`), r.TemplateID).Scan(&def); err != nil {
+	if err := s.txQueryRow(ctx, tx, s.q(`SELECT definition FROM report_templates WHERE id = ?`), r.TemplateID).Scan(&def); err != nil {
 		return r, report.Definition{}, err
 	}
 	var d report.Definition
@@ -640,7 +640,7 @@ func cleanDraft(def report.Definition, d ReportDraft) ReportDraft {
 func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, r *report.Report, version int, d ReportDraft) error {
 	narr, _ := json.Marshal(d.Narrative)
 	now := s.Now()
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE reports SET narrative = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+	res, err := s.txExec(ctx, tx, s.q(`UPDATE reports SET narrative = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
 		string(narr), s.ts(now), r.ID, version)
 	if err != nil {
 		return fmt.Errorf("report %d: save: %w", r.ID, err)
@@ -673,7 +673,7 @@ func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, r *report.Report, 
 		}
 	}
 	if len(delConds) > 0 {
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM report_values WHERE report_id = ? AND (`+strings.Join(delConds, " OR ")+`)`), append([]any{r.ID}, delArgs...)...); err != nil {
+		if _, err := s.txExec(ctx, tx, s.q(`DELETE FROM report_values WHERE report_id = ? AND (`+strings.Join(delConds, " OR ")+`)`), append([]any{r.ID}, delArgs...)...); err != nil {
 			return fmt.Errorf("report %d: clear values: %w", r.ID, err)
 		}
 	}
@@ -691,7 +691,7 @@ func (s *Store) writeContent(ctx context.Context, tx *sql.Tx, r *report.Report, 
 		if len(ph) == 0 {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_values (report_id, indicator_id, category, num_value, text_value) VALUES `+strings.Join(ph, ", ")+`
+		_, err := s.txExec(ctx, tx, s.q(`INSERT INTO report_values (report_id, indicator_id, category, num_value, text_value) VALUES `+strings.Join(ph, ", ")+`
 			ON CONFLICT (report_id, indicator_id, category) DO UPDATE SET num_value = excluded.num_value, text_value = excluded.text_value`), args...)
 		ph, args = ph[:0], args[:0]
 		if err != nil {
@@ -736,7 +736,7 @@ func (s *Store) appendVersion(ctx context.Context, tx *sql.Tx, a audit.Actor, id
 		return err
 	}
 	snap, _ := json.Marshal(report.VersionSnapshot{Narrative: r.Narrative, Values: r.Values, Comment: comment})
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO report_versions (report_id, version, status, snapshot, actor_id, at) VALUES (?, ?, ?, ?, ?, ?)`),
+	_, err = s.txExec(ctx, tx, s.q(`INSERT INTO report_versions (report_id, version, status, snapshot, actor_id, at) VALUES (?, ?, ?, ?, ?, ?)`),
 		id, r.Version, string(r.Status), string(snap), nullID(a.UserID), s.ts(s.Now()))
 	if err != nil {
 		return fmt.Errorf("report %d: version: %w", id, err)
@@ -823,7 +823,7 @@ func (s *Store) SubmitReport(ctx context.Context, a audit.Actor, id int64, versi
 			return nil // commit the edit, stay a draft
 		}
 		now := s.Now()
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE reports SET status = 'submitted', submitted_at = ?, submitted_by = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+		res, err := s.txExec(ctx, tx, s.q(`UPDATE reports SET status = 'submitted', submitted_at = ?, submitted_by = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
 			s.ts(now), nullID(a.UserID), s.ts(now), id, version)
 		if err != nil {
 			return fmt.Errorf("report %d: submit: %w", id, err)
@@ -873,7 +873,7 @@ func (s *Store) review(ctx context.Context, a audit.Actor, id int64, version int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var st string
 		var cur int
-		err := tx.QueryRowContext(ctx, s.q(`SELECT status, version FROM reports WHERE id = ?`), id).Scan(&st, &cur)
+		err := s.txQueryRow(ctx, tx, s.q(`SELECT status, version FROM reports WHERE id = ?`), id).Scan(&st, &cur)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("report %d: %w", id, ErrNotFound)
 		}
@@ -890,7 +890,7 @@ func (s *Store) review(ctx context.Context, a audit.Actor, id int64, version int
 			return fmt.Errorf("report %d: version %d, have %d: %w", id, version, cur, ErrConflict)
 		}
 		now := s.Now()
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE reports SET status = ?, reviewed_at = ?, reviewed_by = ?, review_comment = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+		res, err := s.txExec(ctx, tx, s.q(`UPDATE reports SET status = ?, reviewed_at = ?, reviewed_by = ?, review_comment = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
 			string(to), s.ts(now), nullID(a.UserID), comment, s.ts(now), id, cur)
 		if err != nil {
 			return fmt.Errorf("report %d: %s: %w", id, to, err)
@@ -968,7 +968,7 @@ func (s *Store) AddReportAttachment(ctx context.Context, a audit.Actor, reportID
 	at := report.Attachment{ReportID: reportID, Name: name, ContentType: contentType, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), CreatedBy: a.UserID, CreatedAt: s.Now()}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var st string
-		err := tx.QueryRowContext(ctx, s.q(`SELECT status FROM reports WHERE id = ?`), reportID).Scan(&st)
+		err := s.txQueryRow(ctx, tx, s.q(`SELECT status FROM reports WHERE id = ?`), reportID).Scan(&st)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("report %d: %w", reportID, ErrNotFound)
 		}
@@ -1151,7 +1151,7 @@ func (s *Store) SeedReports(ctx context.Context, a audit.Actor, seeds []ReportSe
 			}
 			narr, _ := json.Marshal(r.Narrative)
 			var exists int
-			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM reports WHERE template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ?`),
+			if err := s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM reports WHERE template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ?`),
 				r.TemplateID, r.UnitID, string(r.PeriodType), r.PeriodYear, r.PeriodNumber).Scan(&exists); err != nil {
 				return err
 			}
@@ -1177,7 +1177,7 @@ func (s *Store) SeedReports(ctx context.Context, a audit.Actor, seeds []ReportSe
 				} else {
 					text = raw
 				}
-				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_values (report_id, indicator_id, category, num_value, text_value) VALUES (?, ?, ?, ?, ?)`), id, in.ID, cat, num, text); err != nil {
+				if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO report_values (report_id, indicator_id, category, num_value, text_value) VALUES (?, ?, ?, ?, ?)`), id, in.ID, cat, num, text); err != nil {
 					return err
 				}
 			}
@@ -1187,7 +1187,7 @@ func (s *Store) SeedReports(ctx context.Context, a audit.Actor, seeds []ReportSe
 				if st.Comment != "" {
 					cs, _ = json.Marshal(report.VersionSnapshot{Narrative: r.Narrative, Values: r.Values, Comment: st.Comment})
 				}
-				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO report_versions (report_id, version, status, snapshot, actor_id, at) VALUES (?, ?, ?, ?, ?, ?)`),
+				if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO report_versions (report_id, version, status, snapshot, actor_id, at) VALUES (?, ?, ?, ?, ?, ?)`),
 					id, i+2, string(st.Status), string(cs), nullID(st.ActorID), s.ts(st.At)); err != nil {
 					return err
 				}

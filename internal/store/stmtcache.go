@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
+	"time"
 )
 
 // maxCachedStmts bounds the statement cache: queries built with literal
@@ -84,4 +86,121 @@ func (d *stmtDB) Close() error {
 	}
 	d.mu.Unlock()
 	return d.DB.Close()
+}
+
+// writeStmts keeps prepared statements for the SQLite writer. Its one
+// connection is held by the transaction that first runs a statement, so the
+// statement cannot be prepared on the pool then: it runs unprepared, is
+// noted, and is prepared on the writer once the transaction has committed
+// (in the background, between transactions). Later transactions reuse it
+// through Tx.StmtContext, which finds it already prepared on the writer's
+// connection.
+type writeStmts struct {
+	db *sql.DB
+	on bool
+
+	mu        sync.Mutex
+	stmts     map[string]*sql.Stmt
+	pending   map[string]bool
+	preparing bool
+}
+
+func newWriteStmts(db *sql.DB, on bool) *writeStmts {
+	return &writeStmts{db: db, on: on, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}}
+}
+
+// cacheable: one statement (a string of several would prepare only the
+// first).
+func cacheable(q string) bool {
+	q = strings.TrimRight(strings.TrimSpace(q), ";")
+	return !strings.Contains(q, ";")
+}
+
+// get returns the prepared statement of q, or nil (then q is noted for
+// preparing after the transaction).
+func (w *writeStmts) get(q string) *sql.Stmt {
+	if w == nil || !w.on {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if st, ok := w.stmts[q]; ok {
+		return st
+	}
+	if len(w.stmts)+len(w.pending) < maxCachedStmts && cacheable(q) {
+		w.pending[q] = true
+	}
+	return nil
+}
+
+// flush prepares the noted statements in the background.
+func (w *writeStmts) flush() {
+	if w == nil || !w.on {
+		return
+	}
+	w.mu.Lock()
+	if w.preparing || len(w.pending) == 0 {
+		w.mu.Unlock()
+		return
+	}
+	qs := make([]string, 0, len(w.pending))
+	for q := range w.pending {
+		qs = append(qs, q)
+	}
+	w.preparing = true
+	w.mu.Unlock()
+	go func() {
+		prepared := map[string]*sql.Stmt{}
+		for _, q := range qs {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			st, err := w.db.PrepareContext(ctx, q)
+			cancel()
+			if err == nil {
+				prepared[q] = st
+			}
+		}
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		for _, q := range qs {
+			delete(w.pending, q)
+		}
+		for q, st := range prepared {
+			if _, dup := w.stmts[q]; dup {
+				_ = st.Close()
+				continue
+			}
+			w.stmts[q] = st
+		}
+		w.preparing = false
+	}()
+}
+
+func (w *writeStmts) close() {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for q, st := range w.stmts {
+		_ = st.Close()
+		delete(w.stmts, q)
+	}
+	w.on = false
+}
+
+// txExec is tx.ExecContext with the writer's prepared statements.
+func (s *Store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := s.wst.get(query); st != nil {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// txQueryRow is tx.QueryRowContext with the writer's prepared statements
+// (one row, read at once: the statement is never busy twice).
+func (s *Store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := s.wst.get(query); st != nil {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
 }

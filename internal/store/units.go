@@ -116,7 +116,7 @@ func (s *Store) checkParent(ctx context.Context, tx *sql.Tx, u *org.Unit) error 
 	if u.ParentID == u.ID {
 		return ErrParentInvalid
 	}
-	p, err := scanUnit(tx.QueryRowContext(ctx, s.q(`SELECT `+unitCols+` FROM units WHERE id = ?`), u.ParentID))
+	p, err := scanUnit(s.txQueryRow(ctx, tx, s.q(`SELECT `+unitCols+` FROM units WHERE id = ?`), u.ParentID))
 	if err != nil {
 		return ErrParentInvalid
 	}
@@ -126,7 +126,7 @@ func (s *Store) checkParent(ctx context.Context, tx *sql.Tx, u *org.Unit) error 
 	if u.ID != 0 {
 		// The new parent must not sit inside the unit's own subtree.
 		var n int
-		err := tx.QueryRowContext(ctx, s.q(`WITH RECURSIVE up(id, parent_id) AS (
+		err := s.txQueryRow(ctx, tx, s.q(`WITH RECURSIVE up(id, parent_id) AS (
 				SELECT id, parent_id FROM units WHERE id = ?
 				UNION ALL SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id)
 			SELECT COUNT(*) FROM up WHERE id = ?`), u.ParentID, u.ID).Scan(&n)
@@ -147,7 +147,7 @@ func (s *Store) UpdateUnit(ctx context.Context, a audit.Actor, u *org.Unit) erro
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := scanUnit(tx.QueryRowContext(ctx, s.q(`SELECT `+unitCols+` FROM units WHERE id = ?`), u.ID))
+		before, err := scanUnit(s.txQueryRow(ctx, tx, s.q(`SELECT `+unitCols+` FROM units WHERE id = ?`), u.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("unit %d: %w", u.ID, ErrNotFound)
 		}
@@ -157,7 +157,7 @@ func (s *Store) UpdateUnit(ctx context.Context, a audit.Actor, u *org.Unit) erro
 		if err := s.checkParent(ctx, tx, u); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE units SET code = ?, kind = ?, name = ?, name_folded = ?, parent_id = ?, remote = ?, valid_from = ?, valid_to = ?, sort_key = ?, updated_at = ? WHERE id = ?`),
+		_, err = s.txExec(ctx, tx, s.q(`UPDATE units SET code = ?, kind = ?, name = ?, name_folded = ?, parent_id = ?, remote = ?, valid_from = ?, valid_to = ?, sort_key = ?, updated_at = ? WHERE id = ?`),
 			nullStr(u.Code), string(u.Kind), u.Name, textfold.Fold(u.Name), nullID(u.ParentID), u.Remote, u.ValidFrom, nullStr(u.ValidTo), u.SortKey, s.ts(s.Now()), u.ID)
 		if isUnique(err) {
 			return fmt.Errorf("unit code %s: %w", u.Code, ErrConflict)
@@ -394,7 +394,7 @@ func (s *Store) addSuccessorTx(ctx context.Context, tx *sql.Tx, a audit.Actor, l
 	if l.Portion == "" {
 		l.Portion = "full"
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO unit_successors (predecessor_id, successor_id, kind, portion, effective) VALUES (?, ?, ?, ?, ?)
+	_, err := s.txExec(ctx, tx, s.q(`INSERT INTO unit_successors (predecessor_id, successor_id, kind, portion, effective) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (predecessor_id, successor_id) DO UPDATE SET kind = excluded.kind, portion = excluded.portion, effective = excluded.effective`),
 		l.PredecessorID, l.SuccessorID, l.Kind, l.Portion, l.Effective)
 	if err != nil {
@@ -419,7 +419,7 @@ func (s *Store) ImportUnits(ctx context.Context, a audit.Actor, rows []org.Impor
 		for _, r := range rows {
 			var parentID int64
 			if r.ParentCode != "" {
-				err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM units WHERE code = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?) ORDER BY valid_from DESC LIMIT 1`),
+				err := s.txQueryRow(ctx, tx, s.q(`SELECT id FROM units WHERE code = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?) ORDER BY valid_from DESC LIMIT 1`),
 					r.ParentCode, r.ValidFrom, r.ValidFrom).Scan(&parentID)
 				if errors.Is(err, sql.ErrNoRows) {
 					lineErrs = append(lineErrs, org.LineError{Line: r.Line, Column: "parent_code", Msg: fmt.Sprintf("no unit with code %s valid on %s", r.ParentCode, r.ValidFrom)})
@@ -433,7 +433,7 @@ func (s *Store) ImportUnits(ctx context.Context, a audit.Actor, rows []org.Impor
 			var before org.Unit
 			var err error
 			if r.Code != "" {
-				before, err = scanUnit(tx.QueryRowContext(ctx, s.q(`SELECT `+unitCols+` FROM units WHERE code = ? AND valid_from = ?`), r.Code, r.ValidFrom))
+				before, err = scanUnit(s.txQueryRow(ctx, tx, s.q(`SELECT `+unitCols+` FROM units WHERE code = ? AND valid_from = ?`), r.Code, r.ValidFrom))
 			} else {
 				err = sql.ErrNoRows
 			}
@@ -456,7 +456,7 @@ func (s *Store) ImportUnits(ctx context.Context, a audit.Actor, rows []org.Impor
 					res.Unchanged++
 					continue
 				}
-				_, err := tx.ExecContext(ctx, s.q(`UPDATE units SET kind = ?, name = ?, name_folded = ?, parent_id = ?, remote = ?, valid_to = ?, updated_at = ? WHERE id = ?`),
+				_, err := s.txExec(ctx, tx, s.q(`UPDATE units SET kind = ?, name = ?, name_folded = ?, parent_id = ?, remote = ?, valid_to = ?, updated_at = ? WHERE id = ?`),
 					string(u.Kind), u.Name, textfold.Fold(u.Name), nullID(u.ParentID), u.Remote, nullStr(u.ValidTo), s.ts(s.Now()), u.ID)
 				if err != nil {
 					return fmt.Errorf("line %d: %w", r.Line, err)
@@ -487,14 +487,14 @@ func (s *Store) ImportMerges(ctx context.Context, a audit.Actor, ms []org.Merge,
 		var lineErrs []org.LineError
 		for i, m := range ms {
 			var newID int64
-			err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM units WHERE code = ? AND `+validAt), m.NewCode, effective, effective).Scan(&newID)
+			err := s.txQueryRow(ctx, tx, s.q(`SELECT id FROM units WHERE code = ? AND `+validAt), m.NewCode, effective, effective).Scan(&newID)
 			if err != nil {
 				lineErrs = append(lineErrs, org.LineError{Line: i + 1, Column: "level2_id", Msg: fmt.Sprintf("no unit %s (%s) valid on %s", m.NewCode, m.NewName, effective)})
 				continue
 			}
 			for _, f := range m.From {
 				var oldID int64
-				err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM units WHERE code = ? AND `+validAt), f.OldCode, dayBefore, dayBefore).Scan(&oldID)
+				err := s.txQueryRow(ctx, tx, s.q(`SELECT id FROM units WHERE code = ? AND `+validAt), f.OldCode, dayBefore, dayBefore).Scan(&oldID)
 				if err != nil {
 					lineErrs = append(lineErrs, org.LineError{Line: i + 1, Column: "old_id", Msg: fmt.Sprintf("no unit %s (%s) valid on %s", f.OldCode, f.OldName, dayBefore)})
 					continue

@@ -117,14 +117,14 @@ func (s *Store) SetPassword(ctx context.Context, a audit.Actor, userID int64, ha
 // transaction, so that session is never signed out, not even for a moment.
 func (s *Store) SetPasswordKeeping(ctx context.Context, a audit.Actor, userID int64, hash, keepSession string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`), hash, s.ts(s.Now()), userID)
+		res, err := s.txExec(ctx, tx, s.q(`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`), hash, s.ts(s.Now()), userID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("user %d: %w", userID, ErrNotFound)
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`), userID, keepSession); err != nil {
+		if _, err := s.txExec(ctx, tx, s.q(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`), userID, keepSession); err != nil {
 			return err
 		}
 		if err := s.revokeUserTokens(ctx, tx, userID); err != nil {
@@ -187,7 +187,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a audit.Actor, userID int64
 				return ErrLastAdmin
 			}
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?`), disabled, s.ts(s.Now()), userID)
+		res, err := s.txExec(ctx, tx, s.q(`UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?`), disabled, s.ts(s.Now()), userID)
 		if err != nil {
 			return err
 		}
@@ -195,7 +195,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a audit.Actor, userID int64
 			return fmt.Errorf("user %d: %w", userID, ErrNotFound)
 		}
 		if disabled {
-			if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
+			if _, err := s.txExec(ctx, tx, s.q(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
 				return err
 			}
 			if err := s.revokeUserTokens(ctx, tx, userID); err != nil {
@@ -235,18 +235,18 @@ func (s *Store) BeginSignIn(ctx context.Context, username, ip string, since time
 		if err != nil {
 			return fmt.Errorf("record sign-in: %w", err)
 		}
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM login_attempts WHERE ip = ? AND ok = ? AND at >= ?`), ip, false, s.ts(since)).Scan(&at.IPFailures); err != nil {
+		if err := s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM login_attempts WHERE ip = ? AND ok = ? AND at >= ?`), ip, false, s.ts(since)).Scan(&at.IPFailures); err != nil {
 			return err
 		}
 		var last Time
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT MAX(at) FROM login_attempts WHERE username = ? AND ok = ?`), username, true).Scan(&last); err != nil {
+		if err := s.txQueryRow(ctx, tx, s.q(`SELECT MAX(at) FROM login_attempts WHERE username = ? AND ok = ?`), username, true).Scan(&last); err != nil {
 			return err
 		}
 		from := since
 		if last.After(from) {
 			from = last.Time
 		}
-		return tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM login_attempts WHERE username = ? AND ok = ? AND at > ?`), username, false, s.ts(from.Add(-time.Nanosecond))).Scan(&at.NameFailures)
+		return s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM login_attempts WHERE username = ? AND ok = ? AND at > ?`), username, false, s.ts(from.Add(-time.Nanosecond))).Scan(&at.NameFailures)
 	})
 	return at, err
 }
@@ -254,10 +254,10 @@ func (s *Store) BeginSignIn(ctx context.Context, username, ip string, since time
 // SignInSucceeded marks attempt id as a success.
 func (s *Store) SignInSucceeded(ctx context.Context, id, userID int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE login_attempts SET ok = ?, at = ? WHERE id = ?`), true, s.ts(s.Now()), id); err != nil {
+		if _, err := s.txExec(ctx, tx, s.q(`UPDATE login_attempts SET ok = ?, at = ? WHERE id = ?`), true, s.ts(s.Now()), id); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`), userID)
+		_, err := s.txExec(ctx, tx, s.q(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`), userID)
 		return err
 	})
 }
@@ -268,23 +268,23 @@ func (s *Store) RecordSignIn(ctx context.Context, p account.Policy, userID int64
 	var lockedUntil time.Time
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO login_attempts (username, ip, ok, at) VALUES (?, ?, ?, ?)`), username, ip, ok, s.ts(now)); err != nil {
+		if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO login_attempts (username, ip, ok, at) VALUES (?, ?, ?, ?)`), username, ip, ok, s.ts(now)); err != nil {
 			return err
 		}
 		if userID == 0 {
 			return nil
 		}
 		if ok {
-			_, err := tx.ExecContext(ctx, s.q(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`), userID)
+			_, err := s.txExec(ctx, tx, s.q(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`), userID)
 			return err
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, s.q(`UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`), userID).Scan(&n); err != nil {
+		if err := s.txQueryRow(ctx, tx, s.q(`UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`), userID).Scan(&n); err != nil {
 			return err
 		}
 		if n >= p.MaxFailures {
 			lockedUntil = now.Add(p.LockFor)
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE users SET locked_until = ?, failed_logins = 0 WHERE id = ?`), s.ts(lockedUntil), userID); err != nil {
+			if _, err := s.txExec(ctx, tx, s.q(`UPDATE users SET locked_until = ?, failed_logins = 0 WHERE id = ?`), s.ts(lockedUntil), userID); err != nil {
 				return err
 			}
 			return s.appendAudit(ctx, tx, audit.Actor{Name: "system", IP: ip}, "user.locked", "user", userID, nil, map[string]string{"until": lockedUntil.Format(time.RFC3339)})
@@ -365,7 +365,7 @@ func (s *Store) AddGrant(ctx context.Context, a audit.Actor, userID int64, role 
 		if a.UserID != 0 {
 			by = a.UserID
 		}
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO grants (user_id, role, unit_id, granted_by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, role, unit_id) DO NOTHING`),
+		res, err := s.txExec(ctx, tx, s.q(`INSERT INTO grants (user_id, role, unit_id, granted_by, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, role, unit_id) DO NOTHING`),
 			userID, string(role), unitID, by, s.ts(s.Now()))
 		if err != nil {
 			return fmt.Errorf("grant: %w", err)
@@ -388,7 +388,7 @@ func (s *Store) RevokeGrant(ctx context.Context, a audit.Actor, grantID int64) (
 			return err
 		}
 		var role string
-		err = tx.QueryRowContext(ctx, s.q(`SELECT user_id, role, unit_id FROM grants WHERE id = ?`), grantID).Scan(&g.UserID, &role, &g.UnitID)
+		err = s.txQueryRow(ctx, tx, s.q(`SELECT user_id, role, unit_id FROM grants WHERE id = ?`), grantID).Scan(&g.UserID, &role, &g.UnitID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("grant %d: %w", grantID, ErrNotFound)
 		}
@@ -399,7 +399,7 @@ func (s *Store) RevokeGrant(ctx context.Context, a audit.Actor, grantID int64) (
 		if _, held := admins[grantID]; held && len(admins) <= 1 {
 			return ErrLastAdmin
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM grants WHERE id = ?`), grantID); err != nil {
+		if _, err := s.txExec(ctx, tx, s.q(`DELETE FROM grants WHERE id = ?`), grantID); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, "grant.revoke", "user", g.UserID, map[string]any{"role": g.Role, "unit_id": g.UnitID}, nil)
@@ -551,14 +551,14 @@ func (s *Store) GetToken(ctx context.Context, id int64) (Token, error) {
 func (s *Store) RevokeToken(ctx context.Context, a audit.Actor, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var uid int64
-		err := tx.QueryRowContext(ctx, s.q(`SELECT user_id FROM api_tokens WHERE id = ?`), id).Scan(&uid)
+		err := s.txQueryRow(ctx, tx, s.q(`SELECT user_id FROM api_tokens WHERE id = ?`), id).Scan(&uid)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("token %d: %w", id, ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`), s.ts(s.Now()), id)
+		res, err := s.txExec(ctx, tx, s.q(`UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`), s.ts(s.Now()), id)
 		if err != nil {
 			return err
 		}
@@ -571,7 +571,7 @@ func (s *Store) RevokeToken(ctx context.Context, a audit.Actor, id int64) error 
 
 // revokeUserTokens revokes every token of a user (password change, disabled account).
 func (s *Store) revokeUserTokens(ctx context.Context, tx *sql.Tx, userID int64) error {
-	_, err := tx.ExecContext(ctx, s.q(`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`), s.ts(s.Now()), userID)
+	_, err := s.txExec(ctx, tx, s.q(`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`), s.ts(s.Now()), userID)
 	return err
 }
 
