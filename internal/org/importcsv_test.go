@@ -124,6 +124,20 @@ func TestParseMergesJSON(t *testing.T) {
 	if len(ms) != 166 {
 		t.Fatalf("%d merges, want 166", len(ms))
 	}
+	// The corrected mapping: Phường Phú Sơn (14770) of Thành phố Thanh Hóa
+	// goes whole to Phường Hạc Thành, and nowhere else (a name collision with
+	// the Phú Sơn units of Bỉm Sơn and Nghi Sơn had listed it under two more).
+	var into []string
+	for _, m := range ms {
+		for _, from := range m.From {
+			if from.OldCode == "14770" {
+				into = append(into, m.NewName+"/"+from.Portion)
+			}
+		}
+	}
+	if len(into) != 1 || into[0] != "Phường Hạc Thành/full" {
+		t.Fatalf("Phường Phú Sơn (14770) goes to %v, want [Phường Hạc Thành/full]", into)
+	}
 	if _, err := ParseMergesJSON(strings.NewReader(`{"province":{"level2s":[{"level2_id":"1","merges":[{"old_id":"2","type":"half"}]}]}}`)); err == nil {
 		t.Fatal("bad portion accepted")
 	}
