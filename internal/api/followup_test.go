@@ -167,11 +167,11 @@ func TestInspectionsCRUDAndVisibility(t *testing.T) {
 	if len(got.Findings) != 1 || len(got.Recommendations) != 2 || got.OverdueRecs != 1 {
 		t.Fatalf("detail %+v", got)
 	}
-	// The unit was told.
+	// The unit was told: of the plan, the finding and the two recommendations.
 	type page struct {
 		Total int `json:"total"`
 	}
-	if np := decode[page](t, e.do("GET", api.Prefix+"/notifications", nil, e.as("truong")), http.StatusOK); np.Total != 2 {
+	if np := decode[page](t, e.do("GET", api.Prefix+"/notifications", nil, e.as("truong")), http.StatusOK); np.Total != 4 {
 		t.Fatalf("truong notified %d times", np.Total)
 	}
 	// The unit responds and closes; others may not.

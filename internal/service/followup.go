@@ -499,8 +499,13 @@ func (f *FollowUp) CreateInspection(ctx context.Context, p *Principal, in Inspec
 	if err := v.Err(); err != nil {
 		return Inspection{}, err
 	}
-	id, err := f.st.CreateInspection(ctx, p.Actor(), followup.InspectionInput{Kind: in.Kind, Topic: in.Topic, LeadUnitID: in.LeadUnitID,
-		UnitIDs: units, StartOn: in.StartOn, EndOn: in.EndOn, Team: in.Team, MemberIDs: members, Status: in.Status})
+	plan := followup.InspectionInput{Kind: in.Kind, Topic: in.Topic, LeadUnitID: in.LeadUnitID,
+		UnitIDs: units, StartOn: in.StartOn, EndOn: in.EndOn, Team: in.Team, MemberIDs: members, Status: in.Status}
+	notes, err := f.inspectionNotes(ctx, plan)
+	if err != nil {
+		return Inspection{}, err
+	}
+	id, err := f.st.CreateInspection(ctx, p.Actor(), plan, notes...)
 	if err != nil {
 		return Inspection{}, unavailable("create inspection", err)
 	}
@@ -611,7 +616,11 @@ func (f *FollowUp) AddFinding(ctx context.Context, p *Principal, inspectionID in
 	if err := v.Err(); err != nil {
 		return Finding{}, err
 	}
-	id, err := f.st.AddFinding(ctx, p.Actor(), insp.ID, in.UnitID, in.Text)
+	notes, err := f.findingNotes(ctx, insp, in.UnitID, in.Text)
+	if err != nil {
+		return Finding{}, err
+	}
+	id, err := f.st.AddFinding(ctx, p.Actor(), insp.ID, in.UnitID, in.Text, notes...)
 	if err != nil {
 		return Finding{}, unavailable("add finding", err)
 	}

@@ -253,6 +253,12 @@ func TestFollowUpOutsideStaffNotNotified(t *testing.T) {
 	f := newFuFixture(t)
 	ctx := context.Background()
 	ledB, mixed := f.plan(t, "B", "B1"), f.plan(t, "A", "A1", "B1")
+	// Opening the plans told the heads; start with nothing unread.
+	for _, h := range f.heads {
+		if _, err := f.fu.MarkAllRead(ctx, h); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, r := range []authz.Role{authz.RoleCoordinator, authz.RoleInspector} {
 		p := f.as[r]
 		for _, in := range []service.Inspection{ledB, mixed} {

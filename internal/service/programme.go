@@ -704,7 +704,11 @@ func (s *Programme) AssignTask(ctx context.Context, p *Principal, in AssignInput
 	for i, id := range units {
 		as[i] = Assignment{TaskID: task.ID, UnitID: id, Role: role, DueOn: due}
 	}
-	if err := s.st.AssignTasks(ctx, p.Actor(), as); err != nil {
+	notes, err := s.assignNotes(ctx, d, task, as)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.AssignTasks(ctx, p.Actor(), as, notes...); err != nil {
 		return nil, storeErr("assign task", err)
 	}
 	for i := range as {

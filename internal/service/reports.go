@@ -760,7 +760,11 @@ func (r *Reports) Submit(ctx context.Context, p *Principal, id int64, in DraftIn
 			d.Values = a.rep.Values
 		}
 	}
-	out, fe, err := r.st.SubmitReport(ctx, p.Actor(), id, in.Version, d)
+	notes, err := r.submitNotes(ctx, p, a.rep)
+	if err != nil {
+		return Report{}, err
+	}
+	out, fe, err := r.st.SubmitReport(ctx, p.Actor(), id, in.Version, d, notes...)
 	if err != nil {
 		return out, workflowErr(err, fe)
 	}
@@ -814,11 +818,15 @@ func (r *Reports) Review(ctx context.Context, p *Principal, id int64, in ReviewI
 	if err != nil {
 		return Report{}, err
 	}
+	notes, err := r.reviewNotes(ctx, p, a.rep, accept, comment)
+	if err != nil {
+		return Report{}, err
+	}
 	var out Report
 	if accept {
-		out, err = r.st.AcceptReport(ctx, p.Actor(), id, ver, comment)
+		out, err = r.st.AcceptReport(ctx, p.Actor(), id, ver, comment, notes...)
 	} else {
-		out, err = r.st.ReturnReport(ctx, p.Actor(), id, ver, comment)
+		out, err = r.st.ReturnReport(ctx, p.Actor(), id, ver, comment, notes...)
 	}
 	return out, workflowErr(err, nil)
 }

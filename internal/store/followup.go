@@ -118,6 +118,22 @@ func (s *Store) notifyTx(ctx context.Context, tx *sql.Tx, n NewNotification) (bo
 	return true, nil
 }
 
+// notifyEach inserts notes inside tx, each with the dedupe key key gives it
+// and link when it has none: the notifications of a workflow step, written
+// in the step's own transaction.
+func (s *Store) notifyEach(ctx context.Context, tx *sql.Tx, notes []NewNotification, link string, key func(n NewNotification) string) error {
+	for _, n := range notes {
+		n.DedupeKey = key(n)
+		if n.Link == "" {
+			n.Link = link
+		}
+		if _, err := s.notifyTx(ctx, tx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Notify creates notifications (and their e-mails) in one transaction,
 // skipping those whose dedupe key exists, and returns how many it created.
 // One audit entry records the batch.
@@ -659,8 +675,9 @@ type Recommendation struct {
 	Overdue         bool      `json:"overdue"`
 }
 
-// CreateInspection stores a plan with its units and team members.
-func (s *Store) CreateInspection(ctx context.Context, a audit.Actor, in followup.InspectionInput) (int64, error) {
+// CreateInspection stores a plan with its units and team members, and
+// notes (to the inspected units) in the same transaction.
+func (s *Store) CreateInspection(ctx context.Context, a audit.Actor, in followup.InspectionInput, notes ...NewNotification) (int64, error) {
 	if in.Status == "" {
 		in.Status = followup.StatusPlanned
 	}
@@ -682,6 +699,11 @@ func (s *Store) CreateInspection(ctx context.Context, a audit.Actor, in followup
 			if _, err := s.txExec(ctx, tx, s.q(`INSERT INTO inspection_members (inspection_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`), id, m); err != nil {
 				return fmt.Errorf("inspection member %d: %w", m, err)
 			}
+		}
+		if err := s.notifyEach(ctx, tx, notes, fmt.Sprintf("/inspections/%d", id), func(n NewNotification) string {
+			return fmt.Sprintf("inspection:%d:%d", id, n.UserID)
+		}); err != nil {
+			return err
 		}
 		return s.appendAudit(ctx, tx, a, "inspection.create", "inspection", id, nil, in)
 	})
@@ -866,8 +888,9 @@ func (s *Store) GetRecommendation(ctx context.Context, id int64, today string) (
 	return rs[0], nil
 }
 
-// AddFinding records a finding at one unit of the inspection.
-func (s *Store) AddFinding(ctx context.Context, a audit.Actor, inspectionID, unitID int64, text string) (int64, error) {
+// AddFinding records a finding at one unit of the inspection, and notes (to
+// that unit) in the same transaction.
+func (s *Store) AddFinding(ctx context.Context, a audit.Actor, inspectionID, unitID int64, text string, notes ...NewNotification) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -875,6 +898,11 @@ func (s *Store) AddFinding(ctx context.Context, a audit.Actor, inspectionID, uni
 			inspectionID, unitID, text, nullID(a.UserID), s.ts(s.Now()))
 		if err != nil {
 			return fmt.Errorf("add finding: %w", err)
+		}
+		if err := s.notifyEach(ctx, tx, notes, fmt.Sprintf("/inspections/%d", inspectionID), func(n NewNotification) string {
+			return fmt.Sprintf("finding:%d:%d", id, n.UserID)
+		}); err != nil {
+			return err
 		}
 		return s.appendAudit(ctx, tx, a, "inspection.finding", "inspection", inspectionID, nil, map[string]any{"finding_id": id, "unit_id": unitID, "text": text})
 	})

@@ -281,8 +281,9 @@ func (s *Store) AssignTask(ctx context.Context, a audit.Actor, as *programme.Ass
 }
 
 // AssignTasks stores several assignments in one transaction, with one audit
-// entry each: all are stored, or none.
-func (s *Store) AssignTasks(ctx context.Context, a audit.Actor, as []programme.Assignment) error {
+// entry each: all are stored, or none. notes (to the assigned units, each
+// with its UnitID) are written in the same transaction.
+func (s *Store) AssignTasks(ctx context.Context, a audit.Actor, as []programme.Assignment, notes ...NewNotification) error {
 	for i := range as {
 		if err := as[i].Validate(); err != nil {
 			return err
@@ -294,7 +295,16 @@ func (s *Store) AssignTasks(ctx context.Context, a audit.Actor, as []programme.A
 				return err
 			}
 		}
-		return nil
+		// One notice per person and state of the assignment: assigning
+		// again with the same role and due date tells nobody twice.
+		return s.notifyEach(ctx, tx, notes, "", func(n NewNotification) string {
+			for _, x := range as {
+				if x.UnitID == n.UnitID {
+					return fmt.Sprintf("assign:%d:%d:%s:%s", x.ID, n.UserID, x.Role, x.DueOn)
+				}
+			}
+			return fmt.Sprintf("assign:unit%d:%d", n.UnitID, n.UserID)
+		})
 	})
 }
 

@@ -794,7 +794,10 @@ func (s *Store) SaveDraft(ctx context.Context, a audit.Actor, id int64, version 
 // invalid the edit is kept as it was (draft or returned), the field errors
 // are returned and the error is report.ErrInvalid. The version is always
 // checked.
-func (s *Store) SubmitReport(ctx context.Context, a audit.Actor, id int64, version int, d *ReportDraft) (report.Report, report.FieldErrors, error) {
+//
+// notes (to the reviewers) are written in the same transaction when the
+// report is submitted, and not when it stays a draft.
+func (s *Store) SubmitReport(ctx context.Context, a audit.Actor, id int64, version int, d *ReportDraft, notes ...NewNotification) (report.Report, report.FieldErrors, error) {
 	var fe report.FieldErrors
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		r, def, err := s.loadForWrite(ctx, tx, id)
@@ -837,6 +840,11 @@ func (s *Store) SubmitReport(ctx context.Context, a audit.Actor, id int64, versi
 		if err := s.consolidate(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := s.notifyEach(ctx, tx, notes, fmt.Sprintf("/reports/%d", id), func(n NewNotification) string {
+			return fmt.Sprintf("report-submit:%d:%d:%d", id, version+1, n.UserID)
+		}); err != nil {
+			return err
+		}
 		return s.appendAudit(ctx, tx, a, "report.submit", "report", id, map[string]any{"status": r.Status}, map[string]any{"status": report.Submitted})
 	})
 	if err != nil {
@@ -855,21 +863,23 @@ func (s *Store) SubmitReport(ctx context.Context, a audit.Actor, id int64, versi
 // ReturnReport sends a submitted report back to its unit with a comment
 // (required). The caller checks authz.CanReview on the report's unit.
 // version must be the report's current version (ErrConflict otherwise).
-func (s *Store) ReturnReport(ctx context.Context, a audit.Actor, id int64, version int, comment string) (report.Report, error) {
+// notes (to the unit) are written in the same transaction.
+func (s *Store) ReturnReport(ctx context.Context, a audit.Actor, id int64, version int, comment string, notes ...NewNotification) (report.Report, error) {
 	comment = strings.TrimSpace(comment)
 	if comment == "" {
 		return report.Report{}, report.ErrCommentNeeded
 	}
-	return s.review(ctx, a, id, version, report.Returned, comment)
+	return s.review(ctx, a, id, version, report.Returned, comment, notes)
 }
 
 // AcceptReport accepts a submitted report, which locks it for everyone.
 // The caller checks authz.CanReview. version must be the current one.
-func (s *Store) AcceptReport(ctx context.Context, a audit.Actor, id int64, version int, comment string) (report.Report, error) {
-	return s.review(ctx, a, id, version, report.Accepted, strings.TrimSpace(comment))
+// notes (to the unit) are written in the same transaction.
+func (s *Store) AcceptReport(ctx context.Context, a audit.Actor, id int64, version int, comment string, notes ...NewNotification) (report.Report, error) {
+	return s.review(ctx, a, id, version, report.Accepted, strings.TrimSpace(comment), notes)
 }
 
-func (s *Store) review(ctx context.Context, a audit.Actor, id int64, version int, to report.Status, comment string) (report.Report, error) {
+func (s *Store) review(ctx context.Context, a audit.Actor, id int64, version int, to report.Status, comment string, notes []NewNotification) (report.Report, error) {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var st string
 		var cur int
@@ -902,6 +912,11 @@ func (s *Store) review(ctx context.Context, a audit.Actor, id int64, version int
 			return err
 		}
 		if err := s.consolidate(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := s.notifyEach(ctx, tx, notes, fmt.Sprintf("/reports/%d", id), func(n NewNotification) string {
+			return fmt.Sprintf("report-%s:%d:%d:%d", to, id, cur+1, n.UserID)
+		}); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, a, "report."+map[report.Status]string{report.Returned: "return", report.Accepted: "accept"}[to], "report", id,
