@@ -213,6 +213,24 @@ func svgs(t *testing.T, body string) int {
 	return len(all)
 }
 
+// The menu offers the dashboard only to those who may read one: a unit
+// officer, who would get 403, does not see the link.
+func TestDashboardMenuLink(t *testing.T) {
+	e := newDenv(t)
+	for user, want := range map[string]bool{"dieuphoi": true, "lanhdao": true, "canbo": false} {
+		w := e.get(user, "/notifications", "vi")
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: %d", user, w.Code)
+		}
+		if got := strings.Contains(w.Body.String(), `href="/dashboard"`); got != want {
+			t.Errorf("%s: dashboard link shown %v, want %v", user, got, want)
+		}
+		if code := e.get(user, "/dashboard", "vi").Code; (code == http.StatusOK) != want {
+			t.Errorf("%s: /dashboard answers %d", user, code)
+		}
+	}
+}
+
 func TestDashboardPage(t *testing.T) {
 	e := newDenv(t)
 

@@ -41,16 +41,19 @@ type Web struct {
 
 // Page is what every template receives.
 type Page struct {
-	L       i18n.Locale
-	P       *server.Principal
-	CSRF    string
-	Title   string
-	Path    string // current path with query, for the language switch's return
-	Demo    bool
-	Flash   string
-	Unread  int // unread notifications of the signed-in user
-	Version string
-	Data    any
+	L      i18n.Locale
+	P      *server.Principal
+	CSRF   string
+	Title  string
+	Path   string // current path with query, for the language switch's return
+	Demo   bool
+	Flash  string
+	Unread int // unread notifications of the signed-in user
+	// CanDashboard: the principal may read a dashboard somewhere (the menu
+	// offers no page that would answer 403).
+	CanDashboard bool
+	Version      string
+	Data         any
 }
 
 // funcs are the template helpers; the locale comes from the Page.
@@ -129,6 +132,7 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request, titleKey string, dat
 	}
 	if p.P != nil {
 		p.Unread, _ = w.d.Svc.FollowUp.UnreadCount(r.Context(), p.P)
+		p.CanDashboard = len(w.d.Svc.FollowUp.DashboardTops(p.P)) > 0
 	}
 	return p
 }
