@@ -230,6 +230,14 @@ type SignInAttempt struct {
 func (s *Store) BeginSignIn(ctx context.Context, username, ip string, since time.Time) (SignInAttempt, error) {
 	var at SignInAttempt
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.dialect == Postgres {
+			// Attempts on one name are counted one at a time, so that two at
+			// once cannot both see "one failure left" (SQLite's single writer
+			// already serialises them).
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "signin:"+username); err != nil {
+				return fmt.Errorf("lock sign-in attempts: %w", err)
+			}
+		}
 		var err error
 		at.ID, err = s.insertID(ctx, tx, `INSERT INTO login_attempts (username, ip, ok, at) VALUES (?, ?, ?, ?)`, username, ip, false, s.ts(s.Now()))
 		if err != nil {
