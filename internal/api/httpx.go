@@ -156,18 +156,6 @@ func badParam(field, msg string) *problem {
 	return newProblem(http.StatusBadRequest, kindBadParameter, detailBadParam, fieldErr{field: field, msg: msg})
 }
 
-// invalid collects field errors for a 422.
-type invalid []fieldErr
-
-func (v *invalid) add(field, msg string) { *v = append(*v, fieldErr{field: field, msg: msg}) }
-
-func (v invalid) err() error {
-	if len(v) == 0 {
-		return nil
-	}
-	return newProblem(http.StatusUnprocessableEntity, kindValidation, detailValidation, v...)
-}
-
 // ProblemDetails is the JSON body of every error response.
 type ProblemDetails struct {
 	Type      string       `json:"type"`

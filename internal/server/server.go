@@ -96,11 +96,6 @@ func (d *Deps) Can(ctx context.Context, a authz.Action, unitID int64) bool {
 	return d.Svc.Can(PrincipalFrom(ctx), a, unitID)
 }
 
-// Target builds a permission target from a unit id.
-func (d *Deps) Target(ctx context.Context, unitID int64) (authz.Target, error) {
-	return d.Svc.Tree.Target(unitID)
-}
-
 // Wrap puts the common middleware around h.
 func (d *Deps) Wrap(h http.Handler) http.Handler {
 	h = recordPattern(h)

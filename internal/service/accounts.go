@@ -854,21 +854,6 @@ func (s *Accounts) AuditEntities(ctx context.Context, p *Principal) ([]string, e
 	return es, unavailable("audit", err)
 }
 
-// VerifyAudit checks the whole audit chain now (the command line) and
-// returns the number of entries checked; a broken chain is a
-// [*BrokenChainError].
-func (s *Accounts) VerifyAudit(ctx context.Context, p *Principal) (int, error) {
-	if err := s.authorize(p, authz.ActionAuditRead, 0); err != nil {
-		return 0, err
-	}
-	n, err := s.st.VerifyAudit(ctx)
-	var broken *BrokenChainError
-	if err != nil && !errors.As(err, &broken) {
-		return n, unavailable("verify audit", err)
-	}
-	return n, err
-}
-
 // AuditVerification is the state of the background verification of the
 // audit chain: Running, and the last finished run's Count and Err (nil, a
 // [*BrokenChainError], or another failure).

@@ -425,25 +425,6 @@ type ReminderSchedule struct {
 	Deadlines    string // JSON [{level, days_after_end, working_days}]
 }
 
-// ReminderSchedules lists the active schedules of active templates.
-func (s *Store) ReminderSchedules(ctx context.Context) ([]ReminderSchedule, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT rs.id, t.id, t.name, t.period_type, t.cutoff_day, rs.unit_id, rs.unit_kinds, rs.deadlines
-		FROM report_schedules rs JOIN report_templates t ON t.id = rs.template_id WHERE rs.active = ? AND t.active = ? ORDER BY rs.id`), true, true)
-	if err != nil {
-		return nil, fmt.Errorf("report schedules: %w", err)
-	}
-	defer rows.Close()
-	var out []ReminderSchedule
-	for rows.Next() {
-		var r ReminderSchedule
-		if err := rows.Scan(&r.ScheduleID, &r.TemplateID, &r.TemplateName, &r.PeriodType, &r.CutoffDay, &r.UnitID, &r.UnitKinds, &r.Deadlines); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
 // ReportState is what reminders need of a report row.
 type ReportState struct {
 	ID           int64
@@ -495,16 +476,6 @@ func (s *Store) ReportStateOf(ctx context.Context, id int64) (ReportState, error
 		return ReportState{}, fmt.Errorf("report %d: %w", id, ErrNotFound)
 	}
 	return rs[0], nil
-}
-
-// TemplateName returns a report template's name.
-func (s *Store) TemplateName(ctx context.Context, id int64) (string, error) {
-	var name string
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT name FROM report_templates WHERE id = ?`), id).Scan(&name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("template %d: %w", id, ErrNotFound)
-	}
-	return name, err
 }
 
 // --- urges ---

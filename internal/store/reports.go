@@ -186,11 +186,6 @@ type IndicatorRow struct {
 	SortKey     int
 }
 
-// ListIndicators returns a template's indicator rows in table order.
-func (s *Store) ListIndicators(ctx context.Context, templateID int64) ([]IndicatorRow, error) {
-	return s.listIndicators(ctx, s.db, templateID)
-}
-
 func (s *Store) listIndicators(ctx context.Context, qr querier, templateID int64) ([]IndicatorRow, error) {
 	rows, err := qr.QueryContext(ctx, s.q(`SELECT id, template_id, code, name, value_type, aggregation, weight_code, sort_key FROM report_indicators WHERE template_id = ? ORDER BY sort_key, id`), templateID)
 	if err != nil {
@@ -1226,27 +1221,4 @@ func (s *Store) SeedReports(ctx context.Context, a audit.Actor, seeds []ReportSe
 		}
 	}
 	return n, nil
-}
-
-// SubtreeIDs returns the ids of the given units and of every unit below
-// them, whatever the dates (reports of units that ended stay visible).
-func (s *Store) SubtreeIDs(ctx context.Context, roots []int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	if len(roots) == 0 {
-		return out, nil
-	}
-	ph, args := idList(roots)
-	rows, err := s.db.QueryContext(ctx, s.q(`WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id IN (`+ph+`) UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) SELECT id FROM sub`), args...)
-	if err != nil {
-		return nil, fmt.Errorf("subtree ids: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
 }

@@ -210,25 +210,6 @@ func (s *Store) Children(ctx context.Context, parentID int64, at string) ([]org.
 	return us, nil
 }
 
-// ChildCounts returns, for each given parent, how many children are valid on at.
-func (s *Store) ChildCounts(ctx context.Context, at string) (map[int64]int, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT parent_id, COUNT(*) FROM units WHERE parent_id IS NOT NULL AND `+validAt+` GROUP BY parent_id`), at, at)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var p int64
-		var n int
-		if err := rows.Scan(&p, &n); err != nil {
-			return nil, err
-		}
-		out[p] = n
-	}
-	return out, rows.Err()
-}
-
 // Path returns the ids from the root down to and including id: the chain
 // permission checks walk. Parents are followed regardless of dates.
 func (s *Store) Path(ctx context.Context, id int64) ([]int64, error) {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/demo"
 	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/org"
@@ -138,9 +137,4 @@ func (w *Web) setLang(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.Redirect(rw, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
-}
-
-// actor names the principal for the audit log.
-func actor(r *http.Request) audit.Actor {
-	return server.PrincipalFrom(r.Context()).Actor()
 }
