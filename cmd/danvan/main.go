@@ -13,6 +13,10 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	// The zone database is embedded so that --timezone works on machines
+	// without /usr/share/zoneinfo.
+	_ "time/tzdata"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -35,6 +35,10 @@ type Config struct {
 	// survives power loss) or NORMAL (faster; the last writes before a power
 	// loss may be lost, never corrupted).
 	SQLiteSynchronous string
+	// TimeZone is the IANA zone times are shown in (DANVAN_TIMEZONE,
+	// --timezone). Times are stored in UTC; legal dates (deadlines, report
+	// periods) are always Vietnamese calendar days whatever is shown.
+	TimeZone string
 }
 
 // SMTP is the outgoing mail server.
@@ -56,6 +60,7 @@ func Default() Config {
 		IdleTimeout:  30 * time.Minute,
 		MaxSession:   12 * time.Hour,
 		SMTP:         SMTP{From: "danvan <no-reply@localhost>"},
+		TimeZone:     "Asia/Ho_Chi_Minh",
 	}
 }
 
@@ -82,6 +87,7 @@ func (c *Config) FromEnv() error {
 	str("SMTP_PASSWORD", &c.SMTP.Password)
 	str("AUDIT_KEY", &c.AuditKey)
 	str("SQLITE_SYNCHRONOUS", &c.SQLiteSynchronous)
+	str("TIMEZONE", &c.TimeZone)
 	for name, dst := range map[string]*time.Duration{"SESSION_IDLE": &c.IdleTimeout, "SESSION_MAX": &c.MaxSession} {
 		if v, ok := env(name); ok {
 			d, err := time.ParseDuration(v)
@@ -108,6 +114,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SecureCookie, "secure-cookie", c.SecureCookie, "auto, always or never (env DANVAN_SECURE_COOKIE)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (env DANVAN_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (env DANVAN_LOG_FORMAT)")
+	fs.StringVar(&c.TimeZone, "timezone", c.TimeZone, "IANA time zone times are shown in (env DANVAN_TIMEZONE)")
 	fs.StringVar(&c.SMTP.Addr, "smtp", c.SMTP.Addr, "SMTP server host:port for e-mail; empty disables (env DANVAN_SMTP_ADDR)")
 }
 
@@ -136,6 +143,9 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("DANVAN_SQLITE_SYNCHRONOUS must be FULL or NORMAL (got %q)", c.SQLiteSynchronous))
 	}
+	if _, err := c.Location(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.DB == "" && c.DataDir == "" {
 		errs = append(errs, errors.New("--data must not be empty"))
 	}
@@ -148,4 +158,18 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("session timeouts: idle must be positive and not longer than the maximum"))
 	}
 	return errors.Join(errs...)
+}
+
+// Location is the zone times are shown in; the empty name means Vietnam.
+func (c Config) Location() (*time.Location, error) {
+	if c.TimeZone == "" || c.TimeZone == "Asia/Ho_Chi_Minh" {
+		// Fixed UTC+7 (no daylight saving since 1975): needs no zoneinfo
+		// database on the machine.
+		return time.FixedZone("ICT", 7*3600), nil
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("--timezone %q: not a known IANA time zone", c.TimeZone)
+	}
+	return loc, nil
 }

@@ -59,7 +59,7 @@ var langs = []langInfo{
 	{code: "vi", tag: language.Vietnamese, name: "Tiếng Việt",
 		date: "02/01/2006", dateTime: "15:04 02/01/2006", thousand: ".", decimal: ","},
 	{code: "en", tag: language.English, name: "English",
-		date: "2 Jan 2006", dateTime: "2 Jan 2006 15:04", thousand: ",", decimal: ".", plurals: true},
+		date: "02/01/2006", dateTime: "02/01/2006 15:04", thousand: ",", decimal: ".", plurals: true},
 	{code: "ja", tag: language.Japanese, name: "日本語",
 		date: "2006年1月2日", dateTime: "2006年1月2日 15:04", thousand: ",", decimal: "."},
 }

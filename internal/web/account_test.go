@@ -83,10 +83,12 @@ func TestTimesShownInVietnam(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("audit log: %d", code)
 	}
-	if !strings.Contains(body, testNow.In(time.FixedZone("UTC+7", 7*3600)).Format("2 Jan 2006 15:04")) {
-		t.Error("audit log times are not in Vietnam time")
+	local := testNow.In(time.FixedZone("UTC+7", 7*3600))
+	want := `<time datetime="` + local.Format(time.RFC3339) + `">` + local.Format("02/01/2006 15:04") + `</time>`
+	if !strings.Contains(body, want) {
+		t.Errorf("audit log times are not marked up in Vietnam time: want %s", want)
 	}
-	if strings.Contains(body, testNow.Format("2 Jan 2006 15:04")) {
+	if strings.Contains(body, testNow.Format("02/01/2006 15:04")) {
 		t.Error("audit log shows UTC times")
 	}
 }

@@ -12,11 +12,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/followup"
-	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/service"
@@ -25,15 +23,7 @@ import (
 // followupFeature adds the template helpers of these pages to funcs and returns
 // their routes; web.New calls it (see features.go).
 func followupFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
-	funcs["fuTime"] = func(l i18n.Locale, t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return l.DateTime(t.In(vietnam))
-	}
-	funcs["fuDate"] = followup.DateLabel
 	funcs["fuPeriod"] = followup.PeriodLabel
-	funcs["fuISO"] = func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 	return func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /notifications", w.notifications)
 		mux.HandleFunc("POST /notifications/read-all", w.notificationsReadAll)

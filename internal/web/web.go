@@ -34,6 +34,7 @@ var staticFS embed.FS
 
 // Web holds parsed templates and dependencies.
 type Web struct {
+	zone   *time.Location
 	d      *server.Deps
 	pages  map[string]*template.Template
 	routes []func(w *Web, mux *http.ServeMux)
@@ -53,7 +54,9 @@ type Page struct {
 	// offers no page that would answer 403).
 	CanDashboard bool
 	Version      string
-	Data         any
+	// Zone is where times are shown (config TimeZone).
+	Zone *time.Location
+	Data any
 }
 
 // funcs are the template helpers; the locale comes from the Page.
@@ -87,7 +90,11 @@ var funcs = template.FuncMap{
 // New parses every template at start-up: a broken template stops the
 // program before it serves anything.
 func New(d *server.Deps) (*Web, error) {
-	w := &Web{d: d, pages: map[string]*template.Template{}}
+	zone, err := d.Cfg.Location()
+	if err != nil {
+		return nil, err
+	}
+	w := &Web{d: d, zone: zone, pages: map[string]*template.Template{}}
 	fm := maps.Clone(funcs)
 	for _, f := range features {
 		w.routes = append(w.routes, f(fm))
@@ -127,7 +134,7 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request, titleKey string, dat
 	l := server.LocaleFrom(r.Context())
 	p := Page{
 		L: l, P: server.PrincipalFrom(r.Context()), CSRF: w.d.CSRFToken(rw, r),
-		Title: l.T(titleKey), Path: r.URL.RequestURI(), Demo: w.d.Cfg.Demo, Version: w.d.Version, Data: data,
+		Title: l.T(titleKey), Path: r.URL.RequestURI(), Demo: w.d.Cfg.Demo, Version: w.d.Version, Data: data, Zone: w.zone,
 		Flash: flashKey(l, r.URL.Query().Get("flash")),
 	}
 	if p.P != nil {
@@ -377,3 +384,31 @@ func newPager(r *http.Request, total, size int) pager {
 }
 
 func (p pager) Offset() int { return (p.Page - 1) * p.Size }
+
+// When shows an instant in the configured zone (Vietnam unless --timezone
+// says otherwise), marked up with its machine-readable value.
+func (p Page) When(t time.Time) template.HTML {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(p.zone())
+	return template.HTML(`<time datetime="` + t.Format(time.RFC3339) + `">` +
+		template.HTMLEscapeString(p.L.DateTime(t)) + `</time>`)
+}
+
+// Day shows a legal date stored as YYYY-MM-DD, marked up with <time>;
+// other text is shown as it is.
+func (p Page) Day(s string) template.HTML {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	return template.HTML(`<time datetime="` + s + `">` + template.HTMLEscapeString(p.L.Date(d)) + `</time>`)
+}
+
+func (p Page) zone() *time.Location {
+	if p.Zone != nil {
+		return p.Zone
+	}
+	return vietnam
+}
