@@ -16,13 +16,20 @@ import (
 )
 
 const exportSynopsis = `export report --report ID [--format docx|xlsx|csv] [-o FILE] [--abbrev BTGDVTU] [--date YYYY-MM-DD]
-       danvan export report --template ID --unit ID [--type monthly] --year 2025 --number 3 [--mapped] [--format docx|xlsx|csv] [-o FILE]`
+       danvan export report --template ID --unit ID [--type monthly] --year 2025 --number 3 [--mapped] [--format docx|xlsx|csv] [-o FILE]
+       danvan export registers`
 
 // runExport writes a unit report (--report) or a unit's consolidated
 // report for a period (--template, --unit, --year, --number) as DOCX, XLSX
 // or CSV, for batch use. Without -o the file goes to standard output;
 // "-o DIR/" (an existing directory) uses the report's own file name.
+//
+// "export registers" numbers the received reports that have no number yet
+// (submitted before the document registers existed), in submission order.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "registers" {
+		return runRegisters(ctx, args[1:], stderr)
+	}
 	if len(args) == 0 || args[0] != "report" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprintln(stderr, "Usage: danvan "+exportSynopsis)
@@ -38,6 +45,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	year := fs.Int("year", 0, "consolidated: period year")
 	number := fs.Int("number", 0, "consolidated: period number (month 1–12, quarter 1–4, 1 otherwise)")
 	mapped := fs.Bool("mapped", false, "consolidated: map old units' reports onto today's units")
+	basis := fs.String("basis", "", "consolidated: reports counted, received (default: submitted and accepted) or accepted")
 	format := fs.String("format", "docx", "file format: docx, xlsx or csv")
 	out := fs.String("o", "", "output file or existing directory (default: standard output)")
 	abbrev := fs.String("abbrev", "", "abbreviation of the issuing body in the number line (default derived from the unit)")
@@ -78,7 +86,10 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case *reportID < 0:
 		return usagef("--report: want a report id")
 	}
-	q := export.Query{TemplateID: *templateID, UnitID: *unitID, Year: *year, Number: *number, Mapped: *mapped}
+	q := export.Query{TemplateID: *templateID, UnitID: *unitID, Year: *year, Number: *number, Mapped: *mapped, Basis: service.Basis(*basis)}
+	if _, err := service.ParseBasis(*basis); err != nil {
+		return usagef("--basis: want received or accepted")
+	}
 	if *typ != "" {
 		if q.Type, err = report.ParsePeriodType(*typ); err != nil {
 			return usagef("--type: want monthly, quarterly, six_month, nine_month or annual")
@@ -122,5 +133,33 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stderr, "wrote %s (%d bytes)\n", path, buf.Len())
+	return nil
+}
+
+// runRegisters numbers every received report without a number in its
+// issuing body's register (see service.Reports.NumberReceived).
+func runRegisters(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlags("export registers", "export registers", stderr)
+	cfg, pos, err := loadConfig(fs, args, false)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("export registers takes no arguments")
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc, err := service.New(ctx, service.Deps{Store: st, Cfg: cfg, Policy: account.DefaultPolicy})
+	if err != nil {
+		return err
+	}
+	n, err := svc.Reports.NumberReceived(ctx, cliPrincipal())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "numbered %d report(s)\n", n)
 	return nil
 }

@@ -96,6 +96,15 @@ func TestExportCommand(t *testing.T) {
 	dir := t.TempDir()
 	args := func(a ...string) []string { return append(a, data...) }
 
+	// Reports submitted without the service get their numbers from
+	// "export registers", once.
+	for _, want := range []string{"numbered 2 report(s)", "numbered 0 report(s)"} {
+		code, _, stderr := runCLI(t, "", args("export", "registers")...)
+		if code != 0 || !strings.Contains(stderr, want) {
+			t.Fatalf("export registers: %d %q, want %q", code, stderr, want)
+		}
+	}
+
 	docx := filepath.Join(dir, "bc.docx")
 	code, _, stderr := runCLI(t, "", args("export", "report", "--report", strconv.FormatInt(repID, 10), "--format", "docx", "-o", docx, "--date", "2026-11-25")...)
 	if code != 0 {
@@ -115,7 +124,7 @@ func TestExportCommand(t *testing.T) {
 			doc = string(x)
 		}
 	}
-	for _, want := range []string{"ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY THANH HÓA", "BAN DÂN VẬN", "Số " + strconv.FormatInt(repID, 10) + "-BC/BDVTU",
+	for _, want := range []string{"ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY THANH HÓA", "BAN DÂN VẬN", "Số 1-BC/BDVTU",
 		"Thanh Hóa, ngày 25 tháng 11 năm 2026", "công tác dân vận tháng 11 năm 2026", "Số cuộc đối thoại với Nhân dân"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("docx lacks %q", want)

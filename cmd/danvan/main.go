@@ -39,6 +39,7 @@ func commands() []command {
 		{"backup", "write a backup of the database: backup FILE", runBackup},
 		{"restore", "restore a backup into an empty database: restore FILE|- [--legacy-audit]", runRestore},
 		{"audit", "audit log: audit verify | audit rekey", runAudit},
+		{"calendar", "days off of a year (statute and recorded decisions): calendar holidays YEAR", runCalendar},
 		{"bench", "benchmarks that print figures: bench report | bench api", runBench},
 		{"export", "export reports: export report … (DOCX, XLSX, CSV)", runExport},
 		{"version", "print the version", runVersion},

@@ -80,7 +80,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("demo", "demo [--addr HOST:PORT] [--data DIR | --db URL]", stderr)
+	fs := newFlags("demo", "demo [--addr HOST:PORT] [--data DIR | --db URL] [--reset [--yes]]", stderr)
+	reset := fs.Bool("reset", false, "wipe the demo database and load the demo afresh (refused unless the database holds only the demo)")
+	yes := fs.Bool("yes", false, "confirm --reset on a PostgreSQL database")
 	cfg, pos, err := loadConfig(fs, args, true)
 	if err != nil {
 		return err
@@ -88,11 +90,21 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(pos) > 0 {
 		return usagef("demo takes no arguments")
 	}
+	if *reset {
+		if err := resetDemo(ctx, cfg, *yes, stdout); err != nil {
+			return err
+		}
+	}
 	cfg.Demo = true
 	return serve(ctx, cfg, stdout, stderr, func(ctx context.Context, st *store.Store, log *slog.Logger) error {
 		if demo.Loaded(ctx, st) {
-			log.Info("demo data already present; reusing it")
+			log.Info("demo data already present; reusing it (danvan demo --reset starts afresh)")
 			return nil
+		}
+		if state, err := demo.Inspect(ctx, st); err != nil {
+			return err
+		} else if state != demo.Empty {
+			return fmt.Errorf("%w; the demo needs an empty database (use another --data directory or --db)", demo.ErrNotDemo)
 		}
 		start := time.Now()
 		if err := demo.Load(ctx, st); err != nil {
@@ -101,6 +113,31 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		log.Info("demo data loaded", "duration", time.Since(start).Round(time.Millisecond))
 		return nil
 	})
+}
+
+// resetDemo wipes the configured database when it holds only the demo; a
+// PostgreSQL database also needs --yes.
+func resetDemo(ctx context.Context, cfg config.Config, yes bool, stdout io.Writer) error {
+	if cfg.DB != "" && !yes {
+		return usagef("--reset on PostgreSQL wipes every table of the database: add --yes to confirm")
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	err = demo.Wipe(ctx, st)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	where := cfg.DSN()
+	if cfg.DB != "" {
+		where = "the PostgreSQL database"
+	}
+	fmt.Fprintf(stdout, "demo reset: wiped %s; loading the demo afresh\n", where)
+	return nil
 }
 
 // serve opens the database, optionally prepares it, and serves until ctx ends.

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/danvan/danvan/internal/export"
 	"github.com/danvan/danvan/internal/report"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/service"
@@ -25,13 +26,17 @@ func consolidatedFeature() feature {
 					"so periods before 1 Jul 2025 consolidate over the old districts and communes. With mapped=1, every counted report is attributed " +
 					"to the unit that continues its reporting unit today (full merge: wholly; split unit: wholly to its lowest-id successor, flagged " +
 					"approximate; no successor: to its parent). Each cell holds the value by the indicator's method (sum, avg, wavg, min, max) and the " +
-					"number of reports with a value. Children carry the same cells; `indicator` limits them to one indicator.",
+					"number of reports with a value. Children carry the same cells; `indicator` limits them to one indicator. " +
+					"`basis` chooses the reports counted: `received` (the default: submitted reports still waiting for review and accepted ones, " +
+					"so figures move the moment a unit submits) or `accepted` (accepted reports only); `accepted` and `pending` count both kinds " +
+					"in scope whichever basis is chosen, and `note` says it in the caller's language.",
 				params: []obj{intP("template", "Report template id.", true), intP("unit", "Unit id.", true),
 					param("type", "query", "Period type.", obj{"type": "string", "enum": periodTypeNames()}, true),
 					param("year", "query", "Period year.", obj{"type": "integer", "minimum": report.MinYear, "maximum": report.MaxYear}, true),
 					param("number", "query", "Period number: month 1–12, quarter 1–4, 1 for six-month, nine-month and annual.", obj{"type": "integer", "minimum": 1, "maximum": 12}, true),
 					param("mapped", "query", "1: map old units' reports onto current units.", obj{"type": "string", "enum": []string{"0", "1", "true", "false"}}, false),
-					intP("indicator", "Children: only this indicator (not with mapped=1).", false)},
+					intP("indicator", "Children: only this indicator (not with mapped=1).", false),
+					param("basis", "query", "Reports counted: received (default; submitted and accepted) or accepted (accepted only).", obj{"type": "string", "enum": []string{"received", "accepted"}, "default": "received"}, false)},
 				status: 200, schema: ref("Consolidation"), errs: []int{400, 401, 403, 404},
 			},
 		},
@@ -52,13 +57,17 @@ func consolidatedFeature() feature {
 				"unit": ref("Unit"), "n_reports": obj{"type": "integer"}, "approximate": obj{"type": "boolean"},
 				"cells": arrayOf(ref("ConsolidatedCell")),
 			}),
-			"Consolidation": object([]string{"template_id", "unit", "period", "n_reports", "mapped", "approximate", "indicators", "cells", "children"}, obj{
+			"Consolidation": object([]string{"template_id", "unit", "period", "basis", "n_reports", "accepted", "pending", "note", "mapped", "approximate", "indicators", "cells", "children"}, obj{
 				"template_id": obj{"type": "integer", "format": "int64"}, "unit": ref("Unit"),
 				"period": object([]string{"type", "year", "number", "from", "to"}, obj{
 					"type": obj{"type": "string", "enum": periodTypeNames()}, "year": obj{"type": "integer"}, "number": obj{"type": "integer"},
 					"from": obj{"type": "string", "format": "date"}, "to": obj{"type": "string", "format": "date"},
 				}),
 				"n_reports": obj{"type": "integer", "description": "Counted reports included."},
+				"basis":     obj{"type": "string", "enum": []string{"received", "accepted"}, "description": "Which reports are counted."},
+				"accepted":  obj{"type": "integer", "description": "Accepted reports in scope."},
+				"pending":   obj{"type": "integer", "description": "Reports in scope still waiting for review (counted on the received basis only)."},
+				"note":      str("What is counted, as one sentence in the caller's language (the same sentence as the page and the exports)."),
 				"mapped":    obj{"type": "boolean"}, "approximate": obj{"type": "boolean"},
 				"indicators": arrayOf(ref("ConsolidatedIndicator")),
 				"cells":      arrayOf(ref("ConsolidatedCell")),
@@ -106,7 +115,11 @@ type Consolidation struct {
 	TemplateID  int64                           `json:"template_id"`
 	Unit        Unit                            `json:"unit"`
 	Period      ConsolidatedPeriod              `json:"period"`
+	Basis       service.Basis                   `json:"basis"`
 	NReports    int                             `json:"n_reports"`
+	Accepted    int                             `json:"accepted"`
+	Pending     int                             `json:"pending"`
+	Note        string                          `json:"note"`
 	Mapped      bool                            `json:"mapped"`
 	Approximate bool                            `json:"approximate"`
 	Indicators  []service.ConsolidatedIndicator `json:"indicators"`
@@ -165,12 +178,17 @@ func (a *api) consolidated(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	basis, err := service.ParseBasis(q.Get("basis"))
+	if err != nil {
+		return badParam("basis", service.MsgBadBasis)
+	}
 	c, err := a.d.Svc.Reports.Consolidated(r.Context(), server.PrincipalFrom(r.Context()),
-		service.ConsolidatedQuery{TemplateID: tpl, UnitID: unit, Type: string(typ), Year: int(year), Number: int(number), Mapped: mapped, Drill: ind})
+		service.ConsolidatedQuery{TemplateID: tpl, UnitID: unit, Type: string(typ), Year: int(year), Number: int(number), Mapped: mapped, Drill: ind, Basis: basis})
 	if err != nil {
 		return err
 	}
 	out := Consolidation{TemplateID: c.TemplateID, Unit: unitOf(c.Unit), NReports: c.NReports, Mapped: c.Mapped, Approximate: c.Approximate,
+		Basis: c.Basis, Accepted: c.Accepted, Pending: c.Pending, Note: export.BasisNote(a.locale(r), c),
 		Period:     ConsolidatedPeriod{Type: c.Period.Type, Year: c.Period.Year, Number: c.Period.Number, From: c.From, To: c.To},
 		Indicators: []service.ConsolidatedIndicator{}, Cells: []ConsolidatedCell{}, Children: []ConsolidatedChild{}}
 	seen := map[int64]bool{}

@@ -48,6 +48,7 @@ func exportsFeature() feature {
 					param("year", "query", "Period year.", obj{"type": "integer", "minimum": 1900, "maximum": 9999}, true),
 					param("number", "query", "Period number: month 1–12, quarter 1–4, 1 for six-month, nine-month and annual.", obj{"type": "integer", "minimum": 1, "maximum": 12}, true),
 					param("mapped", "query", "1: map old units' reports onto current units.", obj{"type": "string", "enum": []string{"0", "1", "true", "false"}}, false),
+					param("basis", "query", "Reports counted, as in GET /consolidated: received (default) or accepted. The document says which, with the counts.", obj{"type": "string", "enum": []string{"received", "accepted"}, "default": "received"}, false),
 					abbrevP},
 				status: 200, errs: []int{400, 401, 403, 404},
 			},

@@ -22,12 +22,17 @@ func newFeature(tag, desc string, rs []route, ops map[string]op, schemas obj) fe
 // features are the capability parts, in document order. A new capability is
 // one more entry here.
 var features = []func() feature{
+	calendarFeature,
 	consolidatedFeature,
 	dashboardFeature,
 	exportsFeature,
 	followupFeature,
+	myWorkFeature,
+	noticesFeature,
 	programmeFeature,
 	reportsFeature,
+	unitsWriteFeature,
+	reportSchedulesFeature,
 }
 
 // apiCatalog is the whole API.

@@ -19,8 +19,15 @@ import (
 // programmeFeature is this file's part of the API: routes, OpenAPI operations and
 // schemas (see features.go).
 func programmeFeature() feature {
-	return newFeature("programme", "Directives, their tasks and addressees, task assignments, unit plans and progress with derived status and weighted roll-up.",
-		[]route{
+	ops, schemas := programmeOps(), programmeSchemas()
+	for k, v := range programmeEditOps() {
+		ops[k] = v
+	}
+	for k, v := range programmeEditSchemas() {
+		schemas[k] = v
+	}
+	return newFeature("programme", "Directives, their tasks and addressees, task assignments, unit plans and progress with derived status and weighted roll-up; editing and withdrawing them; assigning a task to many units at once.",
+		append([]route{
 			{"GET", Prefix + "/directives", true, (*api).listDirectives},
 			{"POST", Prefix + "/directives", true, (*api).createDirective},
 			{"GET", Prefix + "/directives/{id}", true, (*api).getDirective},
@@ -32,8 +39,8 @@ func programmeFeature() feature {
 			{"POST", Prefix + "/units/{id}/activities", true, (*api).createActivity},
 			{"POST", Prefix + "/activities/{id}/progress", true, (*api).postProgress},
 			{"GET", Prefix + "/evidence/{id}", true, (*api).getEvidence},
-		},
-		programmeOps(), programmeSchemas())
+		}, programmeEditRoutes()...),
+		ops, schemas)
 }
 
 // Detail of a stale write.
@@ -417,16 +424,19 @@ func programmeSchemas() obj {
 	}}
 	assignment := obj{"type": "object", "properties": obj{
 		"id": id, "task_id": id, "unit_id": id, "unit_name": obj{"type": "string"}, "role": obj{"type": "string", "enum": []string{"lead", "cooperate"}},
-		"due_on": date, "directive_id": id, "directive_number": obj{"type": "string"}, "task_number": obj{"type": "integer"}, "task_texts": arrayOf(ref("DirectiveText")),
+		"due_on": date, "note": obj{"type": "string"}, "version": obj{"type": "integer", "description": "Optimistic-lock version; also the ETag."},
+		"withdrawn": ref("Withdrawal"), "directive_id": id, "directive_number": obj{"type": "string"}, "task_number": obj{"type": "integer"}, "task_texts": arrayOf(ref("DirectiveText")),
 	}}
 	task := obj{"type": "object", "properties": obj{
 		"id": id, "directive_id": id, "number": obj{"type": "integer"}, "weight": obj{"type": "number"},
 		"texts": arrayOf(ref("DirectiveText")), "assignments": arrayOf(ref("Assignment")),
+		"version": obj{"type": "integer"}, "withdrawn": ref("Withdrawal"),
 	}}
 	directive := obj{"type": "object", "properties": obj{
 		"id": id, "number": obj{"type": "string", "examples": []string{"1470-CV/TU"}}, "doc_type": obj{"type": "string", "enum": programme.DocTypes},
 		"issued_on": date, "issuer_unit_id": id, "issuer_name": obj{"type": "string"}, "signer": obj{"type": "string"}, "signer_title": obj{"type": "string"},
 		"texts": arrayOf(ref("DirectiveText")), "task_count": obj{"type": "integer"},
+		"version": obj{"type": "integer", "description": "Optimistic-lock version; also the ETag of an edit."}, "withdrawn": ref("Withdrawal"),
 		"attachments": arrayOf(obj{"type": "object", "properties": obj{"id": id, "name": obj{"type": "string"}, "url": obj{"type": "string"}, "content_type": obj{"type": "string"}, "size": obj{"type": "integer"}}}),
 		"tasks":       arrayOf(ref("DirectiveTask")),
 		"addressees":  arrayOf(obj{"type": "object", "properties": obj{"id": id, "unit_id": id, "unit_name": obj{"type": "string"}, "unit_kind": ref("UnitKind")}}),
@@ -445,6 +455,7 @@ func programmeSchemas() obj {
 		"indicator": obj{"type": "string"}, "target": obj{"type": "string"}, "weight": obj{"type": "number"},
 		"progress": obj{"type": "integer", "minimum": 0, "maximum": 100}, "version": obj{"type": "integer", "description": "Optimistic-lock version; also the ETag."},
 		"directive_id": id, "directive_number": obj{"type": "string"}, "task_number": obj{"type": "integer"}, "unit_name": obj{"type": "string"}, "status": status,
+		"withdrawn": obj{"type": "boolean", "description": "Its directive, task or unit's assignment was withdrawn: it takes no progress and counts in no roll-up."},
 	}}
 	return obj{
 		"DirectiveText":   text,
@@ -457,7 +468,8 @@ func programmeSchemas() obj {
 		"UnitFigure":      obj{"type": "object", "properties": obj{"unit_id": id, "unit_name": obj{"type": "string"}, "rollup": ref("Rollup")}},
 		"Plan": object([]string{"unit_id", "at", "assignments", "activities", "rollup", "subtree_rollup"}, obj{
 			"unit_id": id, "unit_name": obj{"type": "string"}, "at": date, "assignments": arrayOf(ref("Assignment")), "activities": arrayOf(ref("Activity")),
-			"rollup": ref("Rollup"), "subtree_rollup": ref("Rollup"),
+			"withdrawn_assignments": arrayOf(ref("Assignment")),
+			"rollup":                ref("Rollup"), "subtree_rollup": ref("Rollup"),
 		}),
 		"DirectiveCreate": object([]string{"number", "doc_type", "issued_on", "issuer_unit_id", "texts"}, obj{
 			"number": obj{"type": "string", "maxLength": 60}, "doc_type": obj{"type": "string", "enum": programme.DocTypes}, "issued_on": date,

@@ -314,7 +314,7 @@ func TestNoRouteAndWrongMethod(t *testing.T) {
 		problem(t, e.do("GET", path, nil), 404, "no-route")
 	}
 	for _, c := range []struct{ method, path, allow string }{
-		{"PUT", "/api/v1/units", "GET, HEAD"},
+		{"PUT", "/api/v1/units", "GET, HEAD, POST"},
 		{"DELETE", "/api/v1/users", "GET, HEAD, POST"},
 		{"PATCH", "/api/v1/users/5", "GET, HEAD"},
 		{"GET", "/api/v1/grants/5", "DELETE"},

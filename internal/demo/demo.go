@@ -1,7 +1,11 @@
 // Package demo loads the Thanh Hóa demonstration data: the provincial
 // bodies named in directive 1470-CV/TU, the pre-reform districts and
 // communes (valid until 30 Jun 2025), the 166 communes and wards since
-// 1 Jul 2025 with successor links, and one account for each role.
+// 1 Jul 2025 with successor links, one account for each role, and the work
+// of a province in progress — the directive and its plans, a year of
+// periodic reports, inspections and urges — dated back from the store
+// clock's today. It also says whether a database holds only the demo, so
+// that `danvan demo --reset` may wipe it.
 package demo
 
 import (
@@ -118,9 +122,10 @@ var bodies = []body{
 // featureLoaders add each capability's demo data, in this order, after the
 // organisation and accounts exist. A new capability's demo is one more entry.
 var featureLoaders = []func(ctx context.Context, s *store.Store) error{
-	loadFollowup,
 	loadProgramme,
 	loadReports,
+	loadFollowup,  // urges name the reports
+	loadRegisters, // numbers the received reports
 }
 
 // Loaded reports whether the database already holds the demo.
@@ -130,7 +135,7 @@ func Loaded(ctx context.Context, s *store.Store) bool {
 }
 
 // Load fills an empty database with the demo. It is not idempotent: call
-// Loaded first.
+// Inspect first.
 func Load(ctx context.Context, s *store.Store) error {
 	a := audit.System("demo")
 	var rows []org.ImportRow
@@ -224,6 +229,12 @@ func Load(ctx context.Context, s *store.Store) error {
 	}
 	if _, err := s.ImportMerges(ctx, a, merges, ReformDay, BeforeReform); err != nil {
 		return fmt.Errorf("demo merges: %w", err)
+	}
+	// One commune-level Party committee (directly under the provincial
+	// one since the reform), so that a commune Party body reports too.
+	if _, err := s.ImportUnits(ctx, a, []org.ImportRow{{Line: 1, Code: WardPartyCode, Name: "Đảng ủy phường Hàm Rồng",
+		Kind: org.KindPartyCommittee, ParentCode: "TU", ValidFrom: ReformDay}}); err != nil {
+		return fmt.Errorf("demo ward Party committee: %w", err)
 	}
 	// One account per role.
 	hash, err := account.HashPassword(Password)

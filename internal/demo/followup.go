@@ -1,18 +1,22 @@
 package demo
 
-// Demo data of follow-up work: two inspections/supervisions in 2025–2026
-// with findings and recommendations (one recommendation overdue, one closed
-// with the unit's response), and formal urges of Phường Hạc Thành with the
-// notifications they produce for truongdonvi and canbo; dieuphoi, a team
-// member, is told of the unit's response.
+// Demo data of follow-up work, dated back from the demo's today: an
+// inspection about a year ago and a supervision some months ago, with
+// findings and recommendations (one recommendation overdue, one closed with
+// the unit's response, one open), and formal urges of Phường Hạc Thành
+// about its reports of the last periods, with the notifications they
+// produce for truongdonvi and canbo; dieuphoi, a team member, is told of the
+// unit's response.
 
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/danvan/danvan/internal/account"
 	"github.com/danvan/danvan/internal/config"
 	"github.com/danvan/danvan/internal/followup"
+	"github.com/danvan/danvan/internal/report"
 	"github.com/danvan/danvan/internal/service"
 	"github.com/danvan/danvan/internal/store"
 )
@@ -24,8 +28,29 @@ func loadFollowup(ctx context.Context, s *store.Store) error {
 		return err
 	}
 	fu := svc.FollowUp
+	day := today(s)
+	on := func(days int) string { return day.AddDays(days).String() }
+	// The inspection began about thirteen months ago, on a Monday.
+	in1Start := day.AddDays(-395)
+	for in1Start.Weekday() != time.Monday {
+		in1Start = in1Start.AddDays(1)
+	}
+	// The supervision began about five months ago, on a Monday, and covered
+	// the half-year before it.
+	in2Start := day.AddDays(-150)
+	for in2Start.Weekday() != time.Monday {
+		in2Start = in2Start.AddDays(1)
+	}
+	half := fmt.Sprintf("6 tháng đầu năm %d", in2Start.Year())
+	if in2Start.Month() < time.July {
+		half = fmt.Sprintf("6 tháng cuối năm %d", in2Start.Year()-1)
+	}
+	commission := "TU-BTGDV"
+	if in1Start.String() < DepartmentsReform {
+		commission = "TU-BDV"
+	}
 	unit := func(code string) (int64, error) {
-		u, err := s.UnitByCode(ctx, code, "2026-01-01")
+		u, err := s.UnitByCode(ctx, code, day.String())
 		if err != nil {
 			return 0, fmt.Errorf("demo followup: unit %s: %w", code, err)
 		}
@@ -50,7 +75,7 @@ func loadFollowup(ctx context.Context, s *store.Store) error {
 	if err != nil {
 		return err
 	}
-	btgdv, err := unit("TU-BTGDV")
+	btgdv, err := unit(commission)
 	if err != nil {
 		return err
 	}
@@ -75,10 +100,10 @@ func loadFollowup(ctx context.Context, s *store.Store) error {
 		return err
 	}
 
-	// 1. Inspection by the Propaganda and Mass Mobilization Commission, autumn 2025.
+	// 1. Inspection by the Propaganda and Mass Mobilization Commission, a year ago.
 	in1, err := fu.CreateInspection(ctx, dp, service.InspectionInput{
-		Kind: followup.Inspection, Topic: "Kiểm tra việc thực hiện Quy chế dân chủ ở cơ sở và phong trào thi đua “Dân vận khéo” năm 2025",
-		LeadUnitID: btgdv, UnitIDs: []int64{hacThanh, second}, StartOn: "2025-10-06", EndOn: "2025-10-17",
+		Kind: followup.Inspection, Topic: fmt.Sprintf("Kiểm tra việc thực hiện Luật Thực hiện dân chủ ở cơ sở và phong trào thi đua “Dân vận khéo” năm %d", in1Start.Year()),
+		LeadUnitID: btgdv, UnitIDs: []int64{hacThanh, second}, StartOn: in1Start.String(), EndOn: in1Start.AddDays(11).String(),
 		Team:      "Lê Thị Hương — Phó Trưởng ban, trưởng đoàn\nVũ Thị Lan — Ủy ban Kiểm tra Tỉnh ủy\nNguyễn Văn Bình — chuyên viên",
 		MemberIDs: []int64{dp.UserID(), tt.UserID()}, Status: followup.StatusFinished,
 	})
@@ -90,7 +115,7 @@ func loadFollowup(ctx context.Context, s *store.Store) error {
 		unit int64
 		text string
 	}{
-		{hacThanh, "Đã xây dựng kế hoạch thực hiện Quy chế dân chủ năm 2025; niêm yết công khai kế hoạch sử dụng đất và dự toán ngân sách tại trụ sở, nhưng chưa đăng trên cổng thông tin điện tử của phường."},
+		{hacThanh, fmt.Sprintf("Đã xây dựng kế hoạch thực hiện dân chủ ở cơ sở năm %d; niêm", in1Start.Year()) + " yết công khai kế hoạch sử dụng đất và dự toán ngân sách tại trụ sở, nhưng chưa đăng trên cổng thông tin điện tử của phường."},
 		{hacThanh, "Đăng ký 3 mô hình “Dân vận khéo”; mô hình “Tổ dân phố văn minh, không rác thải nhựa” có kết quả rõ, được nhân dân đồng tình."},
 		{second, "Hội nghị đối thoại giữa người đứng đầu cấp ủy, chính quyền với nhân dân chưa tổ chức đủ theo kế hoạch (1/2 cuộc)."},
 	} {
@@ -99,23 +124,23 @@ func loadFollowup(ctx context.Context, s *store.Store) error {
 		}
 	}
 	if _, err := fu.AddRecommendation(ctx, dp, id1, service.RecommendationInput{UnitID: second, Owner: "Chủ tịch UBND xã",
-		Text: "Tổ chức đủ hội nghị đối thoại với nhân dân theo Luật Thực hiện dân chủ ở cơ sở; báo cáo kết quả về Ban Tuyên giáo và Dân vận Tỉnh ủy.", DueOn: "2026-03-31"}); err != nil {
+		Text: "Tổ chức đủ hội nghị đối thoại với Nhân dân theo Luật Thực hiện dân chủ ở cơ sở; báo cáo kết quả về Ban Tuyên giáo và Dân vận Tỉnh ủy.", DueOn: on(-240)}); err != nil {
 		return err
 	}
 	closed, err := fu.AddRecommendation(ctx, dp, id1, service.RecommendationInput{UnitID: hacThanh, Owner: "Văn phòng HĐND và UBND phường",
-		Text: "Đăng tải đầy đủ các nội dung công khai trên cổng thông tin điện tử của phường.", DueOn: "2025-12-31"})
+		Text: "Đăng tải đầy đủ các nội dung công khai trên cổng thông tin điện tử của phường.", DueOn: on(-300)})
 	if err != nil {
 		return err
 	}
 	if _, err := fu.Respond(ctx, head, closed.ID, service.ResponseInput{Done: true,
-		Response: "Ngày 15/12/2025 đã đăng tải kế hoạch, dự toán và kết quả giải quyết thủ tục hành chính tại mục “Công khai” trên cổng thông tin điện tử phường."}); err != nil {
+		Response: "Ngày " + day.AddDays(-315).Time().Format("02/01/2006") + " đã đăng tải kế hoạch, dự toán và kết quả giải quyết thủ tục hành chính tại mục “Công khai” trên cổng thông tin điện tử phường."}); err != nil {
 		return err
 	}
 
-	// 2. Supervision by the People's Council, mid-2026.
+	// 2. Supervision by the People's Council, some months ago.
 	in2, err := fu.CreateInspection(ctx, dp, service.InspectionInput{
-		Kind: followup.Supervision, Topic: "Giám sát công tác tiếp công dân, giải quyết khiếu nại, tố cáo 6 tháng đầu năm 2026",
-		LeadUnitID: hdnd, UnitIDs: []int64{hacThanh, snv}, StartOn: "2026-06-08", EndOn: "2026-06-19",
+		Kind: followup.Supervision, Topic: "Giám sát công tác tiếp công dân, giải quyết khiếu nại, tố cáo " + half,
+		LeadUnitID: hdnd, UnitIDs: []int64{hacThanh, snv}, StartOn: in2Start.String(), EndOn: in2Start.AddDays(11).String(),
 		Team: "Đỗ Quang Huy — Ủy viên Thường trực HĐND tỉnh, trưởng đoàn\nĐại diện Ủy ban MTTQ Việt Nam tỉnh", Status: followup.StatusFinished,
 	})
 	if err != nil {
@@ -129,17 +154,26 @@ func loadFollowup(ctx context.Context, s *store.Store) error {
 		return err
 	}
 	if _, err := fu.AddRecommendation(ctx, dp, id2, service.RecommendationInput{UnitID: snv, Owner: "Chánh Văn phòng Sở",
-		Text: "Chấn chỉnh việc ghi sổ tiếp công dân; ban hành thông báo kết luận sau mỗi buổi tiếp.", DueOn: "2026-12-31"}); err != nil {
+		Text: "Chấn chỉnh việc ghi sổ tiếp công dân; ban hành thông báo kết luận sau mỗi buổi tiếp.", DueOn: on(45)}); err != nil {
 		return err
 	}
 
-	// 3. Formal urges of Phường Hạc Thành.
-	for _, u := range []service.UrgeInput{
-		{UnitID: hacThanh, PeriodType: "quarterly", PeriodYear: 2026, PeriodNumber: 3,
-			Message: "Đến nay phường chưa gửi báo cáo công tác dân vận quý III/2026. Đề nghị đồng chí Chủ tịch chỉ đạo hoàn thành, gửi về Ban trước ngày 30/9/2026."},
-		{UnitID: hacThanh, PeriodType: "monthly", PeriodYear: 2026, PeriodNumber: 10,
-			Message: "Báo cáo tháng 10/2026 bị trả lại chưa được bổ sung số liệu đối thoại, tiếp công dân. Đề nghị phường bổ sung và gửi lại ngay."},
-	} {
+	// 3. Formal urges of Phường Hạc Thành: its monthly report returned in
+	// the last period past its deadline, and the current quarter's report.
+	rule := report.Rule{CutoffDay: 15}
+	var urges []service.UrgeInput
+	if w, ok := recentPeriod(recentWindows(rule, report.Monthly, day, 3), communeLevel, day); ok {
+		urges = append(urges, service.UrgeInput{UnitID: hacThanh, PeriodType: string(report.Monthly), PeriodYear: int64(w.Year), PeriodNumber: int64(w.Number),
+			Message: fmt.Sprintf("Báo cáo tháng %d/%d bị trả lại chưa được bổ sung số liệu đối thoại, tiếp công dân. Đề nghị phường bổ sung và gửi lại trước ngày %s.",
+				w.Number, w.Year, day.AddDays(3).Time().Format("02/01/2006"))})
+	}
+	if ws := recentWindows(rule, report.Quarterly, day, 1); len(ws) == 1 {
+		w := ws[0]
+		urges = append(urges, service.UrgeInput{UnitID: hacThanh, PeriodType: string(report.Quarterly), PeriodYear: int64(w.Year), PeriodNumber: int64(w.Number),
+			Message: fmt.Sprintf("Đề nghị đồng chí Chủ tịch chỉ đạo hoàn thành báo cáo công tác dân vận quý %s/%d của phường, gửi về Ban đúng hạn (ngày %s).",
+				[]string{"I", "II", "III", "IV"}[w.Number-1], w.Year, report.DueOn(store.Calendar, w, communeLevel).Time().Format("02/01/2006"))})
+	}
+	for _, u := range urges {
 		if _, err := fu.SendUrge(ctx, dp, u); err != nil {
 			return err
 		}

@@ -1,17 +1,21 @@
 package demo
 
 // Demo periodic reports: the monthly and quarterly mass-mobilisation report
-// templates, who reports (every commune/ward and the provincial bodies, with
-// commune and province deadlines), and a lived-in year of reports from
-// January 2025 to late 2026 for a sample of units — mostly accepted, some
-// submitted awaiting review, some returned, some late, some missing, a few
-// drafts. Everything is inserted in one transaction.
+// templates, who reports (every commune/ward, the provincial Party, State,
+// Front and mass-organisation bodies, and the demo ward's Party committee,
+// with commune and province deadlines), and a year of reports dated back
+// from the store clock's today for every unit expected — mostly accepted on
+// time, a few late or returned once, very few never sent; the last period
+// past its deadline with submissions awaiting review, returned reports and
+// a few overdue; the current period open with drafts. The fate of each
+// report is drawn from a generator seeded by template, period and unit, so
+// the demo is the same for a given today. Everything is inserted in one
+// transaction.
 
 import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"sort"
 	"time"
 
 	"github.com/danvan/danvan/internal/audit"
@@ -133,6 +137,59 @@ func at9(d calendar.Date, extra int) time.Time {
 	return t.Add(9 * time.Hour)
 }
 
+// today is the demo's day: the store clock's date in Vietnam.
+func today(s *store.Store) calendar.Date {
+	return calendar.DateOf(s.Now().In(calendar.Vietnam))
+}
+
+// recentWindows are the last n windows of type t that have begun by day,
+// oldest first: the current period and its n-1 predecessors.
+func recentWindows(rule report.Rule, t report.Type, day calendar.Date, n int) []report.Window {
+	var out []report.Window
+	for y := day.Year() + 1; y >= day.Year()-3 && len(out) < n; y-- {
+		ws := report.Windows(rule, t, y)
+		for i := len(ws) - 1; i >= 0 && len(out) < n; i-- {
+			if !ws[i].From.After(day) {
+				out = append(out, ws[i])
+			}
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// Demo report history: a year of monthly reports and four quarters, for
+// every unit the schedules expect.
+const (
+	historyMonths   = 12
+	historyQuarters = 4
+)
+
+// Report levels of the demo schedules.
+var (
+	communeLevel = report.LevelDeadline{Level: "commune", DaysAfterEnd: 2, WorkingDays: true}
+	bodyLevel    = report.LevelDeadline{Level: "province", DaysAfterEnd: 5, WorkingDays: true}
+)
+
+// HomeUnitCode is Phường Hạc Thành, where the demo unit accounts work.
+const HomeUnitCode = "14797"
+
+// WardPartyCode is the demo's commune-level Party committee (Phường Hàm Rồng's).
+const WardPartyCode = "14758-DU"
+
+// recentPeriod is, for a template and a level, the last window whose
+// deadline has passed by day: the period whose stragglers are being urged.
+func recentPeriod(ws []report.Window, l report.LevelDeadline, day calendar.Date) (report.Window, bool) {
+	for i := len(ws) - 1; i >= 0; i-- {
+		if report.DueOn(store.Calendar, ws[i], l).Before(day) {
+			return ws[i], true
+		}
+	}
+	return report.Window{}, false
+}
+
 func loadReports(ctx context.Context, s *store.Store) error {
 	a := audit.System("demo")
 	def, err := report.ParseDefinition([]byte(ReportDefinitionJSON))
@@ -143,8 +200,16 @@ func loadReports(ctx context.Context, s *store.Store) error {
 	if err != nil {
 		return err
 	}
+	hac, err := s.UnitByCode(ctx, HomeUnitCode, ReformDay)
+	if err != nil {
+		return err
+	}
+	wardParty, err := s.UnitByCode(ctx, WardPartyCode, ReformDay)
+	if err != nil {
+		return err
+	}
 	tpls := []*report.Template{
-		{Code: MonthlyTemplate, Name: "Báo cáo tháng công tác dân vận", Description: "Báo cáo định kỳ hằng tháng về kết quả thực hiện Năm dân vận chính quyền (1470-CV/TU).", PeriodType: report.Monthly, CutoffDay: 15, Definition: def, Active: true},
+		{Code: MonthlyTemplate, Name: "Báo cáo tháng công tác dân vận", Description: "Báo cáo định kỳ hằng tháng về kết quả thực hiện công tác dân vận của cơ quan nhà nước, chính quyền các cấp.", PeriodType: report.Monthly, CutoffDay: 15, Definition: def, Active: true},
 		{Code: QuarterlyTemplate, Name: "Báo cáo quý công tác dân vận", Description: "Báo cáo định kỳ hằng quý về công tác dân vận.", PeriodType: report.Quarterly, CutoffDay: 15, Definition: def, Active: true},
 	}
 	for _, t := range tpls {
@@ -152,60 +217,14 @@ func loadReports(ctx context.Context, s *store.Store) error {
 			return fmt.Errorf("demo template %s: %w", t.Code, err)
 		}
 		for _, sc := range []report.Assignment{
-			{TemplateID: t.ID, UnitID: prov.ID, Kinds: communeKinds, Deadlines: []report.LevelDeadline{{Level: "commune", DaysAfterEnd: 2, WorkingDays: true}}},
-			{TemplateID: t.ID, UnitID: prov.ID, Kinds: bodyKinds, Deadlines: []report.LevelDeadline{{Level: "province", DaysAfterEnd: 5, WorkingDays: true}}},
+			{TemplateID: t.ID, UnitID: prov.ID, Kinds: communeKinds, Deadlines: []report.LevelDeadline{communeLevel}},
+			{TemplateID: t.ID, UnitID: prov.ID, Kinds: bodyKinds, Deadlines: []report.LevelDeadline{bodyLevel}},
+			// The ward's Party committee reports with the communes.
+			{TemplateID: t.ID, UnitID: wardParty.ID, Kinds: []string{string(org.KindPartyCommittee)}, Deadlines: []report.LevelDeadline{communeLevel}},
 		} {
 			if err := s.CreateSchedule(ctx, a, &sc); err != nil {
 				return fmt.Errorf("demo schedule %s: %w", t.Code, err)
 			}
-		}
-	}
-	// Sample units: Hạc Thành (where the demo officers work) and the old
-	// wards it was formed from, then more communes to make about 15 each side.
-	hac, err := s.UnitByCode(ctx, "14797", ReformDay)
-	if err != nil {
-		return err
-	}
-	newSample := []int64{hac.ID}
-	var oldSample []int64
-	preds, err := s.Predecessors(ctx, hac.ID)
-	if err != nil {
-		return err
-	}
-	for _, p := range preds {
-		oldSample = append(oldSample, p.PredecessorID)
-	}
-	before, err := s.UnitsAt(ctx, "2025-03-01")
-	if err != nil {
-		return err
-	}
-	after, err := s.UnitsAt(ctx, ReformDay)
-	if err != nil {
-		return err
-	}
-	pick := func(us []org.Unit, have []int64, n int) []int64 {
-		seen := map[int64]bool{}
-		for _, id := range have {
-			seen[id] = true
-		}
-		sort.SliceStable(us, func(i, j int) bool { return us[i].Code < us[j].Code })
-		for i, u := range us {
-			if len(have) >= n {
-				break
-			}
-			if !seen[u.ID] && rptContains(communeKinds, string(u.Kind)) && i%7 == 0 {
-				have = append(have, u.ID)
-				seen[u.ID] = true
-			}
-		}
-		return have
-	}
-	oldSample = pick(before, oldSample, 15)
-	newSample = pick(after, newSample, 15)
-	var bodies []int64
-	for _, code := range []string{"MTTQ", "HLHPN", "TD", "S-NV"} {
-		if u, err := s.UnitByCode(ctx, code, ReformDay); err == nil {
-			bodies = append(bodies, u.ID)
 		}
 	}
 	var canbo, dieuphoi int64
@@ -215,63 +234,49 @@ func loadReports(ctx context.Context, s *store.Store) error {
 	if u, err := s.UserByName(ctx, "dieuphoi"); err == nil {
 		dieuphoi = u.ID
 	}
-
-	// "Today" of the demo: the periods up to October 2026 are history; the
-	// last two months are the live cycle.
-	var seeds []store.ReportSeed
+	day := today(s)
 	now := s.Now()
-	valid := map[int64]org.Unit{}
-	for _, us := range [][]org.Unit{before, after} {
-		for _, u := range us {
-			valid[u.ID] = u
+	var seeds []store.ReportSeed
+	for _, t := range tpls {
+		n := historyMonths
+		if t.PeriodType == report.Quarterly {
+			n = historyQuarters
 		}
-	}
-	communeLevel := report.LevelDeadline{Level: "commune", DaysAfterEnd: 2, WorkingDays: true}
-	bodyLevel := report.LevelDeadline{Level: "province", DaysAfterEnd: 5, WorkingDays: true}
-	addWindows := func(t *report.Template, ws []report.Window, liveFrom report.Window) error {
+		ws := recentWindows(t.Rule(), t.PeriodType, day, n)
+		recent := map[string]report.Window{}
+		for _, l := range []report.LevelDeadline{communeLevel, bodyLevel} {
+			if w, ok := recentPeriod(ws, l, day); ok {
+				recent[l.Level] = w
+			}
+		}
 		for _, w := range ws {
-			// The schedules' deadlines, computed directly (same rule as
-			// store.ExpectedReports) for the sample units valid at the end.
-			communeDue := report.DueOn(store.Calendar, w, communeLevel).String()
-			bodyDue := report.DueOn(store.Calendar, w, bodyLevel).String()
-			units := append([]int64(nil), bodies...)
-			if w.To.String() < ReformDay {
-				units = append(units, oldSample...)
-			} else {
-				units = append(units, newSample...)
+			exp, err := s.ExpectedReports(ctx, t.ID, w)
+			if err != nil {
+				return fmt.Errorf("demo reports %s %s: %w", t.Code, w.Label, err)
 			}
-			live := !w.To.Before(liveFrom.To)
-			for _, uid := range units {
-				u, ok := valid[uid]
-				if !ok || !u.ValidOn(w.To.String()) {
-					continue
+			for _, e := range exp {
+				ph := phaseHistory
+				due, err := calendar.ParseDate(e.DueOn)
+				if err != nil {
+					return fmt.Errorf("demo reports: due %q: %w", e.DueOn, err)
 				}
-				isBody := rptContains64(bodies, uid)
-				d := communeDue
-				if isBody {
-					d = bodyDue
+				switch {
+				case !due.Before(day):
+					ph = phaseOpen
+				case recent[e.Level].Label == w.Label && day.Sub(due) <= settleDays:
+					ph = phaseRecent
+				case recent[e.Level].Label == w.Label:
+					ph = phaseSettling
 				}
-				seed, ok := demoSeed(t, w, uid, d, live, uid == hac.ID, canbo, dieuphoi, isBody)
-				if ok {
-					seed = notAfter(seed, now)
-					seeds = append(seeds, seed)
+				body := rptContains(bodyKinds, e.UnitKind)
+				if ph == phaseRecent && e.UnitID == wardParty.ID {
+					ph = phaseRecentAwaiting
+				}
+				if seed, ok := demoSeed(t, w, e, ph, day, e.UnitID == hac.ID, canbo, dieuphoi, body); ok {
+					seeds = append(seeds, notAfter(seed, now))
 				}
 			}
 		}
-		return nil
-	}
-	var months []report.Window
-	months = append(months, report.Windows(tpls[0].Rule(), report.Monthly, 2025)...)
-	months = append(months, report.Windows(tpls[0].Rule(), report.Monthly, 2026)...) // to December 2026: the current cycle
-	liveMonth := months[len(months)-3]                                               // October 2026
-	if err := addWindows(tpls[0], months, liveMonth); err != nil {
-		return err
-	}
-	var quarters []report.Window
-	quarters = append(quarters, report.Windows(tpls[1].Rule(), report.Quarterly, 2025)...)
-	quarters = append(quarters, report.Windows(tpls[1].Rule(), report.Quarterly, 2026)[:3]...)
-	if err := addWindows(tpls[1], quarters, quarters[len(quarters)-1]); err != nil {
-		return err
 	}
 	if _, err := s.SeedReports(ctx, a, seeds); err != nil {
 		return fmt.Errorf("demo reports: %w", err)
@@ -288,84 +293,132 @@ func rptContains(xs []string, x string) bool {
 	return false
 }
 
-func rptContains64(xs []int64, x int64) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
-}
+// phase of a report relative to the demo's today.
+type phase int
 
-// demoSeed decides one report's fate: history is mostly accepted (some
-// late, some returned once, a few never sent); the live cycle has
-// submissions awaiting review, returned reports, drafts and gaps.
-func demoSeed(t *report.Template, w report.Window, unitID int64, dueOn string, live, home bool, canbo, reviewer int64, body bool) (store.ReportSeed, bool) {
-	r := newRnd(t.Code, w.Label, unitID)
-	due, _ := calendar.ParseDate(dueOn)
-	rep := report.Report{TemplateID: t.ID, UnitID: unitID, PeriodType: w.Type, PeriodYear: w.Year, PeriodNumber: w.Number,
-		PeriodFrom: w.From.String(), PeriodTo: w.To.String(), DueOn: dueOn, Narrative: demoNarrative(r), Values: demoValues(r, body),
+const (
+	phaseHistory        phase = iota // long past: settled
+	phaseRecent                      // the last period past its deadline: reviews, returns, stragglers
+	phaseOpen                        // deadline not passed yet: drafts and early submissions
+	phaseRecentAwaiting              // like phaseRecent, submitted on time and awaiting review
+	phaseSettling                    // the last period past its deadline, weeks ago: reviewed but for a few stragglers
+)
+
+// settleDays after its deadline, the last period is mostly reviewed.
+const settleDays = 20
+
+// demoSeed decides one report's fate from a seeded roll: history is mostly
+// accepted on time (some late, some returned once, a very few never sent);
+// the last period past its deadline has submissions awaiting review,
+// returned reports and a few overdue; the open period has drafts and early
+// submissions. Phường Hạc Thành, the demo officers' ward, always has a
+// returned report and a draft to work on.
+func demoSeed(t *report.Template, w report.Window, e report.Expected, ph phase, day calendar.Date, home bool, canbo, reviewer int64, body bool) (store.ReportSeed, bool) {
+	r := newRnd(t.Code, w.Label, e.UnitID)
+	due, _ := calendar.ParseDate(e.DueOn)
+	rep := report.Report{TemplateID: t.ID, UnitID: e.UnitID, PeriodType: w.Type, PeriodYear: w.Year, PeriodNumber: w.Number,
+		PeriodFrom: w.From.String(), PeriodTo: w.To.String(), DueOn: e.DueOn, Narrative: demoNarrative(r), Values: demoValues(r, body),
 		CreatedAt: at9(w.To, -3)}
 	submitter := int64(0)
 	if home {
 		submitter = canbo
 	}
+	// submitOn is a submission offset days from the deadline, never before
+	// the period's last day.
 	submitOn := func(offset int) store.ReportStep {
-		return store.ReportStep{Status: report.Submitted, At: at9(due, offset), ActorID: submitter}
+		d := due.AddDays(offset)
+		if d.Before(w.To) {
+			d = w.To
+		}
+		return store.ReportStep{Status: report.Submitted, At: at9(d, 0).Add(time.Duration(r.n(480)) * time.Minute), ActorID: submitter}
 	}
 	accept := func(after time.Time) store.ReportStep {
-		return store.ReportStep{Status: report.Accepted, At: after.Add(50 * time.Hour), ActorID: reviewer}
+		return store.ReportStep{Status: report.Accepted, At: after.Add(time.Duration(20+r.n(60)) * time.Hour), ActorID: reviewer}
 	}
 	ret := func(after time.Time) store.ReportStep {
 		return store.ReportStep{Status: report.Returned, At: after.Add(26 * time.Hour), ActorID: reviewer, Comment: returnComments[r.n(len(returnComments))]}
 	}
-	roll := r.n(100)
-	var h []store.ReportStep
-	if !live {
-		switch {
-		case roll < 6 && !home:
-			return store.ReportSeed{}, false // never sent: missing
-		case roll < 16: // late
-			s := submitOn(1 + r.n(6))
-			h = []store.ReportStep{s, accept(s.At)}
-		case roll < 24: // returned once, then accepted
-			s := submitOn(-r.n(2))
-			rt := ret(s.At)
-			s2 := store.ReportStep{Status: report.Submitted, At: rt.At.Add(30 * time.Hour), ActorID: submitter}
-			h = []store.ReportStep{s, rt, s2, accept(s2.At)}
-		default:
-			s := submitOn(-r.n(2))
-			h = []store.ReportStep{s, accept(s.At)}
-		}
+	seed := func(h ...store.ReportStep) (store.ReportSeed, bool) {
 		return store.ReportSeed{Report: rep, History: h}, true
 	}
-	// The live cycle (the last periods).
-	if home && w.Type == report.Monthly && w.Number == 12 {
-		rep.Values = report.Values{"citizen_receptions": "2", "cases_received": "4"}
-		return store.ReportSeed{Report: rep}, true // the officers' current draft
-	}
-	switch {
-	case home && w.Number == 11:
-		s := submitOn(-1)
-		return store.ReportSeed{Report: rep, History: []store.ReportStep{s, ret(s.At)}}, true
-	case home:
-		return store.ReportSeed{Report: rep, History: []store.ReportStep{submitOn(-1)}}, true // awaiting review
-	case roll < 15:
-		return store.ReportSeed{}, false
-	case roll < 30:
-		return store.ReportSeed{Report: rep}, true // draft, not sent
-	case roll < 45:
-		s := submitOn(-r.n(2))
-		return store.ReportSeed{Report: rep, History: []store.ReportStep{s, ret(s.At)}}, true
-	case roll < 60:
-		s := submitOn(2 + r.n(3))
-		return store.ReportSeed{Report: rep, History: []store.ReportStep{s}}, true // late, awaiting review
-	default:
-		s := submitOn(-r.n(2))
-		if r.n(2) == 0 {
-			return store.ReportSeed{Report: rep, History: []store.ReportStep{s, accept(s.At)}}, true
+	roll := r.n(100)
+	switch ph {
+	case phaseHistory:
+		switch {
+		case roll < 2 && !home:
+			return store.ReportSeed{}, false // never sent
+		case roll < 9: // late
+			s := submitOn(1 + r.n(5))
+			return seed(s, accept(s.At))
+		case roll < 15: // returned once, corrected in time
+			s := submitOn(-4 - r.n(3))
+			rt := ret(s.At)
+			s2 := store.ReportStep{Status: report.Submitted, At: rt.At.Add(30 * time.Hour), ActorID: submitter}
+			return seed(s, rt, s2, accept(s2.At))
+		default:
+			s := submitOn(-r.n(4))
+			return seed(s, accept(s.At))
 		}
-		return store.ReportSeed{Report: rep, History: []store.ReportStep{s}}, true // awaiting review
+	case phaseRecentAwaiting:
+		return seed(submitOn(-1))
+	case phaseSettling:
+		if !home && roll < 3 {
+			s := submitOn(-1 - r.n(2))
+			return seed(s, ret(s.At)) // returned, still not corrected
+		}
+		return demoSeed(t, w, e, phaseHistory, day, home, canbo, reviewer, body)
+	case phaseRecent:
+		if home {
+			if w.Type == report.Monthly {
+				s := submitOn(-1)
+				return seed(s, ret(s.At)) // returned, to be corrected
+			}
+			return seed(submitOn(-1)) // awaiting review
+		}
+		switch {
+		case roll < 2:
+			return store.ReportSeed{}, false // overdue, not started
+		case roll < 4:
+			return seed() // overdue draft
+		case roll < 10:
+			s := submitOn(-1 - r.n(2))
+			return seed(s, ret(s.At)) // returned, to be corrected
+		case roll < 22:
+			return seed(submitOn(-r.n(3))) // on time, awaiting review
+		case roll < 27:
+			return seed(submitOn(1 + r.n(2))) // late, awaiting review
+		case roll < 31:
+			s := submitOn(1 + r.n(3))
+			return seed(s, accept(s.At))
+		default:
+			s := submitOn(-r.n(3))
+			return seed(s, accept(s.At))
+		}
+	default: // open
+		ended := !day.Before(w.To.AddDays(1))
+		if home {
+			rep.Values = report.Values{"citizen_receptions": "2", "cases_received": "4"}
+			return seed() // the officers' current draft
+		}
+		if !ended {
+			if roll < 10 {
+				return seed() // started early
+			}
+			return store.ReportSeed{}, false
+		}
+		// Between the period's end and its deadline: submissions made
+		// so far (the ones dated after today are dropped by notAfter).
+		switch {
+		case roll < 30:
+			return store.ReportSeed{}, false
+		case roll < 55:
+			return seed()
+		case roll < 85:
+			return seed(submitOn(-r.n(3)))
+		default:
+			s := submitOn(-r.n(3))
+			return seed(s, accept(s.At))
+		}
 	}
 }
 

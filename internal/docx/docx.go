@@ -1,10 +1,23 @@
-// Package docx writes Word (.docx) files for Party documents in the form of
-// Guideline 36-HD/VPTW (2018): A4, Times New Roman 14 pt, the issuing body
-// top left with its number line "Số …-BC/…" (no colon), "ĐẢNG CỘNG SẢN VIỆT
-// NAM" top right over the place and date in italics, a centred title, the
-// body, and the signature and "Nơi nhận:" blocks. It writes the zip and the
-// WordprocessingML by hand, with fixed timestamps, so the same document
-// always gives the same bytes.
+// Package docx writes Word (.docx) files for administrative documents: A4,
+// Times New Roman, the issuing body top left over its number line, the
+// heading of the form top right over the place and date in italics, a
+// centred title, the body, and the "Nơi nhận:" and signature blocks.
+//
+// The header and footer follow the form of the issuing body ([Form]):
+//   - Party documents (Guideline 36-HD/VPTW, 2018): "ĐẢNG CỘNG SẢN VIỆT
+//     NAM" underlined, a star under the body, "Số 12-BC/BDVTU" (no colon),
+//     "Nơi nhận:" underlined with items ending in commas;
+//   - State documents (Decree 30/2020/NĐ-CP) and the Fatherland Front and
+//     mass organisations, whose guidance takes the State heading: the
+//     national title "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and the motto
+//     "Độc lập - Tự do - Hạnh phúc" with a rule under it, a rule under the
+//     body, "Số: 12/BC-SNV", "Nơi nhận:" bold italic with items ending in
+//     semicolons;
+//   - the Youth Union: "ĐOÀN TNCS HỒ CHÍ MINH" underlined, "***" under the
+//     body, "Số: 12-BC/TĐTN".
+//
+// It writes the zip and the WordprocessingML by hand, with fixed
+// timestamps, so the same document always gives the same bytes.
 package docx
 
 import (
@@ -42,12 +55,37 @@ const (
 	firstLine = 720
 )
 
+// Form is the form of a document, chosen by the kind of its issuing body.
+type Form int
+
+// Forms.
+const (
+	FormParty Form = iota // Guideline 36-HD/VPTW
+	FormState             // Decree 30/2020/NĐ-CP
+	FormFront             // Fatherland Front and mass organisations: the State heading
+	FormYouth             // Ho Chi Minh Communist Youth Union
+)
+
+// State reports whether the form takes the national title and motto.
+func (f Form) State() bool { return f == FormState || f == FormFront }
+
+// Heading lines of the forms.
+const (
+	PartyHeading = "ĐẢNG CỘNG SẢN VIỆT NAM"
+	NationTitle  = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+	NationMotto  = "Độc lập - Tự do - Hạnh phúc"
+	YouthHeading = "ĐOÀN TNCS HỒ CHÍ MINH"
+)
+
 // Header is the block above the title.
 type Header struct {
+	// Form chooses the heading top right and the marks under the body.
+	Form Form
 	// Superior is the first line on the left, e.g. "TỈNH ỦY THANH HÓA"; it
 	// may be empty.
 	Superior string
-	// Body is the issuing body, bold, e.g. "BAN TUYÊN GIÁO VÀ DÂN VẬN".
+	// Body is the issuing body, bold, e.g. "BAN TUYÊN GIÁO VÀ DÂN VẬN";
+	// a line break splits it ("ỦY BAN NHÂN DÂN\nPHƯỜNG HẠC THÀNH").
 	Body string
 	// Number is the number line, e.g. "Số 12-BC/BTGDVTU".
 	Number string
@@ -56,10 +94,12 @@ type Header struct {
 	Date  time.Time
 }
 
-// Signature is the block bottom right.
+// Signature is the block bottom right: the authority lines, the room for
+// the signature and seal, and the signer's full name.
 type Signature struct {
-	Authority string // "T/M BAN THƯỜNG VỤ"
-	Role      string // "PHÓ BÍ THƯ"
+	Authority string // "T/M BAN THƯỜNG VỤ", "TM. ỦY BAN NHÂN DÂN"
+	Acting    string // "KT. CHỦ TỊCH" when a deputy signs for the head
+	Role      string // "PHÓ CHỦ TỊCH"
 	Name      string
 }
 
@@ -420,26 +460,69 @@ func (d *Document) writeDocument(b *bufio.Writer) {
 
 func (d *Document) writeHeader(b *bufio.Writer) {
 	h := d.Header
+	state := h.Form.State()
+	size := SizeBody
+	if state {
+		size = SizeTable // 13 pt
+	}
 	tableStart(b, []int{headerLeft, headerRight}, false, headerIndent)
 	b.WriteString(`<w:tr>`)
 	cellStart(b, headerLeft, false, false)
+	left := 0
 	if h.Superior != "" {
-		centre.write(b, run{}, h.Superior)
+		centre.write(b, run{size: size}, h.Superior)
+		left++
 	}
-	centre.write(b, run{bold: true}, h.Body)
-	centre.write(b, run{}, "*")
-	centre.write(b, run{}, h.Number)
+	for _, line := range strings.Split(h.Body, "\n") {
+		centre.write(b, run{bold: true, size: size}, strings.TrimSpace(line))
+		left++
+	}
+	switch h.Form {
+	case FormParty:
+		centre.write(b, run{}, "*")
+	case FormYouth:
+		centre.write(b, run{}, "***")
+	default:
+		rule(b, 1400)
+	}
+	if state {
+		para{jc: "center", before: 120}.write(b, run{size: size}, h.Number)
+	} else {
+		centre.write(b, run{}, h.Number)
+	}
 	b.WriteString(`</w:tc>`)
 	cellStart(b, headerRight, false, false)
-	centre.write(b, run{bold: true, underline: true, size: SizeParty}, "ĐẢNG CỘNG SẢN VIỆT NAM")
-	centre.write(b, run{}, "")
-	if h.Superior != "" {
+	right := 1
+	switch h.Form {
+	case FormParty:
+		centre.write(b, run{bold: true, underline: true, size: SizeParty}, PartyHeading)
+	case FormYouth:
+		centre.write(b, run{bold: true, underline: true, size: SizeParty}, YouthHeading)
+	default:
+		centre.write(b, run{bold: true, size: SizeSmall}, NationTitle)
+		centre.write(b, run{bold: true, size: SizeTable}, NationMotto)
+		rule(b, 1500)
+		right = 3
+	}
+	// The date line sits level with the number line.
+	for ; right < left+1; right++ {
 		centre.write(b, run{}, "")
 	}
 	if !h.Date.IsZero() {
-		para{jc: "right"}.write(b, run{italic: true}, PlaceDate(h.Place, h.Date))
+		// Party: flush right; State (Decree 30): centred under the motto.
+		p := para{jc: "right"}
+		if state {
+			p.jc, p.before = "center", 120
+		}
+		p.write(b, run{italic: true, size: size}, PlaceDate(h.Place, h.Date))
 	}
 	b.WriteString(`</w:tc></w:tr></w:tbl>`)
+}
+
+// rule writes a short centred horizontal line: an empty paragraph with a
+// bottom border, indented by in twips on each side.
+func rule(b *bufio.Writer, in int) {
+	fmt.Fprintf(b, `<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr><w:spacing w:before="0" w:after="0" w:line="120" w:lineRule="exact"/><w:ind w:left="%d" w:right="%d"/></w:pPr></w:p>`, in, in)
 }
 
 func writeTable(b *bufio.Writer, bl block) {
@@ -496,17 +579,28 @@ func (d *Document) writeFooter(b *bufio.Writer) {
 	if len(d.Recipients) == 0 && d.Signature == (Signature{}) {
 		return
 	}
+	state := d.Header.Form.State()
 	tableStart(b, []int{footerLeft, footerRight}, false, 0)
 	b.WriteString(`<w:tr><w:trPr><w:cantSplit/></w:trPr>`)
 	cellStart(b, footerLeft, false, false)
 	if len(d.Recipients) > 0 {
-		para{before: 240}.write(b, run{underline: true}, "Nơi nhận:")
+		sep := ","
+		if state {
+			para{before: 240}.write(b, run{bold: true, italic: true, size: SizeSmall}, "Nơi nhận:")
+			sep = ";"
+		} else {
+			para{before: 240}.write(b, run{underline: true}, "Nơi nhận:")
+		}
 		for i, r := range d.Recipients {
-			end := ","
+			end := sep
 			if i == len(d.Recipients)-1 {
 				end = "."
 			}
-			para{}.write(b, run{size: SizeSmall}, "- "+strings.TrimRight(r, ",.")+end)
+			size := SizeSmall
+			if state {
+				size = 22 // 11 pt
+			}
+			para{}.write(b, run{size: size}, "- "+strings.TrimRight(r, ",.;")+end)
 		}
 	} else {
 		para{}.write(b, run{}, "")
@@ -515,12 +609,11 @@ func (d *Document) writeFooter(b *bufio.Writer) {
 	cellStart(b, footerRight, false, false)
 	s := d.Signature
 	p := para{jc: "center", before: 240}
-	if s.Authority != "" {
-		p.write(b, run{bold: true}, s.Authority)
-		p.before = 0
-	}
-	if s.Role != "" {
-		p.write(b, run{bold: true}, s.Role)
+	for _, line := range []string{s.Authority, s.Acting, s.Role} {
+		if line != "" {
+			p.write(b, run{bold: true}, line)
+			p.before = 0
+		}
 	}
 	// Room for the signature and seal.
 	for range 4 {

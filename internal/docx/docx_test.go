@@ -365,3 +365,40 @@ func FuzzText(f *testing.F) {
 		parts(t, buf.Bytes())
 	})
 }
+
+// TestForms: the heading top right, the mark under the body and the
+// "Nơi nhận" punctuation follow the form.
+func TestForms(t *testing.T) {
+	for _, c := range []struct {
+		form         Form
+		want, absent []string
+	}{
+		{FormState, []string{NationTitle, NationMotto, "ỦY BAN NHÂN DÂN", "PHƯỜNG HẠC THÀNH", "- UBND tỉnh Thanh Hóa;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"}, []string{PartyHeading, "*", YouthHeading}},
+		{FormFront, []string{NationTitle, NationMotto}, []string{PartyHeading, "*"}},
+		{FormParty, []string{PartyHeading, "*", "- UBND tỉnh Thanh Hóa,"}, []string{NationTitle, "***"}},
+		{FormYouth, []string{YouthHeading, "***"}, []string{NationTitle, PartyHeading}},
+	} {
+		d := New(Header{Form: c.form, Body: "ỦY BAN NHÂN DÂN\nPHƯỜNG HẠC THÀNH", Number: "Số: 3/BC-UBND", Place: "Hạc Thành", Date: time.Date(2026, 2, 4, 0, 0, 0, 0, time.UTC)}, "BÁO CÁO", "")
+		d.Sign(Signature{Authority: "TM. ỦY BAN NHÂN DÂN", Acting: "KT. CHỦ TỊCH", Role: "PHÓ CHỦ TỊCH", Name: "Lê Văn Hải"})
+		d.To("UBND tỉnh Thanh Hóa", "Lưu: VT")
+		doc := parts(t, write(t, d))["word/document.xml"]
+		ts := map[string]bool{}
+		for _, s := range texts(t, doc) {
+			ts[s] = true
+		}
+		for _, w := range c.want {
+			if !ts[w] {
+				t.Errorf("form %d: no line %q", c.form, w)
+			}
+		}
+		for _, w := range c.absent {
+			if ts[w] {
+				t.Errorf("form %d: line %q", c.form, w)
+			}
+		}
+		// The State heading has rules (bottom borders) under the motto and the body.
+		if rules := strings.Count(doc, `<w:pBdr><w:bottom`); c.form.State() != (rules == 2) {
+			t.Errorf("form %d: %d rules", c.form, rules)
+		}
+	}
+}

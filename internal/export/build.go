@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -74,6 +75,21 @@ type Options struct {
 	Now time.Time
 	// Signature replaces the derived signature block.
 	Signature docx.Signature
+	// Signer is who signs (the submitter of a unit report); nil leaves the
+	// head's title and room for the name.
+	Signer *Signer
+	// Number is the document's number in its issuer's register; 0 leaves
+	// it blank to be written by hand (a draft, a consolidated view).
+	Number int
+	// Side chooses the organ of a place that issues (see [IssuerFor]).
+	Side Side
+	// Lookup lists units under a unit, for the organs of places and the
+	// recipients; nil derives them from the ancestors alone.
+	Lookup Lookup
+	// Expected are the units expected to report in a consolidated report's
+	// period (its schedules); a consolidated document lists the units under
+	// its unit that are among them. nil lists those whose reports count.
+	Expected map[int64]bool
 	// Recipients replace the derived "Nơi nhận:" list.
 	Recipients []string
 	// Issuer replaces the derived issuing body (the Abbrev option still
@@ -161,8 +177,8 @@ func asciiName(name string) string {
 var vi = i18n.Locale{}
 
 // header fills the document header from the issuer and the options.
-func header(is Issuer, o Options, number string, date time.Time) docx.Header {
-	h := docx.Header{Superior: is.Superior, Body: is.Body, Number: number, Place: is.Place, Date: date}
+func header(is Issuer, o Options, date time.Time) docx.Header {
+	h := docx.Header{Form: is.Form, Superior: is.Superior, Body: is.Body, Number: DocNumber(is.Form, o.Number, KindReport, is.Abbrev), Place: is.Place, Date: date}
 	if o.Superior != "" {
 		h.Superior = o.Superior
 	}
@@ -177,7 +193,7 @@ func header(is Issuer, o Options, number string, date time.Time) docx.Header {
 
 // issuer derives the issuer and applies the abbreviation option.
 func issuer(u org.Unit, ancestors []org.Unit, o Options) Issuer {
-	is := DeriveIssuer(u, ancestors)
+	is := IssuerFor(u, ancestors, o.Side, o.Lookup)
 	if o.Issuer != nil {
 		is = *o.Issuer
 	}
@@ -188,25 +204,19 @@ func issuer(u org.Unit, ancestors []org.Unit, o Options) Issuer {
 }
 
 // finish adds the signature and recipients.
-func finish(d *docx.Document, is Issuer, ancestors []org.Unit, o Options) {
+func finish(d *docx.Document, is Issuer, u org.Unit, ancestors []org.Unit, o Options) {
 	sig := o.Signature
 	if sig == (docx.Signature{}) {
-		switch {
-		case is.Committee:
-			sig.Authority = vi.T("exports.doc.sign_committee")
-		case strings.HasPrefix(is.Body, "BAN "):
-			sig.Authority = vi.T("exports.doc.sign_head_of_commission")
-		default:
-			sig.Authority = vi.T("exports.doc.sign_on_behalf", is.Body)
+		var s Signer
+		if o.Signer != nil {
+			s = *o.Signer
 		}
+		sig = Sign(is, s)
 	}
 	d.Sign(sig)
 	rec := o.Recipients
 	if rec == nil {
-		if len(ancestors) > 0 {
-			rec = append(rec, vi.T("exports.doc.recipient_parent", ancestors[len(ancestors)-1].Name))
-		}
-		rec = append(rec, vi.T("exports.doc.recipient_file"))
+		rec = Recipients(is, u, ancestors, o.Lookup)
 	}
 	d.To(rec...)
 	d.Creator = "danvan"
@@ -280,7 +290,10 @@ func ReportExport(rep report.Report, tpl report.Template, u org.Unit, ancestors 
 		if date.IsZero() {
 			date = today(o)
 		}
-		d := docx.New(header(is, o, Number(rep.ID, is.Abbrev), date), vi.T("exports.doc.title"), subtitle)
+		if !rep.Status.Received() {
+			o.Number = 0 // a draft has no number yet
+		}
+		d := docx.New(header(is, o, date), vi.T("exports.doc.title"), subtitle)
 		if !rep.Status.Received() {
 			d.Note(vi.T("exports.doc.not_submitted"))
 		}
@@ -309,7 +322,7 @@ func ReportExport(rep report.Report, tpl report.Template, u org.Unit, ancestors 
 			}
 			d.Table(docTableColumns(vi.T("exports.col.value")), rows, nil)
 		}
-		finish(d, is, ancestors, o)
+		finish(d, is, u, ancestors, o)
 		return d
 	}
 	e.tables = []Table{reportTable(rep, def, u, subtitle, o.Locale)}
@@ -329,7 +342,7 @@ func reportTable(rep report.Report, def report.Definition, u org.Unit, subtitle 
 	lang := l.Lang()
 	t := Table{
 		Sheet: l.T("exports.sheet.indicators"),
-		Title: []string{u.Name, vi.T("exports.doc.title") + " " + subtitle, l.T("exports.window", rep.PeriodFrom, rep.PeriodTo), l.T("exports.status", l.T("exports.status."+string(rep.Status)))},
+		Title: []string{u.Name, vi.T("exports.doc.title") + " " + subtitle, l.T("exports.window", viDate(rep.PeriodFrom), viDate(rep.PeriodTo)), l.T("exports.status", l.T("exports.status."+string(rep.Status)))},
 		Columns: []Column{
 			{Title: l.T("exports.col.no"), Width: 6, Kind: KindInteger},
 			{Title: l.T("exports.col.code"), Width: 16},
@@ -353,9 +366,16 @@ func reportTable(rep report.Report, def report.Definition, u org.Unit, subtitle 
 // ---------- a consolidated report ----------
 
 // ConsolidatedExport builds the export of a unit's consolidated figures.
+//
+// The units listed are those under the unit that report (see reporting):
+// not a body beside them such as the Provincial Party Committee or the
+// People's Council, nor the issuer's own branch; the categories of a
+// disaggregated indicator come in the template's order (Nam before Nữ).
 func ConsolidatedExport(c store.Consolidation, tpl report.Template, ancestors []org.Unit, o Options) Export {
 	u := c.Unit
 	is := issuer(u, ancestors, o)
+	c.Children = reporting(c.Children, is, o.Expected)
+	c.Cells = InTemplateOrder(c.Cells, tpl.Definition)
 	pt := report.Type(c.Period.Type)
 	period := periodText(pt, c.Period.Year, c.Period.Number)
 	subtitle := vi.T("exports.doc.consolidated", vi.T("exports.doc.subject"), period)
@@ -389,9 +409,10 @@ func ConsolidatedExport(c store.Consolidation, tpl report.Template, ancestors []
 		if date.IsZero() {
 			date = today(o)
 		}
-		d := docx.New(header(is, o, Number(0, is.Abbrev), date), vi.T("exports.doc.title"), subtitle)
+		d := docx.New(header(is, o, date), vi.T("exports.doc.title"), subtitle)
 		d.Note(vi.T("exports.doc.window", viDate(c.From), viDate(c.To)))
 		d.Paragraph(vi.T("exports.doc.n_reports", c.NReports))
+		d.Paragraph(BasisNote(vi, c))
 		if c.Mapped {
 			d.Note(vi.T("exports.doc.mapped"))
 		}
@@ -432,12 +453,12 @@ func ConsolidatedExport(c store.Consolidation, tpl report.Template, ancestors []
 				{Title: vi.T("exports.col.n_reports"), Width: 1900, Align: docx.Right},
 			}, rows, nil)
 		}
-		finish(d, is, ancestors, o)
+		finish(d, is, u, ancestors, o)
 		return d
 	}
 
 	l, lang := o.Locale, o.Locale.Lang()
-	title := []string{u.Name, vi.T("exports.doc.title") + " " + subtitle, l.T("exports.window", c.From, c.To), l.T("exports.n_reports", c.NReports)}
+	title := []string{u.Name, vi.T("exports.doc.title") + " " + subtitle, l.T("exports.window", viDate(c.From), viDate(c.To)), l.T("exports.n_reports", c.NReports), BasisNote(l, c)}
 	t := Table{Sheet: l.T("exports.sheet.indicators"), Title: title, Columns: []Column{
 		{Title: l.T("exports.col.no"), Width: 6, Kind: KindInteger},
 		{Title: l.T("exports.col.code"), Width: 16},
@@ -471,14 +492,43 @@ func ConsolidatedExport(c store.Consolidation, tpl report.Template, ancestors []
 		}
 		t.Rows = append(t.Rows, row)
 	}
+	// CSV has no title lines: the basis is said in a last row.
+	t.Rows = append(t.Rows, []Cell{Text(""), Text(""), Text(BasisNote(l, c))})
 	units := Table{Sheet: l.T("exports.sheet.units"), Title: title[:2], Columns: []Column{
 		{Title: l.T("exports.col.no"), Width: 6, Kind: KindInteger},
 		{Title: l.T("exports.col.code"), Width: 12},
 		{Title: l.T("exports.col.org_unit"), Width: 50},
 		{Title: l.T("exports.col.n_reports"), Width: 14, Kind: KindInteger},
 	}}
+	// The units sheet also gives each unit's figures, one unit a row: it
+	// prints on as many pages as there are units, whereas the indicators
+	// sheet, one unit a column, prints only its totals when the units are
+	// many (they would not fit one page wide).
+	var unitCells []store.ConsolidatedCell
+	for _, cell := range c.Cells {
+		if cell.Indicator.Aggregation == "none" {
+			continue
+		}
+		unitCells = append(unitCells, cell)
+		title := indName(cell, lang)
+		if cell.Category != "" {
+			title += " – " + catName(cell, lang)
+		}
+		units.Columns = append(units.Columns, Column{Title: title, Width: 14, Kind: KindDecimal})
+	}
 	for i, ch := range c.Children {
-		units.Rows = append(units.Rows, []Cell{Num(float64(i + 1)), Text(ch.Unit.Code), Text(ch.Unit.Name), Num(float64(ch.NReports))})
+		row := []Cell{Num(float64(i + 1)), Text(ch.Unit.Code), Text(ch.Unit.Name), Num(float64(ch.NReports))}
+		for _, cell := range unitCells {
+			if v, ok := ch.Value(cell); ok {
+				row = append(row, Num(v))
+			} else {
+				row = append(row, Text(""))
+			}
+		}
+		units.Rows = append(units.Rows, row)
+	}
+	if len(c.Children) > maxPrintedUnits {
+		t.PrintColumns = len(t.Columns) - len(c.Children)
 	}
 	e.tables = []Table{t, units}
 	return e
@@ -486,8 +536,10 @@ func ConsolidatedExport(c store.Consolidation, tpl report.Template, ancestors []
 
 // ---------- loading ----------
 
-// LoadReport loads a report with what its export needs. The caller checks
-// that the reader may see the report (report.CanSee) before writing it.
+// LoadReport loads a report with what its export needs: the issuer on
+// the side of the report's template, the number its issuer's register
+// gave it, and the submitter (else the issuing unit's head) as the signer. The caller checks that the
+// reader may see the report (report.CanSee) before writing it.
 func LoadReport(ctx context.Context, st *store.Store, id int64, o Options) (Export, report.Report, error) {
 	rep, err := st.GetReport(ctx, id)
 	if err != nil {
@@ -505,7 +557,44 @@ func LoadReport(ctx context.Context, st *store.Store, id int64, o Options) (Expo
 	if err != nil {
 		return Export{}, rep, fmt.Errorf("export report %d: %w", id, err)
 	}
+	if err := prepare(ctx, st, &o, tpl); err != nil {
+		return Export{}, rep, fmt.Errorf("export report %d: %w", id, err)
+	}
+	if o.Number == 0 {
+		if n, ok, err := st.ReportNumber(ctx, id); err != nil {
+			return Export{}, rep, fmt.Errorf("export report %d: %w", id, err)
+		} else if ok {
+			o.Number = n.Number
+		}
+	}
+	if o.Signer == nil && rep.SubmittedBy != 0 {
+		if s, err := st.Signer(ctx, rep.SubmittedBy); err == nil {
+			o.Signer = &Signer{Name: s.FullName, Position: s.Position}
+		}
+	}
+	if o.Signer == nil {
+		if o.Signer, err = headOfIssuer(ctx, st, IssuerFor(u, anc, o.Side, o.Lookup)); err != nil {
+			return Export{}, rep, fmt.Errorf("export report %d: %w", id, err)
+		}
+	}
 	return ReportExport(rep, tpl, u, anc, o), rep, nil
+}
+
+// prepare fills the side (from the template's owner) and the tree lookup.
+func prepare(ctx context.Context, st *store.Store, o *Options, tpl report.Template) error {
+	at := today(*o).Format(time.DateOnly)
+	if o.Lookup == nil {
+		o.Lookup = func(id int64) []org.Unit {
+			kids, err := st.Children(ctx, id, at)
+			if err != nil {
+				return nil
+			}
+			return kids
+		}
+	}
+	side, err := templateSide(ctx, st, tpl)
+	o.Side = side
+	return err
 }
 
 // Query names a consolidated report.
@@ -517,6 +606,8 @@ type Query struct {
 	Number     int
 	// Mapped re-attributes old units' reports to today's units.
 	Mapped bool
+	// Basis says which reports count ("": every report received).
+	Basis store.Basis
 }
 
 // LoadConsolidated loads a unit's consolidated figures for a period. The
@@ -529,11 +620,14 @@ func LoadConsolidated(ctx context.Context, st *store.Store, q Query, o Options) 
 	if q.Type == "" {
 		q.Type = tpl.PeriodType
 	}
+	if q.Basis == "" {
+		q.Basis = store.BasisReceived
+	}
 	var c store.Consolidation
 	if q.Mapped {
-		c, err = st.MappedView(ctx, q.TemplateID, q.UnitID, string(q.Type), q.Year, q.Number)
+		c, err = st.MappedViewOn(ctx, q.Basis, q.TemplateID, q.UnitID, string(q.Type), q.Year, q.Number)
 	} else {
-		c, err = st.ConsolidatedView(ctx, q.TemplateID, q.UnitID, string(q.Type), q.Year, q.Number)
+		c, err = st.ConsolidatedViewOn(ctx, q.Basis, q.TemplateID, q.UnitID, string(q.Type), q.Year, q.Number)
 	}
 	if err != nil {
 		return Export{}, err
@@ -542,42 +636,107 @@ func LoadConsolidated(ctx context.Context, st *store.Store, q Query, o Options) 
 	if err != nil {
 		return Export{}, err
 	}
-	if o.Issuer == nil && c.Unit.Kind == org.KindProvince {
-		is, err := provinceIssuer(ctx, st, c.Unit, anc, today(o).Format(time.DateOnly))
-		if err != nil {
-			return Export{}, err
+	if err := prepare(ctx, st, &o, tpl); err != nil {
+		return Export{}, fmt.Errorf("export: %w", err)
+	}
+	if o.Expected == nil && q.Number >= 1 {
+		if ws := report.Windows(tpl.Rule(), q.Type, q.Year); q.Number <= len(ws) {
+			exp, err := st.ExpectedReports(ctx, tpl.ID, ws[q.Number-1])
+			if err != nil {
+				return Export{}, fmt.Errorf("export: %w", err)
+			}
+			o.Expected = map[int64]bool{}
+			for _, x := range exp {
+				o.Expected[x.UnitID] = true
+			}
 		}
-		o.Issuer = is
+	}
+	if o.Signer == nil && o.Issuer == nil {
+		if o.Signer, err = headOfIssuer(ctx, st, IssuerFor(c.Unit, anc, o.Side, o.Lookup)); err != nil {
+			return Export{}, fmt.Errorf("export: %w", err)
+		}
 	}
 	return ConsolidatedExport(c, tpl, anc, o), nil
 }
 
-// provinceIssuer: a province's consolidated report goes out from its
-// party committee through the Mass Mobilisation Commission (Ban Dân vận,
-// since 2025 Ban Tuyên giáo và Dân vận), when the tree has them; nil
-// leaves the province itself.
-func provinceIssuer(ctx context.Context, st *store.Store, prov org.Unit, anc []org.Unit, at string) (*Issuer, error) {
-	kids, err := st.Children(ctx, prov.ID, at)
-	if err != nil {
-		return nil, fmt.Errorf("export: issuer: %w", err)
+// headOfIssuer is the head of the issuing unit (a user granted unit_head
+// there) as the signer; nil when there is none, or when the issuer is the
+// organ of a place, whose head the tree does not know.
+func headOfIssuer(ctx context.Context, st *store.Store, is Issuer) (*Signer, error) {
+	if is.Organ != "" || is.UnitID == 0 {
+		return nil, nil
 	}
+	h, ok, err := st.UnitHead(ctx, is.UnitID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &Signer{Name: h.FullName, Position: h.Position}, nil
+}
+
+// maxPrintedUnits is the most unit columns the indicators sheet prints
+// (A4 landscape, one page wide, still readable).
+const maxPrintedUnits = 8
+
+// reporting keeps the children that report: those expected to report
+// (when expected is known; an intermediate body such as the Provincial
+// Party Committee, whose commissions report, or the People's Council is
+// not), else those whose reports count; never the issuer's own branch
+// (see [Issuer].Via).
+func reporting(kids []store.ConsolidatedChild, is Issuer, expected map[int64]bool) []store.ConsolidatedChild {
+	var out []store.ConsolidatedChild
 	for _, k := range kids {
-		if k.Kind != org.KindPartyCommittee {
+		if k.Unit.ID == is.UnitID || (is.Via != 0 && k.Unit.ID == is.Via) {
 			continue
 		}
-		chain := append(append([]org.Unit(nil), anc...), prov)
-		is := DeriveIssuer(k, chain)
-		subs, err := st.Children(ctx, k.ID, at)
-		if err != nil {
-			return nil, fmt.Errorf("export: issuer: %w", err)
-		}
-		for _, b := range subs {
-			if b.Kind == org.KindPartyCommission && strings.Contains(textfold.Fold(b.Name), "dan van") {
-				is = DeriveIssuer(b, append(chain, k))
-				break
+		if expected != nil {
+			if expected[k.Unit.ID] {
+				out = append(out, k)
 			}
+			continue
 		}
-		return &is, nil
+		if k.NReports > 0 || len(k.Values) > 0 {
+			out = append(out, k)
+		}
 	}
-	return nil, nil
+	return out
+}
+
+// InTemplateOrder orders each indicator's category cells as the template
+// lists its categories (Nam before Nữ); categories the template does not
+// know follow in their order. The cells are not changed in place.
+func InTemplateOrder(cells []store.ConsolidatedCell, def report.Definition) []store.ConsolidatedCell {
+	rank := map[string]map[string]int{}
+	for _, in := range def.Indicators {
+		if in.Disaggregation == nil {
+			continue
+		}
+		m := map[string]int{}
+		for i, c := range in.Disaggregation.Categories {
+			m[c.Key] = i
+		}
+		rank[in.Code] = m
+	}
+	out := append([]store.ConsolidatedCell(nil), cells...)
+	for i := 0; i < len(out); {
+		j := i + 1
+		for j < len(out) && out[j].Category != "" && out[j].Indicator.Code == out[i].Indicator.Code {
+			j++
+		}
+		if m, ok := rank[out[i].Indicator.Code]; ok && j-i > 2 {
+			cats := out[i+1 : j]
+			sort.SliceStable(cats, func(a, b int) bool {
+				ra, oka := m[cats[a].Category]
+				rb, okb := m[cats[b].Category]
+				if !oka {
+					ra = len(m)
+				}
+				if !okb {
+					rb = len(m)
+				}
+				return ra < rb
+			})
+		}
+		i = j
+	}
+	return out
 }

@@ -14,7 +14,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/danvan/danvan/internal/account"
 	"github.com/danvan/danvan/internal/audit"
+	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/export"
 	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/org"
@@ -71,7 +73,8 @@ X2,Phường Hạc Thành,ward,P38,2000-01-01,,false
 	if err != nil {
 		t.Fatal(err)
 	}
-	tpl := report.Template{Code: "DV-T", Name: "Báo cáo công tác dân vận tháng", PeriodType: report.Monthly, CutoffDay: 15, Definition: d, Active: true}
+	// A template of the coordinating commission: a Party template.
+	tpl := report.Template{Code: "DV-T", Name: "Báo cáo công tác dân vận tháng", PeriodType: report.Monthly, CutoffDay: 15, Definition: d, Active: true, OwnerUnitID: id("BTGDV")}
 	if err := st.CreateTemplate(ctx, sys, &tpl); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +92,13 @@ X2,Phường Hạc Thành,ward,P38,2000-01-01,,false
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, fe, err := st.SubmitReport(ctx, sys, r.ID, r.Version, &d)
+		// Numbered in the register of the unit (or of its Party committee
+		// for a place), as the service asks.
+		k := store.RegisterKey{BodyID: unit, Year: 2026, Kind: export.KindReport}
+		if unit != id("BTGDV") {
+			k.Organ = export.OrganParty
+		}
+		r, fe, err := st.SubmitReport(store.WithRegister(ctx, k), sys, r.ID, r.Version, &d)
 		if err != nil || len(fe) > 0 {
 			t.Fatalf("submit: %v %v", err, fe)
 		}
@@ -148,19 +157,22 @@ func TestUnitReportExports(t *testing.T) {
 	text := docText(t, buf.Bytes())
 	sub := rep.SubmittedAt.In(time.FixedZone("ICT", 7*3600))
 	for _, want := range []string{
-		"TỈNH ỦY THANH HÓA", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "Số " + itoa(rep.ID) + "-BC/BTGDVTU", "ĐẢNG CỘNG SẢN VIỆT NAM",
+		"TỈNH ỦY THANH HÓA", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "Số 1-BC/BTGDVTU", "ĐẢNG CỘNG SẢN VIỆT NAM",
 		"Thanh Hóa, ngày " + pad2(sub.Day()) + " tháng ", "BÁO CÁO", "công tác dân vận tháng 11 năm 2026",
 		"I. KẾT QUẢ THỰC HIỆN", "Ban Thường vụ Tỉnh ủy chỉ đạo xây dựng mô hình \"Dân vận khéo\".", "Ủy ban Mặt trận Tổ quốc tham gia.",
 		"II. PHƯƠNG HƯỚNG THÁNG TỚI", "(Không có nội dung.)", "III. CÁC CHỈ TIÊU",
 		"Số cuộc tiếp công dân của người đứng đầu cấp ủy", "1.234", "87,5", "- Nữ", "=1+1",
-		"Kỳ báo cáo từ ngày 15/10/2026 đến ngày 14/11/2026.", "TRƯỞNG BAN", "Nơi nhận:", "- Tỉnh ủy Thanh Hóa (để báo cáo),",
+		"Kỳ báo cáo từ ngày 15/10/2026 đến ngày 14/11/2026.", "TRƯỞNG BAN", "Nơi nhận:", "- Tỉnh ủy Thanh Hóa (để báo cáo),", "- Lưu: VT.",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("DOCX lacks %q", want)
 		}
 	}
-	if strings.Contains(text, "Số:") || strings.Contains(text, "Dự thảo") {
-		t.Error("DOCX has a colon after Số, or calls a submitted report a draft")
+	if strings.Contains(text, "Số:") || strings.Contains(text, "Dự thảo") || (rep.ID != 1 && strings.Contains(text, "Số "+itoa(rep.ID)+"-")) {
+		t.Error("DOCX has a colon after Số, calls a submitted report a draft, or numbers it by its id")
+	}
+	if i, j := strings.Index(text, "- Nam"), strings.Index(text, "- Nữ"); i < 0 || j < i {
+		t.Error("Nam does not come before Nữ")
 	}
 
 	// Options: abbreviation, date, signature.
@@ -240,6 +252,18 @@ func TestUnitReportExports(t *testing.T) {
 
 func TestConsolidatedExports(t *testing.T) {
 	fx := setup(t)
+	// The commission's head signs the consolidated report.
+	sys := audit.System("test")
+	head := account.User{Username: "hoa", FullName: "Nguyễn Thị Hoa", PasswordHash: "x"}
+	if err := fx.st.CreateUser(ctx, sys, &head); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.st.SetPosition(ctx, sys, head.ID, "Phó Trưởng ban Thường trực"); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.st.AddGrant(ctx, sys, head.ID, authz.RoleUnitHead, fx.ban); err != nil {
+		t.Fatal(err)
+	}
 	opt := export.Options{Now: time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)}
 	e, err := export.LoadConsolidated(ctx, fx.st, export.Query{TemplateID: fx.tpl.ID, UnitID: fx.province, Year: 2026, Number: 11}, opt)
 	if err != nil {
@@ -251,10 +275,19 @@ func TestConsolidatedExports(t *testing.T) {
 	}
 	text := docText(t, buf.Bytes())
 	for _, want := range []string{"TỈNH ỦY THANH HÓA", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "Số      -BC/BTGDVTU", "Thanh Hóa, ngày 25 tháng 11 năm 2026", "tổng hợp công tác dân vận tháng 11 năm 2026",
-		"KẾT QUẢ TỔNG HỢP CÁC CHỈ TIÊU", "Số cuộc tiếp công dân của người đứng đầu cấp ủy", "Xã Đông Hoàng", "Phường Hạc Thành", "Trung bình"} {
+		"KẾT QUẢ TỔNG HỢP CÁC CHỈ TIÊU", "Số cuộc tiếp công dân của người đứng đầu cấp ủy", "Xã Đông Hoàng", "Phường Hạc Thành", "Trung bình",
+		"K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN THƯỜNG TRỰC", "Nguyễn Thị Hoa"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("DOCX lacks %q", want)
 		}
+	}
+	// The Provincial Party Committee is the issuing commission's own
+	// branch, not a unit reporting to it.
+	if strings.Contains(text, "\nTỉnh ủy Thanh Hóa\n") {
+		t.Errorf("the Party committee is listed as a unit:\n%s", text)
+	}
+	if i, j := strings.Index(text, "- Nam"), strings.Index(text, "- Nữ"); i < 0 || j < i {
+		t.Errorf("Nam does not come before Nữ:\n%s", text)
 	}
 	buf.Reset()
 	if err := e.Write(&buf, export.XLSX); err != nil {
@@ -269,7 +302,11 @@ func TestConsolidatedExports(t *testing.T) {
 		t.Fatalf("sheets %q", sl)
 	}
 	rows, _ := f.GetRows("Chỉ tiêu", excelize.Options{RawCellValue: true})
-	hdr := rows[5]
+	hr := 0 // the header row, below the title lines
+	for hr < len(rows)-1 && (len(rows[hr]) == 0 || rows[hr][0] != "TT") {
+		hr++
+	}
+	hdr := rows[hr]
 	col := map[string]int{}
 	for i, h := range hdr {
 		col[h] = i
@@ -280,13 +317,43 @@ func TestConsolidatedExports(t *testing.T) {
 		}
 	}
 	var got []string
-	for _, r := range rows[6:] {
-		if r[1] == "receptions" && r[3] == "" {
+	for _, r := range rows[hr+1:] {
+		if len(r) > 3 && r[1] == "receptions" && r[3] == "" {
 			got = r
 		}
 	}
-	if got == nil || got[col["Tổng hợp"]] != "1241" || got[col["Tỉnh ủy Thanh Hóa"]] != "1234" || got[col["Xã Đông Hoàng"]] != "3" || got[col["Phường Hạc Thành"]] != "4" {
+	if got == nil || got[col["Tổng hợp"]] != "1241" || got[col["Xã Đông Hoàng"]] != "3" || got[col["Phường Hạc Thành"]] != "4" {
 		t.Errorf("receptions row %q (header %q)", got, hdr)
+	}
+	if _, ok := col["Tỉnh ủy Thanh Hóa"]; ok {
+		t.Errorf("the issuer's own branch is a column: %q", hdr)
+	}
+	// Print set-up: A4 landscape, one page wide, the title and header rows
+	// on every page.
+	for _, sheet := range f.GetSheetList() {
+		pl, err := f.GetPageLayout(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 {
+			t.Errorf("%s: page layout %+v", sheet, pl)
+		}
+		props, err := f.GetSheetProps(sheet)
+		if err != nil || props.FitToPage == nil || !*props.FitToPage {
+			t.Errorf("%s: not fitted to the page (%v)", sheet, err)
+		}
+	}
+	titles := false
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == "Chỉ tiêu" && strings.HasSuffix(dn.RefersTo, "!$1:$"+strconv.Itoa(hr+1)) {
+			titles = true
+		}
+	}
+	if !titles {
+		t.Errorf("no print titles: %+v", f.GetDefinedName())
+	}
+	if rows[2][0] != "Kỳ báo cáo: 15/10/2026 – 14/11/2026" {
+		t.Errorf("period line %q", rows[2][0])
 	}
 	buf.Reset()
 	if err := e.Write(&buf, export.CSV); err != nil {

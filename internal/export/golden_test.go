@@ -34,7 +34,7 @@ func TestGoldenReport(t *testing.T) {
 		Values:    report.Values{"receptions": "3", "trained": "1205", "trained.female": "610", "trained.male": "595", "satisfaction": "84,5"}}
 	unit := org.Unit{ID: 5, Name: "Ban Tuyên giáo và Dân vận Tỉnh ủy", Kind: org.KindPartyCommission}
 	anc := []org.Unit{{ID: 1, Name: "Tỉnh Thanh Hóa", Kind: org.KindProvince}, {ID: 2, Name: "Tỉnh ủy Thanh Hóa", Kind: org.KindPartyCommittee}}
-	e := ReportExport(rep, report.Template{Definition: def}, unit, anc, Options{})
+	e := ReportExport(rep, report.Template{Definition: def}, unit, anc, Options{Number: 7, Signer: &Signer{Name: "Nguyễn Thị Hoa", Position: "Phó Trưởng ban"}})
 	var buf bytes.Buffer
 	if err := e.Write(&buf, DOCX); err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func TestGoldenReport(t *testing.T) {
 			t.Errorf("%s differs from the golden file (go test ./internal/export -run Golden -update, then review the diff)", name)
 		}
 	}
-	if !bytes.Contains(doc, []byte("Thanh Hóa, ngày 04 tháng 02 năm 2026")) || !bytes.Contains(doc, []byte("Số 42-BC/BTGDVTU")) {
+	if !bytes.Contains(doc, []byte("Thanh Hóa, ngày 04 tháng 02 năm 2026")) || !bytes.Contains(doc, []byte("Số 7-BC/BTGDVTU")) {
 		t.Error("place-and-date or number line wrong")
 	}
 }

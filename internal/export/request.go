@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/danvan/danvan/internal/report"
+	"github.com/danvan/danvan/internal/store"
 )
 
 // ParamError names a bad request parameter and a message key.
@@ -52,7 +53,8 @@ func OptionsFrom(q url.Values) (Options, error) {
 }
 
 // QueryFrom reads a consolidated report's parameters: template, unit,
-// type (default: the template's), year, number, mapped.
+// type (default: the template's), year, number, mapped, basis (checked by
+// the service).
 func QueryFrom(q url.Values) (Query, error) {
 	var out Query
 	pos := func(name string) (int64, error) {
@@ -100,5 +102,6 @@ func QueryFrom(q url.Values) (Query, error) {
 	default:
 		return out, &ParamError{"mapped", MsgBadPeriod}
 	}
+	out.Basis = store.Basis(q.Get("basis"))
 	return out, nil
 }

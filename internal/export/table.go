@@ -1,8 +1,34 @@
 // Package export turns reports into files that leave the platform: a unit
-// report or a consolidated report as a Party document (.docx, through
-// internal/docx) and its indicator table as XLSX or CSV. The web pages, the
-// API and `danvan export report` all call it, so the three give the same
-// files.
+// report or a consolidated report as an administrative document (.docx,
+// through internal/docx) and its indicator table as XLSX or CSV. The web
+// pages, the API and `danvan export report` all call it, so the three give
+// the same files.
+//
+// A document takes the form of its issuing body, not of its topic
+// ([IssuerFor], [DeriveIssuer]):
+//   - Party bodies (party committees, their commissions and organs) take
+//     the Party form of Guideline 36-HD/VPTW: "ĐẢNG CỘNG SẢN VIỆT NAM",
+//     "Số 12-BC/BDVTU", "T/M BAN THƯỜNG VỤ", "K/T TRƯỞNG BAN";
+//   - State bodies (People's Committees and Councils, departments, State
+//     agencies) take the form of Decree 30/2020/NĐ-CP: the national title
+//     and motto, "UBND TỈNH THANH HÓA / SỞ NỘI VỤ", "Số: 12/BC-SNV",
+//     "TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC";
+//   - the Fatherland Front and the mass organisations follow their own
+//     guidance, which keeps the national title and motto (the Front:
+//     "ỦY BAN MTTQ VIỆT NAM / TỈNH …", "TM. BAN THƯỜNG TRỰC"); the Youth
+//     Union writes "ĐOÀN TNCS HỒ CHÍ MINH" and "Số: 12-BC/TĐTN". Where a
+//     charter's guidance differs in a detail, Options.Issuer gives the
+//     lines.
+//
+// A place (a province, a commune) never issues: its Party committee does
+// for a template owned by a Party body, its People's Committee otherwise
+// ([SideOf]). The number comes from the issuing body's register (per
+// body, year and kind, given when a report is submitted; a draft leaves
+// it blank), the signature from the submitter's position and full name,
+// and "Nơi nhận" from the organisation tree ([Recipients]).
+//
+// The XLSX is set up to print: A4 landscape, one page wide, the title and
+// header rows on every page, dates dd/mm/yyyy, Times New Roman.
 package export
 
 import (
@@ -63,6 +89,9 @@ type Table struct {
 	Rows    [][]Cell
 	// Bold marks rows written in bold (XLSX), e.g. totals.
 	Bold map[int]bool
+	// PrintColumns is how many columns, from the first, print (XLSX);
+	// 0 prints them all.
+	PrintColumns int
 }
 
 // HeaderRow is the 1-based XLSX row of the header: after the title lines
@@ -103,13 +132,15 @@ func sheetName(s string, i int, used map[string]bool) string {
 	return s
 }
 
-// WriteXLSX writes the tables as the sheets of one workbook: a bold title,
-// a bold header row that stays in view, column widths, and numbers as
-// numbers.
+// WriteXLSX writes the tables as the sheets of one workbook: a bold title
+// spanning the table, a bold header row that stays in view, column widths,
+// numbers as numbers, Times New Roman, and the print set-up of a legal
+// table (see printSetup).
 func WriteXLSX(w io.Writer, tables ...Table) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	boldStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "Times New Roman", Size: 12}})
+	boldStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "Times New Roman", Size: 12},
+		Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}})
 	if err != nil {
 		return err
 	}
@@ -149,13 +180,31 @@ func WriteXLSX(w io.Writer, tables ...Table) error {
 		} else if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
+		total := 0.0
+		for _, col := range t.Columns {
+			total += colWidth(col)
+		}
 		for j, line := range t.Title {
 			cell, _ := excelize.CoordinatesToCellName(1, j+1)
 			if err := f.SetCellStr(name, cell, line); err != nil {
 				return err
 			}
-			if err := f.SetCellStyle(name, cell, cell, boldStyle); err != nil {
+			// A title spans the table's width and wraps there, so that
+			// printing cuts none of it.
+			end := cell
+			if len(t.Columns) > 1 {
+				end, _ = excelize.CoordinatesToCellName(len(t.Columns), j+1)
+				if err := f.MergeCell(name, cell, end); err != nil {
+					return err
+				}
+			}
+			if err := f.SetCellStyle(name, cell, end, boldStyle); err != nil {
 				return err
+			}
+			if lines := math.Ceil(float64(utf8.RuneCountInString(line)) * 1.1 / math.Max(total, 1)); lines > 1 {
+				if err := f.SetRowHeight(name, j+1, 16*lines); err != nil {
+					return err
+				}
 			}
 		}
 		hr := t.HeaderRow()
@@ -164,10 +213,7 @@ func WriteXLSX(w io.Writer, tables ...Table) error {
 			if err := f.SetCellStr(name, cell, col.Title); err != nil {
 				return err
 			}
-			width := col.Width
-			if width == 0 {
-				width = math.Max(10, math.Min(60, float64(utf8.RuneCountInString(col.Title))+4))
-			}
+			width := colWidth(col)
 			letter, _ := excelize.ColumnNumberToName(c + 1)
 			if err := f.SetColWidth(name, letter, letter, width); err != nil {
 				return err
@@ -213,10 +259,61 @@ func WriteXLSX(w io.Writer, tables ...Table) error {
 		if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: hr, TopLeftCell: top, ActivePane: "bottomLeft"}); err != nil {
 			return err
 		}
+		if err := printSetup(f, name, t, hr); err != nil {
+			return err
+		}
 	}
 	f.SetActiveSheet(0)
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
+	}
+	return nil
+}
+
+// colWidth is a column's XLSX width: its own, or one from the title.
+func colWidth(col Column) float64 {
+	if col.Width != 0 {
+		return col.Width
+	}
+	return math.Max(10, math.Min(60, float64(utf8.RuneCountInString(col.Title))+4))
+}
+
+// Print set-up of every sheet: A4 landscape, 1 page wide (as many tall
+// as needed), the title and header rows repeated on every page, margins of
+// 15 mm and 10 mm, page numbers in the footer, and the print area limited
+// to Table.PrintColumns.
+const (
+	paperA4   = 9
+	marginIn  = 15.0 / 25.4
+	marginTop = 10.0 / 25.4
+)
+
+func printSetup(f *excelize.File, sheet string, t Table, headerRow int) error {
+	size, orient, one, tall := paperA4, "landscape", 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &one, FitToHeight: &tall}); err != nil {
+		return fmt.Errorf("xlsx: page layout: %w", err)
+	}
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return fmt.Errorf("xlsx: fit to page: %w", err)
+	}
+	side, top, hf, centre := marginIn, marginTop, 0.2, true
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &top, Bottom: &top, Header: &hf, Footer: &hf, Horizontally: &centre}); err != nil {
+		return fmt.Errorf("xlsx: margins: %w", err)
+	}
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: `&C&"Times New Roman"&10&P/&N`}); err != nil {
+		return fmt.Errorf("xlsx: footer: %w", err)
+	}
+	quoted := "'" + strings.ReplaceAll(sheet, "'", "''") + "'!"
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quoted + "$1:$" + strconv.Itoa(headerRow), Scope: sheet}); err != nil {
+		return fmt.Errorf("xlsx: print titles: %w", err)
+	}
+	if t.PrintColumns > 0 && t.PrintColumns < len(t.Columns) {
+		last, _ := excelize.ColumnNumberToName(t.PrintColumns)
+		area := quoted + "$A$1:$" + last + "$" + strconv.Itoa(headerRow+len(t.Rows))
+		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: area, Scope: sheet}); err != nil {
+			return fmt.Errorf("xlsx: print area: %w", err)
+		}
 	}
 	return nil
 }

@@ -29,6 +29,10 @@ type LineError struct {
 	Line   int
 	Column string
 	Msg    string
+	// Key and Args are the message for a catalog ("units.line.…"), for
+	// doors that translate; Msg is the English text.
+	Key  string
+	Args []any
 }
 
 func (e LineError) Error() string {
@@ -88,17 +92,17 @@ func ParseCSV(r io.Reader, opt ImportOptions) ([]ImportRow, error) {
 		return nil, fmt.Errorf("read: %w", err)
 	}
 	if len(data) > maxImportBytes {
-		return nil, &ImportError{Lines: []LineError{{Line: 0, Msg: "file is larger than 32 MiB"}}}
+		return nil, &ImportError{Lines: []LineError{{Line: 0, Msg: "file is larger than 32 MiB", Key: "units.line.too_large"}}}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Excel's UTF-8 BOM
 	if !utf8.Valid(data) {
-		return nil, &ImportError{Lines: []LineError{{Line: firstBadLine(data), Msg: "not valid UTF-8 (save the file as CSV UTF-8)"}}}
+		return nil, &ImportError{Lines: []LineError{{Line: firstBadLine(data), Msg: "not valid UTF-8 (save the file as CSV UTF-8)", Key: "units.line.not_utf8"}}}
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, &ImportError{Lines: []LineError{{Line: 1, Msg: "the file is empty"}}}
+		return nil, &ImportError{Lines: []LineError{{Line: 1, Msg: "the file is empty", Key: "units.line.empty_file"}}}
 	}
 	if err != nil {
 		return nil, &ImportError{Lines: []LineError{csvLineError(err, 1)}}
@@ -119,7 +123,8 @@ func ParseCSV(r io.Reader, opt ImportOptions) ([]ImportRow, error) {
 	default:
 		return nil, &ImportError{Lines: []LineError{{Line: 1, Msg: fmt.Sprintf("unrecognised header %q; expected one of: %s | %s | %s | %s",
 			strings.Join(header, ","), strings.Join(headerGeneric, ","), strings.Join(headerNational, ","),
-			strings.Join(headerProvinces, ","), strings.Join(headerDistricts, ","))}}}
+			strings.Join(headerProvinces, ","), strings.Join(headerDistricts, ",")),
+			Key: "units.line.bad_header", Args: []any{strings.Join(headerGeneric, ",")}}}}
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -146,7 +151,7 @@ func ParseCSV(r io.Reader, opt ImportOptions) ([]ImportRow, error) {
 			continue // blank line
 		}
 		if len(rec) != len(header) {
-			errs = append(errs, LineError{Line: line, Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header))})
+			errs = append(errs, LineError{Line: line, Msg: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header)), Key: "units.line.field_count", Args: []any{len(rec), len(header)}})
 			continue
 		}
 		get := func(name string) string {
@@ -173,7 +178,7 @@ func ParseCSV(r io.Reader, opt ImportOptions) ([]ImportRow, error) {
 			key := row.Code + "@" + row.ValidFrom
 			if row.Code != "" {
 				if prev, dup := seen[key]; dup {
-					errs = append(errs, LineError{Line: line, Column: "code", Msg: fmt.Sprintf("code %s repeats line %d", row.Code, prev)})
+					errs = append(errs, LineError{Line: line, Column: "code", Msg: fmt.Sprintf("code %s repeats line %d", row.Code, prev), Key: "units.line.code_repeats", Args: []any{row.Code, prev}})
 					return
 				}
 				seen[key] = line
@@ -188,7 +193,7 @@ func ParseCSV(r io.Reader, opt ImportOptions) ([]ImportRow, error) {
 			case "1", "true", "yes", "có":
 				remote = true
 			default:
-				errs = append(errs, LineError{Line: line, Column: "remote", Msg: fmt.Sprintf("%q is not true/false", get("remote"))})
+				errs = append(errs, LineError{Line: line, Column: "remote", Msg: fmt.Sprintf("%q is not true/false", get("remote")), Key: "units.line.bad_remote", Args: []any{get("remote")}})
 				continue
 			}
 			k, err := ParseKind(get("kind"))
@@ -198,7 +203,7 @@ func ParseCSV(r io.Reader, opt ImportOptions) ([]ImportRow, error) {
 				}
 			}
 			if err != nil {
-				errs = append(errs, LineError{Line: line, Column: "kind", Msg: err.Error()})
+				errs = append(errs, LineError{Line: line, Column: "kind", Msg: err.Error(), Key: "units.line.bad_kind", Args: []any{get("kind")}})
 				continue
 			}
 			add(ImportRow{Code: get("code"), Name: get("name"), Kind: k, ParentCode: get("parent_code"), ValidFrom: get("valid_from"), ValidTo: get("valid_to"), Remote: remote})
@@ -208,7 +213,7 @@ func ParseCSV(r io.Reader, opt ImportOptions) ([]ImportRow, error) {
 			}
 			k, ok := KindFromVietnamese(get("type"))
 			if !ok {
-				errs = append(errs, LineError{Line: line, Column: "type", Msg: fmt.Sprintf("unknown type %q (Xã, Phường, Đặc khu)", get("type"))})
+				errs = append(errs, LineError{Line: line, Column: "type", Msg: fmt.Sprintf("unknown type %q (Xã, Phường, Đặc khu)", get("type")), Key: "units.line.bad_kind", Args: []any{get("type")}})
 				continue
 			}
 			parent := opt.ParentCode
@@ -221,12 +226,12 @@ func ParseCSV(r io.Reader, opt ImportOptions) ([]ImportRow, error) {
 		case "districts":
 			dk, ok := KindFromVietnamese(get("district_type"))
 			if !ok {
-				errs = append(errs, LineError{Line: line, Column: "district_type", Msg: fmt.Sprintf("unknown type %q", get("district_type"))})
+				errs = append(errs, LineError{Line: line, Column: "district_type", Msg: fmt.Sprintf("unknown type %q", get("district_type")), Key: "units.line.bad_kind", Args: []any{get("district_type")}})
 				continue
 			}
 			ck, ok := KindFromVietnamese(get("commune_type"))
 			if !ok {
-				errs = append(errs, LineError{Line: line, Column: "commune_type", Msg: fmt.Sprintf("unknown type %q", get("commune_type"))})
+				errs = append(errs, LineError{Line: line, Column: "commune_type", Msg: fmt.Sprintf("unknown type %q", get("commune_type")), Key: "units.line.bad_kind", Args: []any{get("commune_type")}})
 				continue
 			}
 			dcode := "D" + get("district_code")
@@ -244,36 +249,36 @@ func ParseCSV(r io.Reader, opt ImportOptions) ([]ImportRow, error) {
 		return nil, &ImportError{Lines: errs}
 	}
 	if len(rows) == 0 {
-		return nil, &ImportError{Lines: []LineError{{Line: 2, Msg: "no rows to import"}}}
+		return nil, &ImportError{Lines: []LineError{{Line: 2, Msg: "no rows to import", Key: "units.line.no_rows"}}}
 	}
 	return rows, nil
 }
 
 func checkRow(r *ImportRow) *LineError {
 	if r.Name == "" {
-		return &LineError{Line: r.Line, Column: "name", Msg: "name is empty"}
+		return &LineError{Line: r.Line, Column: "name", Msg: "name is empty", Key: "units.line.name_empty"}
 	}
 	if len(r.Name) > 300 || len(r.Code) > 40 {
-		return &LineError{Line: r.Line, Msg: "name or code too long"}
+		return &LineError{Line: r.Line, Msg: "name or code too long", Key: "units.line.too_long"}
 	}
 	for col, v := range map[string]string{"name": r.Name, "code": r.Code, "parent_code": r.ParentCode} {
 		if strings.ContainsFunc(v, unicode.IsControl) {
-			return &LineError{Line: r.Line, Column: col, Msg: "contains a control character"}
+			return &LineError{Line: r.Line, Column: col, Msg: "contains a control character", Key: "units.line.control_char"}
 		}
 	}
 	if r.ValidFrom == "" {
-		return &LineError{Line: r.Line, Column: "valid_from", Msg: "no validity start (give one in the file or with --valid-from)"}
+		return &LineError{Line: r.Line, Column: "valid_from", Msg: "no validity start (give one in the file or with --valid-from)", Key: "units.line.no_valid_from"}
 	}
 	var err error
 	if r.ValidFrom, err = ParseDate(r.ValidFrom); err != nil || !inCalendar(r.ValidFrom) {
-		return &LineError{Line: r.Line, Column: "valid_from", Msg: "not a date YYYY-MM-DD between 1900 and 2100"}
+		return &LineError{Line: r.Line, Column: "valid_from", Msg: "not a date YYYY-MM-DD between 1900 and 2100", Key: "units.line.bad_date"}
 	}
 	if r.ValidTo != "" {
 		if r.ValidTo, err = ParseDate(r.ValidTo); err != nil || !inCalendar(r.ValidTo) {
-			return &LineError{Line: r.Line, Column: "valid_to", Msg: "not a date YYYY-MM-DD between 1900 and 2100"}
+			return &LineError{Line: r.Line, Column: "valid_to", Msg: "not a date YYYY-MM-DD between 1900 and 2100", Key: "units.line.bad_date"}
 		}
 		if r.ValidTo < r.ValidFrom {
-			return &LineError{Line: r.Line, Column: "valid_to", Msg: "ends before it starts"}
+			return &LineError{Line: r.Line, Column: "valid_to", Msg: "ends before it starts", Key: "units.line.ends_before"}
 		}
 	}
 	if r.ParentCode == "-" {
@@ -289,9 +294,9 @@ func inCalendar(d string) bool { return d >= "1900-01-01" && d <= "2100-12-31" }
 func csvLineError(err error, line int) LineError {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return LineError{Line: pe.StartLine, Msg: pe.Err.Error()}
+		return LineError{Line: pe.StartLine, Msg: pe.Err.Error(), Key: "units.line.csv", Args: []any{pe.Err.Error()}}
 	}
-	return LineError{Line: line, Msg: err.Error()}
+	return LineError{Line: line, Msg: err.Error(), Key: "units.line.csv", Args: []any{err.Error()}}
 }
 
 func firstBadLine(b []byte) int {

@@ -59,6 +59,17 @@ type Directive struct {
 	Tasks        []Task       `json:"tasks,omitempty"`
 	Addressees   []Addressee  `json:"addressees,omitempty"`
 	TaskCount    int          `json:"task_count"`
+	Version      int          `json:"version"`
+	Withdrawn    *Withdrawal  `json:"withdrawn,omitempty"`
+}
+
+// Withdrawal records that a directive, a task or an assignment was
+// withdrawn (thu hồi): who, when and why. A withdrawn item stays readable;
+// it no longer counts in roll-ups nor takes progress.
+type Withdrawal struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason"`
 }
 
 // Task is a numbered task of a directive.
@@ -69,6 +80,8 @@ type Task struct {
 	Weight      float64      `json:"weight"`
 	Texts       []Text       `json:"texts"`
 	Assignments []Assignment `json:"assignments,omitempty"`
+	Version     int          `json:"version"`
+	Withdrawn   *Withdrawal  `json:"withdrawn,omitempty"`
 }
 
 // Addressee is one unit, or every unit of a kind.
@@ -87,6 +100,11 @@ type Assignment struct {
 	UnitName string `json:"unit_name,omitempty"`
 	Role     string `json:"role"`
 	DueOn    string `json:"due_on"`
+	Note     string `json:"note"`
+	Version  int    `json:"version"`
+	// Withdrawn is set when the assignment itself was withdrawn; when
+	// listing a unit's assignments, also when its task or directive was.
+	Withdrawn *Withdrawal `json:"withdrawn,omitempty"`
 	// Filled when listing a unit's assignments.
 	DirectiveID     int64  `json:"directive_id,omitempty"`
 	DirectiveNumber string `json:"directive_number,omitempty"`
@@ -108,6 +126,9 @@ type Activity struct {
 	Weight    float64 `json:"weight"`
 	Progress  int     `json:"progress"`
 	Version   int     `json:"version"`
+	// Withdrawn: its directive, its task or its unit's assignment was
+	// withdrawn; it takes no progress and counts in no roll-up.
+	Withdrawn bool `json:"withdrawn,omitempty"`
 	// Filled by queries for display.
 	DirectiveID     int64  `json:"directive_id,omitempty"`
 	DirectiveNumber string `json:"directive_number,omitempty"`

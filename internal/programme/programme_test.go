@@ -223,3 +223,31 @@ func FuzzValidate(f *testing.F) {
 		_ = Rules{RiskMargin: pct}.StatusOf(date, date, pct, date)
 	})
 }
+
+// Withdrawn tasks, assignments and activities count nowhere.
+func TestSummariseWithdrawn(t *testing.T) {
+	w := &Withdrawal{By: "x", Reason: "y"}
+	d := Directive{Tasks: []Task{
+		{ID: 1, Number: 1, Weight: 1, Assignments: []Assignment{{UnitID: 10}, {UnitID: 11, Withdrawn: w}}},
+		{ID: 2, Number: 2, Weight: 1, Withdrawn: w, Assignments: []Assignment{{UnitID: 10}}},
+	}}
+	acts := []Activity{
+		{TaskID: 1, UnitID: 10, StartOn: "2024-01-01", DueOn: "2024-12-31", Weight: 1, Progress: 40},
+		{TaskID: 1, UnitID: 11, StartOn: "2024-01-01", DueOn: "2024-12-31", Weight: 1, Progress: 100, Withdrawn: true},
+		{TaskID: 2, UnitID: 10, StartOn: "2024-01-01", DueOn: "2024-12-31", Weight: 1, Progress: 100},
+	}
+	s := Summarise(d, acts, DefaultRules(), "2024-06-01")
+	if len(s.Tasks) != 1 || s.Tasks[0].TaskID != 1 || len(s.Tasks[0].Units) != 1 || s.Rollup.Percent != 40 {
+		t.Fatalf("summary: %+v", s)
+	}
+	if len(s.Units) != 1 || s.Units[0].UnitID != 10 || s.Units[0].Rollup.Percent != 40 {
+		t.Errorf("units: %+v", s.Units)
+	}
+	if acts[1].Status != StatusDone {
+		t.Errorf("status not set on every activity: %v", acts[1].Status)
+	}
+	d.Withdrawn = w
+	if s := Summarise(d, acts, DefaultRules(), "2024-06-01"); len(s.Tasks) != 0 || s.Rollup.N() != 0 {
+		t.Errorf("withdrawn directive: %+v", s)
+	}
+}

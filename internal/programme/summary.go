@@ -33,10 +33,21 @@ func (r Rules) Derive(acts []Activity, today string) {
 
 // Summarise rolls a directive's activities up to its tasks and to the
 // directive (see the roll-up semantics in rollup.go). Units assigned a task
-// without planning anything for it count as 0 % in that task. acts get
-// their status set.
+// without planning anything for it count as 0 % in that task. Withdrawn
+// tasks, assignments and activities count nowhere. acts get their status set.
 func Summarise(d Directive, acts []Activity, r Rules, today string) Summary {
 	r.Derive(acts, today)
+	live := map[int64]bool{}
+	for _, t := range d.Tasks {
+		live[t.ID] = t.Withdrawn == nil && d.Withdrawn == nil
+	}
+	kept := acts[:0:0]
+	for _, a := range acts {
+		if !a.Withdrawn && live[a.TaskID] {
+			kept = append(kept, a)
+		}
+	}
+	acts = kept
 	type key struct{ task, unit int64 }
 	items := map[key][]Item{}
 	names := map[int64]string{}
@@ -49,8 +60,14 @@ func Summarise(d Directive, acts []Activity, r Rules, today string) Summary {
 	var s Summary
 	var taskRolls []Rollup
 	for _, t := range d.Tasks {
+		if !live[t.ID] {
+			continue
+		}
 		units := map[int64]bool{}
 		for _, as := range t.Assignments {
+			if as.Withdrawn != nil {
+				continue
+			}
 			units[as.UnitID] = true
 			if names[as.UnitID] == "" {
 				names[as.UnitID] = as.UnitName

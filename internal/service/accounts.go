@@ -411,6 +411,8 @@ func (s *Accounts) ResetPassword(ctx context.Context, p *Principal, userID int64
 // its validation.
 type NewUser struct {
 	Username, FullName, Email, Password, Locale string
+	// Position is the user's position (chức vụ), printed in signature blocks.
+	Position string
 }
 
 // Validate normalises the fields (user name lower-cased, spaces trimmed)
@@ -425,6 +427,7 @@ func (in *NewUser) Validate() error {
 		v.Add("username", MsgUsernameInvalid)
 	}
 	in.FullName = v.Line("full_name", in.FullName, 1, 200)
+	in.Position = v.Line("position", in.Position, 0, maxPosition)
 	in.Email = strings.TrimSpace(in.Email)
 	if in.Email != "" {
 		addr, err := mail.ParseAddress(in.Email)
@@ -464,6 +467,11 @@ func (s *Accounts) CreateUser(ctx context.Context, p *Principal, in NewUser) (Us
 			return User{}, ErrUserExists
 		}
 		return User{}, unavailable("create user", err)
+	}
+	if in.Position != "" {
+		if err := s.st.SetPosition(ctx, p.Actor(), u.ID, in.Position); err != nil {
+			return u, unavailable("create user", err)
+		}
 	}
 	return u, nil
 }

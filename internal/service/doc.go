@@ -1,5 +1,5 @@
 // Package service holds every use case of danvan once. A service per
-// capability (accounts, units, programme, reports, follow-up, …) takes the
+// capability (accounts, units, programme, reports, follow-up, calendar, …) takes the
 // signed-in [Principal], checks permission against the in-memory
 // organisation [Tree], validates input with one [Validator] shared by the
 // HTML and JSON doors, runs the store transaction (which writes the audit

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/danvan/danvan/internal/calendar"
 	"github.com/danvan/danvan/internal/report"
@@ -15,9 +16,23 @@ type ExpectedUnit = report.Expected
 // Schedule says which units report on a template (see [report.Assignment]).
 type Schedule = report.Assignment
 
+// reportCalendar answers the calendar in force; [New] points it at the
+// store's (the statute and the stored yearly decisions).
+var reportCalendar atomic.Pointer[func(context.Context) calendar.Calendar]
+
+func useCalendar(f func(context.Context) calendar.Calendar) { reportCalendar.Store(&f) }
+
 // ReportCalendar is the working-day calendar every deadline is computed
-// with: completeness, the dashboard and the reminders use the same one.
-var ReportCalendar = calendar.Calendar{}
+// with: completeness, the dashboard and the reminders use the same one. It is
+// the installation's: the statute and the yearly decisions stored
+// ([CalendarService]), kept in memory and reloaded after a write; before the
+// services are built, the statute alone.
+func ReportCalendar() calendar.Calendar {
+	if f := reportCalendar.Load(); f != nil {
+		return (*f)(context.Background())
+	}
+	return calendar.Calendar{}
+}
 
 // UnitSource is the part of the organisation [ExpectedUnits] reads: [*Tree]
 // implements it.
@@ -48,14 +63,14 @@ type UnitSource = report.UnitSource
 // (display) order. It costs no SQL; it stops early, with ctx's error, when
 // ctx is done.
 func ExpectedUnits(ctx context.Context, units UnitSource, schedules []Schedule, w report.Window, scope int64) ([]ExpectedUnit, error) {
-	return report.ExpectedUnits(ctx, units, schedules, w, scope, ReportCalendar)
+	return report.ExpectedUnits(ctx, units, schedules, w, scope, ReportCalendar())
 }
 
 // DueDate is a level's deadline for window w with [ReportCalendar]. Days
 // beyond [report.MaxDaysAfterEnd] count as that many, so that a bad stored
 // schedule cannot make the count run away.
 func DueDate(w report.Window, l report.LevelDeadline) calendar.Date {
-	return report.DueOn(ReportCalendar, w, l)
+	return report.DueOn(ReportCalendar(), w, l)
 }
 
 // Expected lists the units that must send template templateID's report for

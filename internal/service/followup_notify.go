@@ -285,6 +285,12 @@ func (f *base) inspectionNotes(ctx context.Context, in followup.InspectionInput)
 		if err != nil {
 			return nil, err
 		}
+		// The e-mail links to the inspection, whose id the store assigns.
+		for i := range ns {
+			if ns[i].Email != "" {
+				ns[i].MailBody = followup.MailBody(f.cfg, ns[i].Body, store.LinkPending)
+			}
+		}
 		out = append(out, ns...)
 	}
 	return out, nil

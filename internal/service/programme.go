@@ -15,6 +15,7 @@ import (
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/programme"
+	"github.com/danvan/danvan/internal/store"
 )
 
 // Programme is the programme capability: directives with their texts,
@@ -26,7 +27,9 @@ import (
 // the whole installation); directive.manage on the issuing unit to register a
 // directive and add its tasks and addressees, and on both the issuing unit
 // and the assigned unit to assign a task; plan.read / plan.edit on the unit
-// for its plan, activities, progress and evidence.
+// for its plan, activities, progress and evidence. Editing and withdrawing
+// directives, tasks and assignments, and assigning to many units at once,
+// are in programme_edit.go.
 type Programme struct {
 	base
 	rules programme.Rules
@@ -508,8 +511,10 @@ func (s *Programme) manageDirective(ctx context.Context, p *Principal, id int64)
 // AddTask adds a numbered task to a directive (directive.manage on its
 // issuer). A number already used is a [*DuplicateNumberError].
 func (s *Programme) AddTask(ctx context.Context, p *Principal, directiveID int64, in TaskInput) (Task, error) {
-	if _, err := s.manageDirective(ctx, p, directiveID); err != nil {
+	if d, err := s.manageDirective(ctx, p, directiveID); err != nil {
 		return Task{}, err
+	} else if d.Withdrawn != nil {
+		return Task{}, &WithdrawnError{Withdrawal: d.Withdrawn}
 	}
 	var v Validator
 	t := Task{DirectiveID: directiveID, Weight: 1}
@@ -576,8 +581,10 @@ type AddresseeInput struct {
 
 // AddAddressee adds an addressee (directive.manage on the issuer).
 func (s *Programme) AddAddressee(ctx context.Context, p *Principal, directiveID int64, in AddresseeInput) (Addressee, error) {
-	if _, err := s.manageDirective(ctx, p, directiveID); err != nil {
+	if d, err := s.manageDirective(ctx, p, directiveID); err != nil {
 		return Addressee{}, err
+	} else if d.Withdrawn != nil {
+		return Addressee{}, &WithdrawnError{Withdrawal: d.Withdrawn}
 	}
 	var v Validator
 	kind := strings.TrimSpace(in.UnitKind)
@@ -620,7 +627,8 @@ type AssignInput struct {
 
 // AssignTask gives a task to one or many units in one transaction, one
 // audit entry per unit; assigning a unit again changes its role and due
-// date. The principal needs directive.manage on the directive's issuer and
+// date, and gives back a withdrawn assignment. A withdrawn task or
+// directive is a [*WithdrawnError]. The principal needs directive.manage on the directive's issuer and
 // on every unit.
 func (s *Programme) AssignTask(ctx context.Context, p *Principal, in AssignInput) ([]Assignment, error) {
 	if p == nil {
@@ -645,6 +653,9 @@ func (s *Programme) AssignTask(ctx context.Context, p *Principal, in AssignInput
 	d, err := s.manageDirective(ctx, p, task.DirectiveID)
 	if err != nil {
 		return nil, err
+	}
+	if w := firstWithdrawal(d.Withdrawn, task.Withdrawn); w != nil {
+		return nil, &WithdrawnError{Withdrawal: w}
 	}
 	var v Validator
 	role := v.Choice("role", strings.TrimSpace(in.Role), programme.RoleLead, programme.RoleCooperate)
@@ -731,10 +742,13 @@ type TaskChoice struct {
 
 // Plan is a unit's assigned tasks and activities with their status on a date.
 type Plan struct {
-	UnitID        int64        `json:"unit_id"`
-	UnitName      string       `json:"unit_name"`
-	At            string       `json:"at"`
-	Assignments   []Assignment `json:"assignments"`
+	UnitID      int64        `json:"unit_id"`
+	UnitName    string       `json:"unit_name"`
+	At          string       `json:"at"`
+	Assignments []Assignment `json:"assignments"`
+	// Withdrawn lists the unit's withdrawn assignments (their own, their
+	// task's or their directive's withdrawal): no longer due, kept in sight.
+	Withdrawn     []Assignment `json:"withdrawn_assignments"`
 	Activities    []Activity   `json:"activities"`
 	Rollup        Rollup       `json:"rollup"`
 	SubtreeRollup Rollup       `json:"subtree_rollup"`
@@ -771,16 +785,27 @@ func (s *Programme) UnitPlan(ctx context.Context, p *Principal, unitID int64, o 
 	}
 	pl := Plan{UnitID: unitID, UnitName: u.Name, At: at, Unit: u, CanEdit: s.can(p, authz.ActionPlanEdit, unitID)}
 	var err error
-	if pl.Assignments, err = s.st.UnitAssignments(ctx, unitID); err != nil {
+	all, err := s.st.UnitAssignments(ctx, unitID)
+	if err != nil {
 		return pl, unavailable("assignments", err)
+	}
+	pl.Assignments, pl.Withdrawn = []Assignment{}, []Assignment{}
+	for _, a := range all {
+		if a.Withdrawn != nil {
+			pl.Withdrawn = append(pl.Withdrawn, a)
+		} else {
+			pl.Assignments = append(pl.Assignments, a)
+		}
 	}
 	if pl.Activities, err = s.st.UnitActivities(ctx, unitID); err != nil {
 		return pl, unavailable("activities", err)
 	}
 	s.rules.Derive(pl.Activities, at)
-	items := make([]programme.Item, len(pl.Activities))
-	for i, a := range pl.Activities {
-		items[i] = a.Item()
+	items := make([]programme.Item, 0, len(pl.Activities))
+	for _, a := range pl.Activities {
+		if !a.Withdrawn {
+			items = append(items, a.Item())
+		}
 	}
 	pl.Rollup = programme.Roll(items)
 	under, parent, err := s.st.ActivitiesUnder(ctx, unitID)
@@ -825,6 +850,9 @@ func (s *Programme) UnitPlan(ctx context.Context, p *Principal, unitID int64, o 
 		return pl, nil
 	}
 	seen := map[int64]bool{}
+	for _, a := range pl.Withdrawn {
+		seen[a.TaskID] = true // no new activities under a withdrawn assignment
+	}
 	for _, a := range pl.Assignments {
 		if !seen[a.TaskID] {
 			seen[a.TaskID] = true
@@ -840,8 +868,11 @@ func (s *Programme) UnitPlan(ctx context.Context, p *Principal, unitID int64, o 
 		if err != nil {
 			return pl, unavailable("directive", err)
 		}
+		if full.Withdrawn != nil {
+			continue
+		}
 		for _, t := range full.Tasks {
-			if !seen[t.ID] {
+			if !seen[t.ID] && t.Withdrawn == nil {
 				seen[t.ID] = true
 				pl.Tasks = append(pl.Tasks, TaskChoice{ID: t.ID, DirectiveNumber: d.Number, Number: t.Number, Texts: t.Texts})
 			}
@@ -879,10 +910,12 @@ func (s *Programme) CreateActivity(ctx context.Context, p *Principal, unitID int
 	a := Activity{UnitID: unitID, TaskID: in.TaskID, Weight: 1}
 	if in.TaskID <= 0 {
 		v.Add("task_id", MsgRequired)
-	} else if _, err := s.st.GetTask(ctx, in.TaskID); errors.Is(err, ErrNotFound) {
+	} else if t, err := s.st.GetTask(ctx, in.TaskID); errors.Is(err, ErrNotFound) {
 		v.Add("task_id", MsgBadChoice)
 	} else if err != nil {
 		return Activity{}, unavailable("task", err)
+	} else if t.Withdrawn != nil {
+		v.Add("task_id", MsgProgrammeWithdrawn)
 	}
 	a.Title = v.Line("title", in.Title, 1, MaxActivityTitle)
 	a.Owner = v.Line("owner", in.Owner, 0, MaxPersonName)
@@ -944,6 +977,9 @@ func (s *Programme) PostProgress(ctx context.Context, p *Principal, activityID i
 	if err := s.authorize(p, authz.ActionPlanEdit, act.UnitID); err != nil {
 		return Activity{}, err
 	}
+	if act.Withdrawn {
+		return Activity{}, &WithdrawnError{}
+	}
 	var v Validator
 	u := ProgressUpdate{ActivityID: activityID}
 	u.Percent = int(intText(&v, "percent", in.Percent, 0, 100, true))
@@ -964,6 +1000,9 @@ func (s *Programme) PostProgress(ctx context.Context, p *Principal, activityID i
 		return Activity{}, err
 	}
 	got, err := s.st.PostProgress(ctx, p.Actor(), &u, in.Version, file)
+	if errors.Is(err, store.ErrWithdrawn) {
+		return Activity{}, &WithdrawnError{}
+	}
 	if errors.Is(err, ErrConflict) {
 		cur, cerr := s.st.GetActivity(ctx, activityID)
 		if cerr != nil {

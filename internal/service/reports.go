@@ -334,97 +334,13 @@ func (r *Reports) UpdateTemplate(ctx context.Context, p *Principal, id int64, in
 		return t, err
 	}
 	t.ID = id
+	if err := r.checkInUse(ctx, cur, t); err != nil {
+		return t, err
+	}
 	if err := r.st.UpdateTemplate(ctx, p.Actor(), &t, in.Version); err != nil {
 		return t, workflowErr(err, nil)
 	}
 	return t, nil
-}
-
-// ScheduleInput says who reports on a template.
-type ScheduleInput struct {
-	UnitID    int64
-	Kinds     []string
-	Deadlines []report.LevelDeadline
-}
-
-// CreateSchedule adds a schedule to template templateID. p must manage
-// templates on the scheduled unit, and the unit must lie within the
-// template's owner unit. Every number is bounded: at most 20 levels, each
-// 1–366 days after the cut-off.
-func (r *Reports) CreateSchedule(ctx context.Context, p *Principal, templateID int64, in ScheduleInput) (Schedule, error) {
-	if err := signedIn(p); err != nil {
-		return Schedule{}, err
-	}
-	t, err := r.st.GetTemplate(ctx, templateID)
-	if err != nil {
-		return Schedule{}, unavailable("template", err)
-	}
-	var v Validator
-	if _, ok := r.tree.Unit(in.UnitID); !ok {
-		// No unit to check on: the template's own unit decides who may hear so.
-		if err := r.authorize(p, authz.ActionTemplateManage, t.OwnerUnitID); err != nil {
-			return Schedule{}, err
-		}
-		v.Add("unit_id", MsgNoUnit)
-	} else {
-		if err := r.authorize(p, authz.ActionTemplateManage, in.UnitID); err != nil {
-			return Schedule{}, err
-		}
-		if t.OwnerUnitID != 0 && !r.tree.Contains(t.OwnerUnitID, in.UnitID) {
-			v.Add("unit_id", MsgOutsideOwner)
-		}
-	}
-	if len(in.Kinds) > len(org.Kinds) {
-		v.Add("kinds", MsgTooMany)
-	}
-	for i, k := range in.Kinds {
-		if _, err := org.ParseKind(k); err != nil {
-			v.Add(fmt.Sprintf("kinds[%d]", i), MsgBadChoice)
-		}
-	}
-	switch {
-	case len(in.Deadlines) == 0:
-		v.Add("deadlines", MsgRequired)
-	case len(in.Deadlines) > maxLevels:
-		v.Add("deadlines", MsgRange, 1, maxLevels)
-	}
-	levels := make([]report.Deadline, 0, len(in.Deadlines))
-	for i, l := range in.Deadlines {
-		if i >= maxLevels {
-			break
-		}
-		f := fmt.Sprintf("deadlines[%d]", i)
-		in.Deadlines[i].Level = v.Line(f+".level", l.Level, 1, maxLevelName)
-		v.Int(f+".days_after_end", int64(l.DaysAfterEnd), 1, report.MaxDaysAfterEnd)
-		if len(l.Kinds) > len(org.Kinds) {
-			v.Add(f+".kinds", MsgTooMany)
-		}
-		for j, k := range l.Kinds {
-			if _, err := org.ParseKind(k); err != nil {
-				v.Add(fmt.Sprintf("%s.kinds[%d]", f, j), MsgBadChoice)
-			}
-		}
-		levels = append(levels, in.Deadlines[i].Deadline())
-	}
-	if v.Err() == nil {
-		if err := report.ValidateDeadlines(levels); err != nil {
-			key := report.ErrDeadlineDays.Error()
-			for _, e := range []error{report.ErrDeadlineLevel, report.ErrDeadlineDuplicate, report.ErrDeadlineDays, report.ErrDeadlineTooLate} {
-				if errors.Is(err, e) {
-					key = e.Error()
-				}
-			}
-			v.Add("deadlines", key)
-		}
-	}
-	if err := v.Err(); err != nil {
-		return Schedule{}, err
-	}
-	sc := Schedule{TemplateID: templateID, UnitID: in.UnitID, Kinds: in.Kinds, Deadlines: in.Deadlines}
-	if err := r.st.CreateSchedule(ctx, p.Actor(), &sc); err != nil {
-		return sc, unavailable("schedule", err)
-	}
-	return sc, nil
 }
 
 // ---------- reports ----------
@@ -761,6 +677,10 @@ func (r *Reports) Submit(ctx context.Context, p *Principal, id int64, in DraftIn
 		}
 	}
 	notes, err := r.submitNotes(ctx, p, a.rep)
+	if err != nil {
+		return Report{}, err
+	}
+	ctx, err = r.withRegister(ctx, a.rep)
 	if err != nil {
 		return Report{}, err
 	}

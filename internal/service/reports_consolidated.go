@@ -18,7 +18,34 @@ type (
 	ConsolidatedCell      = store.ConsolidatedCell
 	ConsolidatedChild     = store.ConsolidatedChild
 	AggKey                = store.AggKey
+	// Basis says which reports a consolidation counts.
+	Basis = store.Basis
 )
+
+// The bases of consolidation: accepted reports only, or every report
+// received (submitted and waiting for review, or accepted).
+const (
+	BasisAccepted = store.BasisAccepted
+	BasisReceived = store.BasisReceived
+)
+
+// DefaultBasis is the basis of a consolidated view that names none: every
+// report received, so that figures move the moment a unit submits; the
+// view says how many of them still wait for review, and the coordinator
+// may switch to accepted reports only.
+const DefaultBasis = BasisReceived
+
+// MsgBadBasis is the message of an unknown basis.
+const MsgBadBasis = "consolidated.bad_basis"
+
+// ParseBasis reads a basis name ("" is [DefaultBasis]).
+func ParseBasis(s string) (Basis, error) {
+	b, ok := store.ParseBasis(s, DefaultBasis)
+	if !ok {
+		return "", Invalid("basis", MsgBadBasis)
+	}
+	return b, nil
+}
 
 // ReformDate is the day the two-level local government began (1 Jul 2025):
 // periods ending before it are reported by the old communes.
@@ -52,7 +79,8 @@ func (r *Reports) ConsolidationIndicators(ctx context.Context, p *Principal, tem
 
 // ConsolidatedQuery names a consolidated view: a template, a unit and a
 // period; Mapped re-attributes old units' reports to today's units; Drill
-// is the indicator shown per child (0: none).
+// is the indicator shown per child (0: none); Basis says which reports
+// count ("" is [DefaultBasis]).
 type ConsolidatedQuery struct {
 	TemplateID int64
 	UnitID     int64
@@ -61,6 +89,7 @@ type ConsolidatedQuery struct {
 	Number     int
 	Mapped     bool
 	Drill      int64
+	Basis      Basis
 }
 
 // checkPeriod validates a consolidated query's period.
@@ -87,20 +116,33 @@ func (r *Reports) Consolidated(ctx context.Context, p *Principal, q Consolidated
 	if err != nil {
 		return Consolidation{}, err
 	}
+	b, err := ParseBasis(string(q.Basis))
+	if err != nil {
+		return Consolidation{}, err
+	}
 	if err := r.authorize(p, authz.ActionReportRead, q.UnitID); err != nil {
 		return Consolidation{}, err
 	}
 	var c Consolidation
 	if q.Mapped {
-		c, err = r.st.MappedView(ctx, q.TemplateID, q.UnitID, string(t), q.Year, q.Number)
+		c, err = r.st.MappedViewOn(ctx, b, q.TemplateID, q.UnitID, string(t), q.Year, q.Number)
 	} else {
 		var drill []int64
 		if q.Drill != 0 {
 			drill = []int64{q.Drill}
 		}
-		c, err = r.st.ConsolidatedView(ctx, q.TemplateID, q.UnitID, string(t), q.Year, q.Number, drill...)
+		c, err = r.st.ConsolidatedViewOn(ctx, b, q.TemplateID, q.UnitID, string(t), q.Year, q.Number, drill...)
 	}
-	return c, unavailable("consolidated view", err)
+	if err != nil {
+		return c, unavailable("consolidated view", err)
+	}
+	// Categories in the template's order (Nam before Nữ), as in the documents.
+	tpl, err := r.st.GetTemplate(ctx, q.TemplateID)
+	if err != nil {
+		return c, unavailable("consolidated view", err)
+	}
+	c.Cells = export.InTemplateOrder(c.Cells, tpl.Definition)
+	return c, nil
 }
 
 // ReadableAncestors lists the ancestors of unitID (root first) whose
@@ -155,6 +197,10 @@ func (r *Reports) ExportConsolidated(ctx context.Context, p *Principal, q export
 	}
 	if q.Year != 0 && !report.ValidYear(q.Year) {
 		return export.Export{}, Invalid("year", MsgBadPeriod)
+	}
+	var err error
+	if q.Basis, err = ParseBasis(string(q.Basis)); err != nil {
+		return export.Export{}, err
 	}
 	if err := r.authorize(p, authz.ActionReportRead, q.UnitID); err != nil {
 		return export.Export{}, err

@@ -37,6 +37,9 @@ type Services struct {
 	Programme *Programme
 	Reports   *Reports
 	FollowUp  *FollowUp
+	MyWork    *MyWork
+	Notices   *Notices
+	Calendar  *CalendarService
 }
 
 // base is what every capability shares.
@@ -66,6 +69,10 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Programme = newProgramme(b)
 	s.Reports = newReports(b)
 	s.FollowUp = newFollowUp(b, s.Reports)
+	s.MyWork = newMyWork(b, s.Reports)
+	s.Notices = newNotices(b)
+	s.Calendar = newCalendar(b)
+	useCalendar(d.Store.WorkingCalendar)
 	return s, nil
 }
 

@@ -2,7 +2,11 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -48,6 +52,9 @@ const (
 // their serialisations are cached until the tree reloads. Whole-tree reads
 // by anonymous visitors are rate-limited per client address
 // ([UnitAnonBurst] at once, then [UnitAnonRate] a second): [ErrTooMany].
+// Writes (create, edit, close with successors, CSV import with a preview
+// confirmed by token) are installation-wide unit management
+// ([authz.ActionUnitManage]), audited, and reload the tree.
 type Units struct {
 	base
 	anon *Limiter
@@ -495,4 +502,302 @@ func importErr(op string, err error) error {
 		return err
 	}
 	return unavailable(op, err)
+}
+
+// Message keys of unit writes.
+const (
+	MsgUnitParentInvalid = "units.error.parent_invalid"
+	MsgUnitCodeTaken     = "units.error.code_taken"
+	MsgUnitChildrenOpen  = "units.error.children_open"
+	MsgUnitClosed        = "units.error.already_closed"
+	MsgUnitSuccessor     = "units.error.successor_invalid"
+	MsgUnitImportToken   = "units.error.import_expired"
+)
+
+// Bounds of unit writes.
+const (
+	UnitNameMax       = 200
+	UnitCodeMax       = 20
+	UnitSuccessorsMax = 50
+)
+
+// UnitInput is a unit as a form or a JSON body gives it.
+type UnitInput struct {
+	ParentID  int64
+	Name      string
+	Kind      string
+	Code      string
+	ValidFrom string
+	Remote    bool
+}
+
+func unitKinds() []string {
+	out := make([]string, len(org.Kinds))
+	for i, k := range org.Kinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// check validates in and, when a parent is named, that it exists.
+func (s *Units) check(in UnitInput) (org.Unit, error) {
+	var v Validator
+	u := org.Unit{ParentID: in.ParentID, Remote: in.Remote}
+	u.Name = v.Line("name", in.Name, 1, UnitNameMax)
+	u.Kind = org.Kind(v.Choice("kind", in.Kind, unitKinds()...))
+	u.Code = v.Line("code", in.Code, 0, UnitCodeMax)
+	u.ValidFrom = v.Date("valid_from", in.ValidFrom, true)
+	if in.ParentID != 0 {
+		if p, ok := s.tree.Unit(in.ParentID); !ok || (!v.Has("valid_from") && !p.ValidOn(u.ValidFrom)) {
+			v.Add("parent_id", MsgUnitParentInvalid)
+		}
+	}
+	return u, v.Err()
+}
+
+// writeErr turns the store's refusals of a unit write into field errors.
+func writeErr(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrParentInvalid):
+		return Invalid("parent_id", MsgUnitParentInvalid)
+	case errors.Is(err, store.ErrUnitChildrenOpen):
+		return Invalid("valid_to", MsgUnitChildrenOpen)
+	case errors.Is(err, ErrConflict):
+		return Invalid("code", MsgUnitCodeTaken)
+	case errors.Is(err, org.ErrBadRange):
+		return Invalid("valid_to", MsgDateOrder)
+	}
+	return unavailable(op, err)
+}
+
+// Create adds a unit (under in.ParentID, 0: a root), audited; the tree
+// reloads. Installation-wide unit management ([authz.ActionUnitManage]).
+func (s *Units) Create(ctx context.Context, p *Principal, in UnitInput) (org.Unit, error) {
+	if err := s.authorize(p, authz.ActionUnitManage, 0); err != nil {
+		return org.Unit{}, err
+	}
+	u, err := s.check(in)
+	if err != nil {
+		return org.Unit{}, err
+	}
+	if err := s.st.CreateUnit(ctx, p.Actor(), &u); err != nil {
+		return org.Unit{}, writeErr("create unit", err)
+	}
+	return u, nil
+}
+
+// Update changes a unit's name, kind, code, parent, start and remote flag,
+// audited; its end date and successors change only through [Units.Close].
+func (s *Units) Update(ctx context.Context, p *Principal, id int64, in UnitInput) (org.Unit, error) {
+	if err := s.authorize(p, authz.ActionUnitManage, 0); err != nil {
+		return org.Unit{}, err
+	}
+	old, ok := s.tree.Unit(id)
+	if !ok {
+		return org.Unit{}, ErrNotFound
+	}
+	u, err := s.check(in)
+	if err == nil && old.ValidTo != "" && u.ValidFrom > old.ValidTo {
+		err = Invalid("valid_from", MsgDateOrder)
+	}
+	if err != nil {
+		return org.Unit{}, err
+	}
+	u.ID, u.ValidTo, u.SortKey = id, old.ValidTo, old.SortKey
+	if err := s.st.UpdateUnit(ctx, p.Actor(), &u); err != nil {
+		return org.Unit{}, writeErr("update unit", err)
+	}
+	return u, nil
+}
+
+// UnitSuccessor continues a closing unit: the whole of it ("full") or a
+// part ("partial").
+type UnitSuccessor struct {
+	UnitID  int64
+	Portion string
+}
+
+// UnitClose ends a unit on ValidTo; its successors are valid the day after.
+// Kind is merge (the default), split or rename.
+type UnitClose struct {
+	ValidTo    string
+	Kind       string
+	Successors []UnitSuccessor
+}
+
+// Close ends unit id and records its successors in one transaction,
+// audited; the tree reloads. A unit that already ended, or whose
+// subordinate units stay valid after the day, cannot close.
+func (s *Units) Close(ctx context.Context, p *Principal, id int64, in UnitClose) error {
+	if err := s.authorize(p, authz.ActionUnitManage, 0); err != nil {
+		return err
+	}
+	u, ok := s.tree.Unit(id)
+	if !ok {
+		return ErrNotFound
+	}
+	var v Validator
+	to := v.Date("valid_to", in.ValidTo, true)
+	if u.ValidTo != "" {
+		v.Add("valid_to", MsgUnitClosed)
+	} else if !v.Has("valid_to") && to < u.ValidFrom {
+		v.Add("valid_to", MsgDateOrder)
+	}
+	if in.Kind == "" {
+		in.Kind = "merge"
+	}
+	kind := v.Choice("kind", in.Kind, "merge", "split", "rename")
+	v.Int("successors", int64(len(in.Successors)), 0, UnitSuccessorsMax)
+	effective := ""
+	if !v.Has("valid_to") {
+		effective = DayAfter(to)
+	}
+	var links []org.Successor
+	seen := map[int64]bool{}
+	for i, sc := range in.Successors {
+		field := fmt.Sprintf("successors[%d]", i)
+		portion := v.Choice(field+".portion", sc.Portion, "full", "partial")
+		n, ok := s.tree.Unit(sc.UnitID)
+		if !ok || sc.UnitID == id || seen[sc.UnitID] || (effective != "" && !n.ValidOn(effective)) {
+			v.Add(field+".unit_id", MsgUnitSuccessor)
+			continue
+		}
+		seen[sc.UnitID] = true
+		links = append(links, org.Successor{SuccessorID: sc.UnitID, Kind: kind, Portion: portion, Effective: effective})
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return writeErr("close unit", s.st.CloseUnit(ctx, p.Actor(), id, to, links))
+}
+
+// DayAfter returns the date after d (YYYY-MM-DD), or "" when d is not a
+// date.
+func DayAfter(d string) string {
+	t, err := time.Parse(org.DateLayout, d)
+	if err != nil {
+		return ""
+	}
+	return t.AddDate(0, 0, 1).Format(org.DateLayout)
+}
+
+// UnitPreviewRow is what importing one row of a file would do.
+type UnitPreviewRow = store.PreviewRow
+
+// Outcomes of a previewed row.
+const (
+	PreviewNew       = store.PreviewNew
+	PreviewChanged   = store.PreviewChanged
+	PreviewClosed    = store.PreviewClosed
+	PreviewUnchanged = store.PreviewUnchanged
+)
+
+// UnitPreview is what an upload would change, kept until confirmed.
+type UnitPreview struct {
+	// Token names the kept file for [Units.ApplyImport]; empty when the
+	// file has errors (nothing can be applied).
+	Token  string
+	Rows   []UnitPreviewRow
+	Errors []org.LineError
+	// Counts by outcome.
+	New, Changed, Closed, Unchanged int
+}
+
+// UnitPreviewTTL is how long a previewed file waits for confirmation.
+const UnitPreviewTTL = 30 * time.Minute
+
+type keptImport struct {
+	user    int64
+	rows    []org.ImportRow
+	expires time.Time
+}
+
+var (
+	keptMu      sync.Mutex
+	keptImports = map[string]keptImport{}
+)
+
+// PreviewImport parses a unit file and tells, writing nothing, what
+// importing it would do: new, changed, closed and unchanged rows, or the
+// file's errors by line and column. A file without errors is kept for
+// [UnitPreviewTTL] under a random token, for the caller alone: confirming
+// applies exactly the previewed rows. Same permission as [Units.Import].
+func (s *Units) PreviewImport(ctx context.Context, p *Principal, file io.Reader) (UnitPreview, error) {
+	if err := s.authorize(p, authz.ActionUnitManage, 0); err != nil {
+		return UnitPreview{}, err
+	}
+	rows, err := org.ParseCSV(file, org.ImportOptions{})
+	var ie *org.ImportError
+	if errors.As(err, &ie) {
+		return UnitPreview{Errors: ie.Lines}, nil
+	}
+	if err != nil {
+		return UnitPreview{Errors: []org.LineError{{Msg: err.Error()}}}, nil
+	}
+	var v Validator
+	v.Int("rows", int64(len(rows)), 1, UnitImportMax)
+	if err := v.Err(); err != nil {
+		return UnitPreview{}, err
+	}
+	prs, err := s.st.PreviewImportUnits(ctx, rows)
+	out := UnitPreview{Rows: prs}
+	if errors.As(err, &ie) {
+		out.Errors = ie.Lines
+	} else if err != nil {
+		return UnitPreview{}, unavailable("preview import", err)
+	}
+	for _, r := range prs {
+		switch r.Outcome {
+		case PreviewNew:
+			out.New++
+		case PreviewChanged:
+			out.Changed++
+		case PreviewClosed:
+			out.Closed++
+		default:
+			out.Unchanged++
+		}
+	}
+	if len(out.Errors) == 0 {
+		b := make([]byte, 18)
+		if _, err := rand.Read(b); err != nil {
+			return UnitPreview{}, unavailable("preview token", err)
+		}
+		out.Token = base64.RawURLEncoding.EncodeToString(b)
+		now := s.Now()
+		keptMu.Lock()
+		for k, x := range keptImports {
+			if now.After(x.expires) {
+				delete(keptImports, k)
+			}
+		}
+		keptImports[out.Token] = keptImport{user: p.User.ID, rows: rows, expires: now.Add(UnitPreviewTTL)}
+		keptMu.Unlock()
+	}
+	return out, nil
+}
+
+// ApplyImport imports the file previewed under token ([Units.Import]); the
+// token is spent only when the import succeeds. An unknown or expired
+// token, or another user's, is a field error on "token".
+func (s *Units) ApplyImport(ctx context.Context, p *Principal, token string) (UnitImportResult, error) {
+	if err := s.authorize(p, authz.ActionUnitManage, 0); err != nil {
+		return UnitImportResult{}, err
+	}
+	keptMu.Lock()
+	x, ok := keptImports[token]
+	keptMu.Unlock()
+	if !ok || x.user != p.User.ID || s.Now().After(x.expires) {
+		return UnitImportResult{}, Invalid("token", MsgUnitImportToken)
+	}
+	res, err := s.Import(ctx, p, x.rows)
+	if err != nil {
+		return res, err
+	}
+	keptMu.Lock()
+	delete(keptImports, token)
+	keptMu.Unlock()
+	return res, nil
 }

@@ -307,7 +307,9 @@ func (s *Store) restore(ctx context.Context, r io.Reader, legacy bool) (int, err
 	}
 	var cp *audit.Checkpoint
 	var cpHead string
+	inBackup := map[string]bool{}
 	err = readBackup(rs, ver, func(h backupHeader) { cp = h.Checkpoint }, func(line int, br backupRow) error {
+		inBackup[br.Table] = true
 		if !contains(tables, br.Table) {
 			return &RestoreError{Line: line, Table: br.Table, Reason: "unknown table"}
 		}
@@ -356,6 +358,14 @@ func (s *Store) restore(ctx context.Context, r io.Reader, legacy bool) (int, err
 	}
 	n := 0
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		// Rows the migrations seed give way to the backup's own.
+		for _, t := range seededTables {
+			if inBackup[t] {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+					return fmt.Errorf("restore: clear %s: %w", t, err)
+				}
+			}
+		}
 		err := readBackup(rs, ver, nil, func(line int, br backupRow) error {
 			cols := make([]string, 0, len(br.Row))
 			args := make([]any, 0, len(br.Row))

@@ -2,11 +2,14 @@ package store
 
 // Live consolidation of report indicators up the organisation tree.
 //
-// Design: report_aggregates holds, for every unit that has a counted report
-// (submitted or accepted) somewhere below it, the parts of every aggregation
-// method (Σ value, count, min, max, Σ value×weight, Σ weight) per indicator
-// and category, over its own report and its whole subtree. A leaf keeps no
-// rows: its figures are its own report's values. When a report's status or
+// Design: two bases are maintained side by side, in the same transactions:
+// "received" counts submitted and accepted reports (report_aggregates,
+// report_aggregate_units), "accepted" only accepted ones (the same tables
+// suffixed _accepted, migration 0015), so either reads as fast. Each holds,
+// for every unit that has a counted report somewhere below it, the parts of
+// every aggregation method (Σ value, count, min, max, Σ value×weight,
+// Σ weight) per indicator and category, over its own report and its whole
+// subtree. A leaf keeps no rows: its figures are its own report's values. When a report's status or
 // values change, consolidate recomputes the report's unit and then each
 // ancestor in turn, each from its own report plus its direct children (their
 // aggregate rows, or the reports of children without rows) — one grouped
@@ -31,8 +34,58 @@ import (
 	"github.com/danvan/danvan/internal/report"
 )
 
-// countedStatuses are the report statuses that count in consolidation.
-const countedStatuses = `('submitted', 'accepted')`
+// Basis says which reports a consolidation counts.
+type Basis string
+
+// The bases of consolidation.
+const (
+	// BasisReceived counts every report received: submitted (still waiting
+	// for review) or accepted.
+	BasisReceived Basis = "received"
+	// BasisAccepted counts only accepted reports.
+	BasisAccepted Basis = "accepted"
+)
+
+// Bases lists the bases, each maintained.
+var Bases = []Basis{BasisAccepted, BasisReceived}
+
+// ParseBasis reads a basis name; "" is def.
+func ParseBasis(s string, def Basis) (Basis, bool) {
+	switch Basis(s) {
+	case "":
+		return def, true
+	case BasisAccepted, BasisReceived:
+		return Basis(s), true
+	}
+	return "", false
+}
+
+// statuses are the report statuses that count on basis b.
+func (b Basis) statuses() string {
+	if b == BasisAccepted {
+		return `('accepted')`
+	}
+	return `('submitted', 'accepted')`
+}
+
+// tables are b's maintained tables: headers and parts.
+func (b Basis) tables() (units, aggs string) {
+	if b == BasisAccepted {
+		return "report_aggregate_units_accepted", "report_aggregates_accepted"
+	}
+	return "report_aggregate_units", "report_aggregates"
+}
+
+// sqlFor puts b's tables and statuses into query, written for the received
+// basis: report_aggregate_units, report_aggregates (each followed by a
+// space) and {counted}. It may be applied twice.
+func (b Basis) sqlFor(query string) string {
+	units, aggs := b.tables()
+	query = strings.ReplaceAll(query, "{counted}", b.statuses())
+	query = strings.ReplaceAll(query, "report_aggregate_units ", "\x00 ")
+	query = strings.ReplaceAll(query, "report_aggregates ", aggs+" ")
+	return strings.ReplaceAll(query, "\x00 ", units+" ")
+}
 
 // aggregatable selects the indicators that consolidate: numeric, method not none.
 const aggregatable = `i.value_type IN ('integer', 'decimal', 'percent') AND i.aggregation IN ('sum', 'avg', 'wavg', 'min', 'max')`
@@ -68,10 +121,13 @@ func (s *Store) consolidate(ctx context.Context, tx *sql.Tx, reportID int64) err
 	if err != nil {
 		return fmt.Errorf("consolidate report %d: %w", reportID, err)
 	}
-	// path is root first; recompute from the report's unit upwards.
-	for i := len(path) - 1; i >= 0; i-- {
-		if err := s.recomputeUnit(ctx, tx, templateID, path[i], p); err != nil {
-			return fmt.Errorf("consolidate report %d at unit %d: %w", reportID, path[i], err)
+	// path is root first; recompute from the report's unit upwards, on
+	// each basis.
+	for _, b := range Bases {
+		for i := len(path) - 1; i >= 0; i-- {
+			if err := s.recomputeUnit(ctx, tx, b, templateID, path[i], p); err != nil {
+				return fmt.Errorf("consolidate report %d at unit %d (%s): %w", reportID, path[i], b, err)
+			}
 		}
 	}
 	return nil
@@ -121,16 +177,16 @@ func (s *Store) pathTx(ctx context.Context, tx *sql.Tx, id int64) ([]int64, erro
 	return out, nil
 }
 
-// valueRows is the per-value contribution of counted reports matching
-// where (which must use its arguments twice: args of the two halves): value,
-// count 1, min = max = value, and for indicators with a weight_code value ×
+// valueRows is the per-value contribution of the reports counted on basis
+// b matching where (which must use its arguments twice: args of the two
+// halves): value, count 1, min = max = value, and for indicators with a weight_code value ×
 // weight and weight (the weight indicator's value in the same report and
 // category; a missing weight leaves the value out of the weighted average).
 // Unweighted indicators — nearly all — take no join beyond their report.
-func valueRows(sel, where string) string {
-	return `SELECT ` + sel + `v.indicator_id AS indicator_id, v.category AS category, v.num_value AS s, 1 AS c, v.num_value AS mn, v.num_value AS mx, 0 AS ws, 0 AS wt
+func valueRows(b Basis, sel, where string) string {
+	return b.sqlFor(`SELECT ` + sel + `v.indicator_id AS indicator_id, v.category AS category, v.num_value AS s, 1 AS c, v.num_value AS mn, v.num_value AS mx, 0 AS ws, 0 AS wt
 	FROM reports r JOIN report_values v ON v.report_id = r.id
-	WHERE v.num_value IS NOT NULL AND r.status IN ` + countedStatuses + `
+	WHERE v.num_value IS NOT NULL AND r.status IN {counted}
 		AND +v.indicator_id IN (SELECT i.id FROM report_indicators i WHERE i.weight_code = '' AND ` + aggregatable + `)
 		AND ` + where + `
 	UNION ALL
@@ -139,27 +195,28 @@ func valueRows(sel, where string) string {
 	JOIN report_indicators i ON i.id = v.indicator_id
 	LEFT JOIN report_indicators wi ON wi.template_id = i.template_id AND wi.code = i.weight_code
 	LEFT JOIN report_values wv ON wv.report_id = v.report_id AND wv.indicator_id = wi.id AND wv.category = v.category
-	WHERE v.num_value IS NOT NULL AND r.status IN ` + countedStatuses + `
+	WHERE v.num_value IS NOT NULL AND r.status IN {counted}
 		AND +v.indicator_id IN (SELECT i.id FROM report_indicators i WHERE i.weight_code <> '' AND ` + aggregatable + `)
-		AND ` + where
+		AND ` + where)
 }
 
-// recomputeUnit rewrites the aggregate rows of one unit for one period from
-// its own counted report and its direct children.
-func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, templateID, unitID int64, p Period) error {
+// recomputeUnit rewrites basis b's aggregate rows of one unit for one
+// period from its own counted report and its direct children.
+func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, b Basis, templateID, unitID int64, p Period) error {
 	pa := p.args()
+	q := func(query string) string { return s.q(b.sqlFor(query)) }
 	// Reports counted below the unit: children with rows give their n_reports,
 	// children without rows count their own counted report.
 	var fromLeaves, fromAgg int
-	err := s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM reports r JOIN units c ON c.id = r.unit_id
-		WHERE c.parent_id = ? AND r.template_id = ? AND r.period_type = ? AND r.period_year = ? AND r.period_number = ? AND r.status IN `+countedStatuses+`
+	err := s.txQueryRow(ctx, tx, q(`SELECT COUNT(*) FROM reports r JOIN units c ON c.id = r.unit_id
+		WHERE c.parent_id = ? AND r.template_id = ? AND r.period_type = ? AND r.period_year = ? AND r.period_number = ? AND r.status IN {counted}
 		AND NOT EXISTS (SELECT 1 FROM report_aggregate_units h WHERE h.template_id = r.template_id AND h.unit_id = r.unit_id
 			AND h.period_type = r.period_type AND h.period_year = r.period_year AND h.period_number = r.period_number)`),
 		append([]any{unitID, templateID}, pa...)...).Scan(&fromLeaves)
 	if err != nil {
 		return err
 	}
-	err = s.txQueryRow(ctx, tx, s.q(`SELECT COALESCE(SUM(h.n_reports), 0) FROM report_aggregate_units h JOIN units c ON c.id = h.unit_id
+	err = s.txQueryRow(ctx, tx, q(`SELECT COALESCE(SUM(h.n_reports), 0) FROM report_aggregate_units h JOIN units c ON c.id = h.unit_id
 		WHERE c.parent_id = ? AND h.template_id = ? AND h.period_type = ? AND h.period_year = ? AND h.period_number = ?`),
 		append([]any{unitID, templateID}, pa...)...).Scan(&fromAgg)
 	if err != nil {
@@ -167,16 +224,16 @@ func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, templateID, unitI
 	}
 	key := append([]any{templateID, unitID}, pa...)
 	const keyCond = `template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ?`
-	if _, err := s.txExec(ctx, tx, s.q(`DELETE FROM report_aggregates WHERE `+keyCond), key...); err != nil {
+	if _, err := s.txExec(ctx, tx, q(`DELETE FROM report_aggregates WHERE `+keyCond), key...); err != nil {
 		return err
 	}
 	if fromLeaves+fromAgg == 0 {
 		// Nothing below counts: the unit is a leaf again for its parent.
-		_, err := s.txExec(ctx, tx, s.q(`DELETE FROM report_aggregate_units WHERE `+keyCond), key...)
+		_, err := s.txExec(ctx, tx, q(`DELETE FROM report_aggregate_units WHERE `+keyCond), key...)
 		return err
 	}
 	var own int
-	err = s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM reports WHERE template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ? AND status IN `+countedStatuses), key...).Scan(&own)
+	err = s.txQueryRow(ctx, tx, q(`SELECT COUNT(*) FROM reports WHERE template_id = ? AND unit_id = ? AND period_type = ? AND period_year = ? AND period_number = ? AND status IN {counted}`), key...).Scan(&own)
 	if err != nil {
 		return err
 	}
@@ -187,9 +244,9 @@ func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, templateID, unitI
 	args = append(args, half...)            // … weighted
 	args = append(args, unitID, templateID) // children with rows
 	args = append(args, pa...)
-	_, err = s.txExec(ctx, tx, s.q(`INSERT INTO report_aggregates (template_id, unit_id, period_type, period_year, period_number, indicator_id, category, sum, cnt, min, max, wsum, wtotal)
+	_, err = s.txExec(ctx, tx, q(`INSERT INTO report_aggregates (template_id, unit_id, period_type, period_year, period_number, indicator_id, category, sum, cnt, min, max, wsum, wtotal)
 		SELECT ?, ?, ?, ?, ?, x.indicator_id, x.category, SUM(x.s), SUM(x.c), MIN(x.mn), MAX(x.mx), SUM(x.ws), SUM(x.wt) FROM (
-			`+valueRows("", `r.template_id = ? AND r.period_type = ? AND r.period_year = ? AND r.period_number = ?
+			`+valueRows(b, "", `r.template_id = ? AND r.period_type = ? AND r.period_year = ? AND r.period_number = ?
 			AND (r.unit_id = ? OR (r.unit_id IN (SELECT c.id FROM units c WHERE c.parent_id = ?)
 				AND NOT EXISTS (SELECT 1 FROM report_aggregate_units h WHERE h.template_id = r.template_id AND h.unit_id = r.unit_id
 					AND h.period_type = r.period_type AND h.period_year = r.period_year AND h.period_number = r.period_number)))`)+`
@@ -201,25 +258,36 @@ func (s *Store) recomputeUnit(ctx context.Context, tx *sql.Tx, templateID, unitI
 	if err != nil {
 		return err
 	}
-	_, err = s.txExec(ctx, tx, s.q(`INSERT INTO report_aggregate_units (template_id, unit_id, period_type, period_year, period_number, n_reports, updated_at)
+	_, err = s.txExec(ctx, tx, q(`INSERT INTO report_aggregate_units (template_id, unit_id, period_type, period_year, period_number, n_reports, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (template_id, unit_id, period_type, period_year, period_number) DO UPDATE SET n_reports = excluded.n_reports, updated_at = excluded.updated_at`),
 		append(key, own+fromLeaves+fromAgg, s.ts(s.Now()))...)
 	return err
 }
 
-// RebuildAggregates recomputes every aggregate of a template from the
-// reports, bottom-up: a repair tool, and the reference the incremental path
-// is tested against. Each period is rebuilt in its own transaction (periods
-// are independent), which keeps one transaction's writes small.
+// RebuildAggregates recomputes every aggregate of a template, on both
+// bases, from the reports, bottom-up: a repair tool, and the reference the
+// incremental path is tested against. Each period is rebuilt in its own
+// transaction (periods are independent), which keeps one transaction's
+// writes small.
 func (s *Store) RebuildAggregates(ctx context.Context, templateID int64) error {
+	for _, b := range Bases {
+		if err := s.rebuildAggregates(ctx, b, templateID); err != nil {
+			return fmt.Errorf("%s basis: %w", b, err)
+		}
+	}
+	return nil
+}
+
+// rebuildAggregates is RebuildAggregates on basis b.
+func (s *Store) rebuildAggregates(ctx context.Context, b Basis, templateID int64) error {
 	parent, err := unitParents(ctx, s, s.db)
 	if err != nil {
 		return fmt.Errorf("rebuild aggregates: %w", err)
 	}
 	todo := map[Period]map[int64]bool{}
 	// Periods that have rows now (they may have none after the rebuild).
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT DISTINCT period_type, period_year, period_number FROM report_aggregate_units WHERE template_id = ?`), templateID)
+	rows, err := s.db.QueryContext(ctx, s.q(b.sqlFor(`SELECT DISTINCT period_type, period_year, period_number FROM report_aggregate_units WHERE template_id = ?`)), templateID)
 	if err != nil {
 		return fmt.Errorf("rebuild aggregates: %w", err)
 	}
@@ -232,8 +300,8 @@ func (s *Store) RebuildAggregates(ctx context.Context, templateID int64) error {
 		todo[p] = map[int64]bool{}
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx, s.q(`SELECT DISTINCT period_type, period_year, period_number, unit_id FROM reports
-		WHERE template_id = ? AND status IN `+countedStatuses), templateID)
+	rows, err = s.db.QueryContext(ctx, s.q(b.sqlFor(`SELECT DISTINCT period_type, period_year, period_number, unit_id FROM reports
+		WHERE template_id = ? AND status IN {counted}`)), templateID)
 	if err != nil {
 		return fmt.Errorf("rebuild aggregates: %w", err)
 	}
@@ -294,13 +362,14 @@ func (s *Store) RebuildAggregates(ctx context.Context, templateID int64) error {
 				return err
 			}
 			key := append([]any{templateID}, p.args()...)
-			for _, t := range []string{"report_aggregates", "report_aggregate_units"} {
+			headers, parts := b.tables()
+			for _, t := range []string{parts, headers} {
 				if _, err := s.txExec(ctx, tx, s.q(`DELETE FROM `+t+` WHERE `+periodCond), key...); err != nil {
 					return err
 				}
 			}
 			for _, u := range units {
-				if err := s.recomputeUnit(ctx, tx, templateID, u, p); err != nil {
+				if err := s.recomputeUnit(ctx, tx, b, templateID, u, p); err != nil {
 					return fmt.Errorf("unit %d: %w", u, err)
 				}
 			}
@@ -428,6 +497,13 @@ type Consolidation struct {
 	NReports   int                 `json:"n_reports"`
 	Cells      []ConsolidatedCell  `json:"cells"`
 	Children   []ConsolidatedChild `json:"children"`
+	// Basis: which reports are counted (accepted only, or all received).
+	Basis Basis `json:"basis"`
+	// Accepted and Pending count the accepted reports and those still
+	// waiting for review (submitted) in the unit's scope: Pending are left
+	// out of the figures on the accepted basis.
+	Accepted int `json:"accepted"`
+	Pending  int `json:"pending"`
 	// Mapped: old units' reports re-attributed to current units.
 	Mapped bool `json:"mapped"`
 	// Approximate: a split (partial) predecessor's figures cross this unit's
@@ -499,10 +575,10 @@ func (s *Store) ConsolidationTemplates(ctx context.Context) ([]ConsolidationTemp
 	return out, rows.Err()
 }
 
-// aggRowsByUnit reads maintained aggregate rows, keyed by unit.
-func (s *Store) aggRowsByUnit(ctx context.Context, where string, args ...any) (map[int64]map[AggKey]AggParts, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT a.unit_id, a.indicator_id, a.category, a.sum, a.cnt, a.min, a.max, a.wsum, a.wtotal
-		FROM report_aggregates a WHERE `+where), args...)
+// aggRowsByUnit reads basis b's maintained aggregate rows, keyed by unit.
+func (s *Store) aggRowsByUnit(ctx context.Context, b Basis, where string, args ...any) (map[int64]map[AggKey]AggParts, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(b.sqlFor(`SELECT a.unit_id, a.indicator_id, a.category, a.sum, a.cnt, a.min, a.max, a.wsum, a.wtotal
+		FROM report_aggregates a WHERE `+where)), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -523,9 +599,10 @@ func (s *Store) aggRowsByUnit(ctx context.Context, where string, args ...any) (m
 	return out, rows.Err()
 }
 
-// reportParts reads counted reports' values as parts, keyed by report id.
-func (s *Store) reportParts(ctx context.Context, where string, args ...any) (map[int64]map[AggKey]AggParts, map[int64]int64, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(valueRows("r.id, r.unit_id, ", where)), append(append([]any{}, args...), args...)...)
+// reportParts reads the values of reports counted on basis b as parts,
+// keyed by report id.
+func (s *Store) reportParts(ctx context.Context, b Basis, where string, args ...any) (map[int64]map[AggKey]AggParts, map[int64]int64, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(valueRows(b, "r.id, r.unit_id, ", where)), append(append([]any{}, args...), args...)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -550,29 +627,39 @@ func (s *Store) reportParts(ctx context.Context, where string, args ...any) (map
 
 const periodCond = `template_id = ? AND period_type = ? AND period_year = ? AND period_number = ?`
 
-// ConsolidatedView returns a unit's consolidated figures for a period as
-// organised then, with its children's figures for drill-down: for every
-// indicator, or only for the indicators named in drill (a province's
-// communes hold 200 × 100 values; the page shows one indicator at a time).
+// ConsolidatedView is ConsolidatedViewOn the received basis.
 func (s *Store) ConsolidatedView(ctx context.Context, templateID, unitID int64, periodType string, year, number int, drill ...int64) (Consolidation, error) {
+	return s.ConsolidatedViewOn(ctx, BasisReceived, templateID, unitID, periodType, year, number, drill...)
+}
+
+// ConsolidatedViewOn returns a unit's consolidated figures for a period on
+// basis b, as organised then, with its children's figures for drill-down:
+// for every indicator, or only for the indicators named in drill (a
+// province's communes hold 200 × 100 values; the page shows one indicator
+// at a time).
+func (s *Store) ConsolidatedViewOn(ctx context.Context, b Basis, templateID, unitID int64, periodType string, year, number int, drill ...int64) (Consolidation, error) {
 	p := Period{periodType, year, number}
-	c, inds, err := s.viewBase(ctx, templateID, unitID, p)
+	c, inds, err := s.viewBase(ctx, b, templateID, unitID, p)
 	if err != nil {
 		return c, err
 	}
+	if err := s.countBasis(ctx, &c, unitID); err != nil {
+		return c, fmt.Errorf("consolidated view: %w", err)
+	}
+	q := func(query string) string { return s.q(b.sqlFor(query)) }
 	pc := append([]any{templateID}, p.args()...)
 	// The unit itself: its rows, or (a leaf) its own counted report.
 	var own map[AggKey]AggParts
-	err = s.db.QueryRowContext(ctx, s.q(`SELECT n_reports FROM report_aggregate_units WHERE unit_id = ? AND `+periodCond), append([]any{unitID}, pc...)...).Scan(&c.NReports)
+	err = s.db.QueryRowContext(ctx, q(`SELECT n_reports FROM report_aggregate_units WHERE unit_id = ? AND `+periodCond), append([]any{unitID}, pc...)...).Scan(&c.NReports)
 	switch {
 	case err == nil:
-		m, err := s.aggRowsByUnit(ctx, `a.unit_id = ? AND a.`+strings.ReplaceAll(periodCond, "AND ", "AND a."), append([]any{unitID}, pc...)...)
+		m, err := s.aggRowsByUnit(ctx, b, `a.unit_id = ? AND a.`+strings.ReplaceAll(periodCond, "AND ", "AND a."), append([]any{unitID}, pc...)...)
 		if err != nil {
 			return c, fmt.Errorf("consolidated view: %w", err)
 		}
 		own = m[unitID]
 	case errors.Is(err, sql.ErrNoRows):
-		m, _, err := s.reportParts(ctx, `r.unit_id = ? AND r.`+strings.ReplaceAll(periodCond, "AND ", "AND r."), append([]any{unitID}, pc...)...)
+		m, _, err := s.reportParts(ctx, b, `r.unit_id = ? AND r.`+strings.ReplaceAll(periodCond, "AND ", "AND r."), append([]any{unitID}, pc...)...)
 		if err != nil {
 			return c, fmt.Errorf("consolidated view: %w", err)
 		}
@@ -582,7 +669,7 @@ func (s *Store) ConsolidatedView(ctx context.Context, templateID, unitID int64, 
 		}
 		if c.NReports == 0 {
 			var n int
-			if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM reports WHERE unit_id = ? AND status IN `+countedStatuses+` AND `+periodCond), append([]any{unitID}, pc...)...).Scan(&n); err == nil {
+			if err := s.db.QueryRowContext(ctx, q(`SELECT COUNT(*) FROM reports WHERE unit_id = ? AND status IN {counted} AND `+periodCond), append([]any{unitID}, pc...)...).Scan(&n); err == nil {
 				c.NReports = n // counted, but with no numeric values
 			}
 		}
@@ -607,12 +694,12 @@ func (s *Store) ConsolidatedView(ctx context.Context, templateID, unitID int64, 
 			}
 			return ` AND ` + alias + `.indicator_id IN (` + strings.Join(ids, ", ") + `)`
 		}
-		byUnit, err := s.aggRowsByUnit(ctx, `a.unit_id IN (SELECT id FROM units WHERE parent_id = ?) AND a.`+strings.ReplaceAll(periodCond, "AND ", "AND a.")+only("a"), append([]any{unitID}, pc...)...)
+		byUnit, err := s.aggRowsByUnit(ctx, b, `a.unit_id IN (SELECT id FROM units WHERE parent_id = ?) AND a.`+strings.ReplaceAll(periodCond, "AND ", "AND a.")+only("a"), append([]any{unitID}, pc...)...)
 		if err != nil {
 			return c, fmt.Errorf("consolidated view: %w", err)
 		}
 		nrep := map[int64]int{}
-		hrows, err := s.db.QueryContext(ctx, s.q(`SELECT unit_id, n_reports FROM report_aggregate_units WHERE unit_id IN (SELECT id FROM units WHERE parent_id = ?) AND `+periodCond), append([]any{unitID}, pc...)...)
+		hrows, err := s.db.QueryContext(ctx, q(`SELECT unit_id, n_reports FROM report_aggregate_units WHERE unit_id IN (SELECT id FROM units WHERE parent_id = ?) AND `+periodCond), append([]any{unitID}, pc...)...)
 		if err != nil {
 			return c, fmt.Errorf("consolidated view: %w", err)
 		}
@@ -626,7 +713,7 @@ func (s *Store) ConsolidatedView(ctx context.Context, templateID, unitID int64, 
 			nrep[u] = n
 		}
 		hrows.Close()
-		leafParts, unitOf, err := s.reportParts(ctx, `r.unit_id IN (SELECT id FROM units WHERE parent_id = ?) AND r.`+strings.ReplaceAll(periodCond, "AND ", "AND r.")+`
+		leafParts, unitOf, err := s.reportParts(ctx, b, `r.unit_id IN (SELECT id FROM units WHERE parent_id = ?) AND r.`+strings.ReplaceAll(periodCond, "AND ", "AND r.")+`
 			AND NOT EXISTS (SELECT 1 FROM report_aggregate_units h WHERE h.template_id = r.template_id AND h.unit_id = r.unit_id
 				AND h.period_type = r.period_type AND h.period_year = r.period_year AND h.period_number = r.period_number)`+only("v"), append([]any{unitID}, pc...)...)
 		if err != nil {
@@ -645,8 +732,8 @@ func (s *Store) ConsolidatedView(ctx context.Context, templateID, unitID int64, 
 }
 
 // viewBase checks the arguments and loads the unit and indicators.
-func (s *Store) viewBase(ctx context.Context, templateID, unitID int64, p Period) (Consolidation, []ConsolidatedIndicator, error) {
-	c := Consolidation{TemplateID: templateID, Period: p}
+func (s *Store) viewBase(ctx context.Context, b Basis, templateID, unitID int64, p Period) (Consolidation, []ConsolidatedIndicator, error) {
+	c := Consolidation{TemplateID: templateID, Period: p, Basis: b}
 	from, to, err := periodWindow(p)
 	if err != nil {
 		return c, nil, err
@@ -668,6 +755,26 @@ func (s *Store) viewBase(ctx context.Context, templateID, unitID int64, p Period
 		return c, nil, fmt.Errorf("consolidated view: %w", err)
 	}
 	return c, inds, nil
+}
+
+// countBasis fills c's Accepted and Pending for unitID's subtree from both
+// bases' headers (a unit without one counts its own report).
+func (s *Store) countBasis(ctx context.Context, c *Consolidation, unitID int64) error {
+	n := map[Basis]int{}
+	args := append([]any{unitID, c.TemplateID}, c.Period.args()...)
+	for _, b := range Bases {
+		var x int
+		err := s.db.QueryRowContext(ctx, s.q(b.sqlFor(`SELECT n_reports FROM report_aggregate_units WHERE unit_id = ? AND `+periodCond)), args...).Scan(&x)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = s.db.QueryRowContext(ctx, s.q(b.sqlFor(`SELECT COUNT(*) FROM reports WHERE unit_id = ? AND status IN {counted} AND `+periodCond)), args...).Scan(&x)
+		}
+		if err != nil {
+			return err
+		}
+		n[b] = x
+	}
+	c.Accepted, c.Pending = n[BasisAccepted], n[BasisReceived]-n[BasisAccepted]
+	return nil
 }
 
 // childrenDuring lists the children of a unit that existed at some time in
@@ -720,8 +827,13 @@ func cells(inds []ConsolidatedIndicator, m map[AggKey]AggParts) []ConsolidatedCe
 // province). A unit's mapped figures are flagged approximate when a split
 // unit has successors both inside and outside its subtree.
 func (s *Store) MappedView(ctx context.Context, templateID, unitID int64, periodType string, year, number int) (Consolidation, error) {
+	return s.MappedViewOn(ctx, BasisReceived, templateID, unitID, periodType, year, number)
+}
+
+// MappedViewOn is MappedView on basis b.
+func (s *Store) MappedViewOn(ctx context.Context, b Basis, templateID, unitID int64, periodType string, year, number int) (Consolidation, error) {
 	p := Period{periodType, year, number}
-	c, inds, err := s.viewBase(ctx, templateID, unitID, p)
+	c, inds, err := s.viewBase(ctx, b, templateID, unitID, p)
 	if err != nil {
 		return c, err
 	}
@@ -789,24 +901,34 @@ func (s *Store) MappedView(ctx context.Context, templateID, unitID int64, period
 		return 0, false
 	}
 	pc := append([]any{templateID}, p.args()...)
-	parts, unitOf, err := s.reportParts(ctx, `r.`+strings.ReplaceAll(periodCond, "AND ", "AND r."), pc...)
+	parts, unitOf, err := s.reportParts(ctx, b, `r.`+strings.ReplaceAll(periodCond, "AND ", "AND r."), pc...)
 	if err != nil {
 		return c, fmt.Errorf("mapped view: %w", err)
 	}
-	// Counted reports without numeric values still count as reports.
-	rrows, err := s.db.QueryContext(ctx, s.q(`SELECT id, unit_id FROM reports WHERE status IN `+countedStatuses+` AND `+periodCond), pc...)
+	// Counted reports without numeric values still count as reports; every
+	// received report is tallied as accepted or pending.
+	rrows, err := s.db.QueryContext(ctx, s.q(BasisReceived.sqlFor(`SELECT id, unit_id, status FROM reports WHERE status IN {counted} AND `+periodCond)), pc...)
 	if err != nil {
 		return c, fmt.Errorf("mapped view: %w", err)
 	}
+	accepted := map[int64]bool{}
+	received := map[int64]int64{}
 	for rrows.Next() {
 		var id, u int64
-		if err := rrows.Scan(&id, &u); err != nil {
+		var st string
+		if err := rrows.Scan(&id, &u, &st); err != nil {
 			rrows.Close()
 			return c, err
 		}
-		unitOf[id] = u
+		accepted[id], received[id] = st == "accepted", u
+		if b == BasisReceived || accepted[id] {
+			unitOf[id] = u
+		}
 	}
 	rrows.Close()
+	if err := rrows.Err(); err != nil {
+		return c, fmt.Errorf("mapped view: %w", err)
+	}
 	total := map[AggKey]AggParts{}
 	perChild := map[int64]map[AggKey]AggParts{}
 	nrep := map[int64]int{}
@@ -830,6 +952,16 @@ func (s *Store) MappedView(ctx context.Context, templateID, unitID int64, period
 		}
 	}
 	c.Cells = cells(inds, total)
+	for id, u := range received {
+		if _, ok := bucket(target(u, 0)); !ok {
+			continue
+		}
+		if accepted[id] {
+			c.Accepted++
+		} else {
+			c.Pending++
+		}
+	}
 	inside := func(id, root int64) bool {
 		for n := 0; id != 0 && n < 64; n++ {
 			if id == root {

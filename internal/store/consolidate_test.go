@@ -261,6 +261,7 @@ func TestConsolidationAcrossReorganisation(t *testing.T) {
 		t.Errorf("X1 as organised in 2025-03 = %v", v)
 	}
 	checkRebuild(t, f)
+	checkMigrationFill(t, f)
 }
 
 func TestConsolidationSubmitReturnResubmit(t *testing.T) {
@@ -297,6 +298,7 @@ func TestConsolidationSubmitReturnResubmit(t *testing.T) {
 		t.Fatalf("all returned: nation = %v (%d reports)", fig(t, v, "cases", ""), v.NReports)
 	}
 	checkRebuild(t, f)
+	checkMigrationFill(t, f)
 }
 
 // TestConsolidationIncrementalEqualsRebuild is the property test of the
@@ -305,9 +307,11 @@ func TestConsolidationSubmitReturnResubmit(t *testing.T) {
 // every operation the maintained figures of every unit for the period the
 // operation touched are compared with an oracle computed here, from the
 // reports the test itself keeps track of (plain sums, averages, weighted
-// averages, minima and maxima over the submitted and accepted reports of the
-// unit's subtree by parent, whatever the validity dates); every period is
-// compared at the end of a seed, and then with a full rebuild as well.
+// averages, minima and maxima over the reports of the unit's subtree by
+// parent counted on each basis — submitted and accepted, or accepted only —
+// whatever the validity dates); every period is compared at the end of a
+// seed, and then with a full rebuild and with the SQL that consolidated
+// existing data when the accepted basis was added (migration 0015).
 func TestConsolidationIncrementalEqualsRebuild(t *testing.T) {
 	const seeds, ops = 5, 120
 	for seed := uint64(1); seed <= seeds; seed++ {
@@ -341,6 +345,7 @@ func TestConsolidationIncrementalEqualsRebuild(t *testing.T) {
 				o.check(t, f, units, m, "at the end")
 			}
 			checkRebuild(t, f)
+			checkMigrationFill(t, f)
 		})
 	}
 }
@@ -392,9 +397,10 @@ func (o *consOracle) under(unit, root string) bool {
 	return false
 }
 
-// figures returns root's expected figures for a month: the number of
-// counted reports and each indicator's value (NaN when there is none).
-func (o *consOracle) figures(root string, month int) (int, map[string]float64) {
+// figures returns root's expected figures for a month on basis b: the
+// number of counted reports and each indicator's value (NaN when there is
+// none).
+func (o *consOracle) figures(root string, month int, b store.Basis) (int, map[string]float64) {
 	type acc struct {
 		sum, ws, wt float64
 		cnt         int
@@ -404,7 +410,8 @@ func (o *consOracle) figures(root string, month int) (int, map[string]float64) {
 	n := 0
 	for key, r := range o.reports {
 		unit, m, _ := strings.Cut(key, "/")
-		if m != fmt.Sprint(month) || !o.under(unit, root) || (r.status != "submitted" && r.status != "accepted") {
+		if m != fmt.Sprint(month) || !o.under(unit, root) || (r.status != "submitted" && r.status != "accepted") ||
+			(b == store.BasisAccepted && r.status != "accepted") {
 			continue
 		}
 		n++
@@ -452,21 +459,59 @@ func (o *consOracle) figures(root string, month int) (int, map[string]float64) {
 	return n, out
 }
 
-// check compares every unit's maintained figures for a month with the oracle.
+// check compares every unit's maintained figures for a month with the
+// oracle, on both bases, with the counts of accepted and pending reports.
 func (o *consOracle) check(t *testing.T, f *consFixture, units []string, month int, when string) {
 	t.Helper()
 	for _, u := range units {
-		wantN, want := o.figures(u, month)
-		v := f.view(t, u, 2025, month)
-		if v.NReports != wantN {
-			t.Fatalf("%s: %s 2025-%02d counts %d reports, oracle %d", when, u, month, v.NReports, wantN)
-		}
-		for k, w := range want {
-			code, cat, _ := strings.Cut(k, ".")
-			if got := fig(t, v, code, cat); !same(got, w) {
-				t.Fatalf("%s: %s 2025-%02d %s = %v, oracle %v", when, u, month, k, got, w)
+		nAcc, _ := o.figures(u, month, store.BasisAccepted)
+		nRecv, _ := o.figures(u, month, store.BasisReceived)
+		for _, b := range store.Bases {
+			wantN, want := o.figures(u, month, b)
+			v, err := f.st.ConsolidatedViewOn(ctx, b, f.tpl, f.u[u], "monthly", 2025, month)
+			if err != nil {
+				t.Fatalf("view %s: %v", u, err)
+			}
+			if v.NReports != wantN || v.Basis != b || v.Accepted != nAcc || v.Pending != nRecv-nAcc {
+				t.Fatalf("%s: %s 2025-%02d (%s) counts %d reports (%d accepted, %d pending), oracle %d (%d, %d)", when, u, month, b,
+					v.NReports, v.Accepted, v.Pending, wantN, nAcc, nRecv-nAcc)
+			}
+			for k, w := range want {
+				code, cat, _ := strings.Cut(k, ".")
+				if got := fig(t, v, code, cat); !same(got, w) {
+					t.Fatalf("%s: %s 2025-%02d (%s) %s = %v, oracle %v", when, u, month, b, k, got, w)
+				}
 			}
 		}
+	}
+}
+
+// checkMigrationFill empties the accepted basis, consolidates it again with
+// the SQL of migration 0015 and compares the result with what was
+// maintained.
+func checkMigrationFill(t *testing.T, f *consFixture) {
+	t.Helper()
+	before := snapshot(t, f)
+	ms, err := store.Migrations(f.st.Dialect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := ""
+	for _, m := range ms {
+		if m.Version == 15 {
+			fill = m.SQL[strings.Index(m.SQL, "-- Headers:"):]
+		}
+	}
+	if fill == "" {
+		t.Fatal("migration 0015 has no fill")
+	}
+	for _, q := range []string{`DELETE FROM report_aggregates_accepted`, `DELETE FROM report_aggregate_units_accepted`, fill} {
+		if _, err := f.st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	if after := snapshot(t, f); before != after {
+		t.Fatalf("maintained != migrated\nmaintained:\n%s\nmigrated:\n%s", before, after)
 	}
 }
 
@@ -488,16 +533,18 @@ func snapshot(t *testing.T, f *consFixture) string {
 	var lines []string
 	for _, u := range f.u {
 		for _, m := range []int{3, 8, 9} {
-			c, err := f.st.ConsolidatedView(ctx, f.tpl, u, "monthly", 2025, m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, cell := range c.Cells {
-				v := "-"
-				if cell.Value != nil {
-					v = fmt.Sprintf("%.6g", *cell.Value)
+			for _, b := range store.Bases {
+				c, err := f.st.ConsolidatedViewOn(ctx, b, f.tpl, u, "monthly", 2025, m)
+				if err != nil {
+					t.Fatal(err)
 				}
-				lines = append(lines, fmt.Sprintf("%s 2025-%02d n=%d %s.%s=%s cnt=%d", c.Unit.Code, m, c.NReports, cell.Indicator.Code, cell.Category, v, cell.Count))
+				for _, cell := range c.Cells {
+					v := "-"
+					if cell.Value != nil {
+						v = fmt.Sprintf("%.6g", *cell.Value)
+					}
+					lines = append(lines, fmt.Sprintf("%s 2025-%02d %s n=%d %s.%s=%s cnt=%d", c.Unit.Code, m, b, c.NReports, cell.Indicator.Code, cell.Category, v, cell.Count))
+				}
 			}
 		}
 	}

@@ -271,6 +271,9 @@ func (s *Store) dashProgramme(ctx context.Context, q DashboardQuery, scope map[i
 	}
 	var tasks []programme.Task
 	for _, t := range dir.Tasks {
+		if t.Withdrawn != nil || dir.Withdrawn != nil {
+			continue // withdrawn: counts nowhere
+		}
 		var as []programme.Assignment
 		for _, a := range t.Assignments {
 			if scope[a.UnitID] {

@@ -61,6 +61,8 @@ type Store struct {
 	now func() time.Time
 	// unitsChanged moves on every unit write (see UnitsChanged).
 	unitsChanged atomic.Int64
+	// cal keeps the working-day calendar (see WorkingCalendar).
+	cal calendarCache
 }
 
 // Options are the settings a store takes besides its address.

@@ -89,6 +89,11 @@ type NewNotification struct {
 	MailBody  string // the e-mail's text; Body when empty
 }
 
+// LinkPending ends the e-mail text of a note whose page does not exist yet
+// (an inspection being created): notifyEach puts the new page's path in its
+// place, after the base URL.
+const LinkPending = "{link}"
+
 // notifyTx inserts n unless its dedupe key exists; it reports whether it did.
 func (s *Store) notifyTx(ctx context.Context, tx *sql.Tx, n NewNotification) (bool, error) {
 	if n.DedupeKey == "" {
@@ -106,6 +111,11 @@ func (s *Store) notifyTx(ctx context.Context, tx *sql.Tx, n NewNotification) (bo
 		return false, fmt.Errorf("notification %s: %w", n.DedupeKey, err)
 	}
 	if n.Email != "" {
+		// The reader may have turned this kind of e-mail off.
+		want, err := s.wantsEmail(ctx, tx, n.UserID, n.Kind)
+		if err != nil || !want {
+			return err == nil, err
+		}
 		body := n.MailBody
 		if body == "" {
 			body = n.Body
@@ -126,6 +136,9 @@ func (s *Store) notifyEach(ctx context.Context, tx *sql.Tx, notes []NewNotificat
 		n.DedupeKey = key(n)
 		if n.Link == "" {
 			n.Link = link
+		}
+		if strings.HasSuffix(n.MailBody, LinkPending+"\n") {
+			n.MailBody = strings.TrimSuffix(n.MailBody, LinkPending+"\n") + n.Link + "\n"
 		}
 		if _, err := s.notifyTx(ctx, tx, n); err != nil {
 			return err

@@ -59,7 +59,7 @@ func (s *Store) CreateDirective(ctx context.Context, a audit.Actor, d *programme
 // ListDirectives returns every directive, newest first, with texts and task counts.
 func (s *Store) ListDirectives(ctx context.Context) ([]programme.Directive, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.number, d.doc_type, d.issued_on, d.issuer_unit_id, u.name, d.signer, d.signer_title,
-			(SELECT COUNT(*) FROM directive_tasks t WHERE t.directive_id = d.id)
+			(SELECT COUNT(*) FROM directive_tasks t WHERE t.directive_id = d.id), d.version, d.withdrawn_at, d.withdrawn_by, d.withdrawn_reason
 		FROM directives d JOIN units u ON u.id = d.issuer_unit_id ORDER BY d.issued_on DESC, d.id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list directives: %w", err)
@@ -67,10 +67,12 @@ func (s *Store) ListDirectives(ctx context.Context) ([]programme.Directive, erro
 	var out []programme.Directive
 	for rows.Next() {
 		var d programme.Directive
-		if err := rows.Scan(&d.ID, &d.Number, &d.DocType, &d.IssuedOn, &d.IssuerUnitID, &d.IssuerName, &d.Signer, &d.SignerTitle, &d.TaskCount); err != nil {
+		var w withdrawal
+		if err := rows.Scan(&d.ID, &d.Number, &d.DocType, &d.IssuedOn, &d.IssuerUnitID, &d.IssuerName, &d.Signer, &d.SignerTitle, &d.TaskCount, &d.Version, &w.at, &w.by, &w.reason); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		d.Withdrawn = w.get()
 		out = append(out, d)
 	}
 	rows.Close()
@@ -109,9 +111,12 @@ func (s *Store) texts(ctx context.Context, q string, args ...any) (map[int64][]p
 // bytes), tasks with texts and assignments, and addressees.
 func (s *Store) GetDirective(ctx context.Context, id int64) (programme.Directive, error) {
 	var d programme.Directive
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT d.id, d.number, d.doc_type, d.issued_on, d.issuer_unit_id, u.name, d.signer, d.signer_title
+	var w withdrawal
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT d.id, d.number, d.doc_type, d.issued_on, d.issuer_unit_id, u.name, d.signer, d.signer_title,
+			d.version, d.withdrawn_at, d.withdrawn_by, d.withdrawn_reason
 		FROM directives d JOIN units u ON u.id = d.issuer_unit_id WHERE d.id = ?`), id).
-		Scan(&d.ID, &d.Number, &d.DocType, &d.IssuedOn, &d.IssuerUnitID, &d.IssuerName, &d.Signer, &d.SignerTitle)
+		Scan(&d.ID, &d.Number, &d.DocType, &d.IssuedOn, &d.IssuerUnitID, &d.IssuerName, &d.Signer, &d.SignerTitle, &d.Version, &w.at, &w.by, &w.reason)
+	d.Withdrawn = w.get()
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("directive %d: %w", id, ErrNotFound)
 	}
@@ -157,7 +162,7 @@ func (s *Store) GetDirective(ctx context.Context, id int64) (programme.Directive
 }
 
 func (s *Store) directiveTasks(ctx context.Context, directiveID int64) ([]programme.Task, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, directive_id, number, weight FROM directive_tasks WHERE directive_id = ? ORDER BY number`), directiveID)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, directive_id, number, weight, version, withdrawn_at, withdrawn_by, withdrawn_reason FROM directive_tasks WHERE directive_id = ? ORDER BY number`), directiveID)
 	if err != nil {
 		return nil, fmt.Errorf("tasks of %d: %w", directiveID, err)
 	}
@@ -165,10 +170,12 @@ func (s *Store) directiveTasks(ctx context.Context, directiveID int64) ([]progra
 	idx := map[int64]int{}
 	for rows.Next() {
 		var t programme.Task
-		if err := rows.Scan(&t.ID, &t.DirectiveID, &t.Number, &t.Weight); err != nil {
+		var w withdrawal
+		if err := rows.Scan(&t.ID, &t.DirectiveID, &t.Number, &t.Weight, &t.Version, &w.at, &w.by, &w.reason); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		t.Withdrawn = w.get()
 		idx[t.ID] = len(ts)
 		ts = append(ts, t)
 	}
@@ -181,7 +188,7 @@ func (s *Store) directiveTasks(ctx context.Context, directiveID int64) ([]progra
 	for id, i := range idx {
 		ts[i].Texts = texts[id]
 	}
-	rows, err = s.db.QueryContext(ctx, s.q(`SELECT a.id, a.task_id, a.unit_id, u.name, a.role, a.due_on FROM task_assignments a
+	rows, err = s.db.QueryContext(ctx, s.q(`SELECT a.id, a.task_id, a.unit_id, u.name, a.role, a.due_on, a.note, a.version, a.withdrawn_at, a.withdrawn_by, a.withdrawn_reason FROM task_assignments a
 		JOIN directive_tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id
 		WHERE t.directive_id = ? ORDER BY a.task_id, CASE a.role WHEN 'lead' THEN 0 ELSE 1 END, u.name`), directiveID)
 	if err != nil {
@@ -190,9 +197,11 @@ func (s *Store) directiveTasks(ctx context.Context, directiveID int64) ([]progra
 	defer rows.Close()
 	for rows.Next() {
 		var as programme.Assignment
-		if err := rows.Scan(&as.ID, &as.TaskID, &as.UnitID, &as.UnitName, &as.Role, &as.DueOn); err != nil {
+		var w withdrawal
+		if err := rows.Scan(&as.ID, &as.TaskID, &as.UnitID, &as.UnitName, &as.Role, &as.DueOn, &as.Note, &as.Version, &w.at, &w.by, &w.reason); err != nil {
 			return nil, err
 		}
+		as.Withdrawn = w.get()
 		if i, ok := idx[as.TaskID]; ok {
 			ts[i].Assignments = append(ts[i].Assignments, as)
 		}
@@ -203,7 +212,10 @@ func (s *Store) directiveTasks(ctx context.Context, directiveID int64) ([]progra
 // GetTask returns one task with its texts (assignments not filled).
 func (s *Store) GetTask(ctx context.Context, id int64) (programme.Task, error) {
 	var t programme.Task
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, directive_id, number, weight FROM directive_tasks WHERE id = ?`), id).Scan(&t.ID, &t.DirectiveID, &t.Number, &t.Weight)
+	var w withdrawal
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, directive_id, number, weight, version, withdrawn_at, withdrawn_by, withdrawn_reason FROM directive_tasks WHERE id = ?`), id).
+		Scan(&t.ID, &t.DirectiveID, &t.Number, &t.Weight, &t.Version, &w.at, &w.by, &w.reason)
+	t.Withdrawn = w.get()
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, fmt.Errorf("task %d: %w", id, ErrNotFound)
 	}
@@ -272,7 +284,8 @@ func (s *Store) AddAddressee(ctx context.Context, a audit.Actor, directiveID int
 	})
 }
 
-// AssignTask gives a task to a unit; assigning again changes role and due date.
+// AssignTask gives a task to a unit; assigning again changes role and due
+// date (and gives back a withdrawn assignment).
 func (s *Store) AssignTask(ctx context.Context, a audit.Actor, as *programme.Assignment) error {
 	if err := as.Validate(); err != nil {
 		return err
@@ -311,8 +324,8 @@ func (s *Store) AssignTasks(ctx context.Context, a audit.Actor, as []programme.A
 func (s *Store) assignTask(ctx context.Context, tx *sql.Tx, a audit.Actor, as *programme.Assignment) error {
 	var before *programme.Assignment
 	var old programme.Assignment
-	err := s.txQueryRow(ctx, tx, s.q(`SELECT id, task_id, unit_id, role, due_on FROM task_assignments WHERE task_id = ? AND unit_id = ?`), as.TaskID, as.UnitID).
-		Scan(&old.ID, &old.TaskID, &old.UnitID, &old.Role, &old.DueOn)
+	err := s.txQueryRow(ctx, tx, s.q(`SELECT id, task_id, unit_id, role, due_on, note, version FROM task_assignments WHERE task_id = ? AND unit_id = ?`), as.TaskID, as.UnitID).
+		Scan(&old.ID, &old.TaskID, &old.UnitID, &old.Role, &old.DueOn, &old.Note, &old.Version)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		var n int
@@ -322,18 +335,21 @@ func (s *Store) assignTask(ctx context.Context, tx *sql.Tx, a audit.Actor, as *p
 		if n == 0 {
 			return fmt.Errorf("assignment: %w", ErrNotFound)
 		}
-		id, err := s.insertID(ctx, tx, `INSERT INTO task_assignments (task_id, unit_id, role, due_on, created_at) VALUES (?, ?, ?, ?, ?)`,
-			as.TaskID, as.UnitID, as.Role, as.DueOn, s.ts(s.Now()))
+		id, err := s.insertID(ctx, tx, `INSERT INTO task_assignments (task_id, unit_id, role, due_on, note, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			as.TaskID, as.UnitID, as.Role, as.DueOn, as.Note, s.ts(s.Now()))
 		if err != nil {
 			return fmt.Errorf("insert assignment: %w", err)
 		}
-		as.ID = id
+		as.ID, as.Version = id, 1
 	case err != nil:
 		return err
 	default:
+		// Assigning again changes role and due date, and gives back a
+		// withdrawn assignment.
 		before = &old
-		as.ID = old.ID
-		if _, err := s.txExec(ctx, tx, s.q(`UPDATE task_assignments SET role = ?, due_on = ? WHERE id = ?`), as.Role, as.DueOn, as.ID); err != nil {
+		as.ID, as.Version = old.ID, old.Version+1
+		if _, err := s.txExec(ctx, tx, s.q(`UPDATE task_assignments SET role = ?, due_on = ?, version = version + 1,
+			withdrawn_at = NULL, withdrawn_by = '', withdrawn_reason = '' WHERE id = ?`), as.Role, as.DueOn, as.ID); err != nil {
 			return fmt.Errorf("update assignment: %w", err)
 		}
 	}
@@ -342,7 +358,8 @@ func (s *Store) assignTask(ctx context.Context, tx *sql.Tx, a audit.Actor, as *p
 
 // UnitAssignments lists the tasks assigned to a unit, by directive and task number.
 func (s *Store) UnitAssignments(ctx context.Context, unitID int64) ([]programme.Assignment, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT a.id, a.task_id, a.unit_id, a.role, a.due_on, d.id, d.number, t.number
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT a.id, a.task_id, a.unit_id, a.role, a.due_on, a.note, a.version, d.id, d.number, t.number,
+			`+withdrawnCols+`
 		FROM task_assignments a JOIN directive_tasks t ON t.id = a.task_id JOIN directives d ON d.id = t.directive_id
 		WHERE a.unit_id = ? ORDER BY d.issued_on DESC, d.id, t.number`), unitID)
 	if err != nil {
@@ -351,10 +368,13 @@ func (s *Store) UnitAssignments(ctx context.Context, unitID int64) ([]programme.
 	var out []programme.Assignment
 	for rows.Next() {
 		var as programme.Assignment
-		if err := rows.Scan(&as.ID, &as.TaskID, &as.UnitID, &as.Role, &as.DueOn, &as.DirectiveID, &as.DirectiveNumber, &as.TaskNumber); err != nil {
+		var w withdrawal
+		if err := rows.Scan(&as.ID, &as.TaskID, &as.UnitID, &as.Role, &as.DueOn, &as.Note, &as.Version, &as.DirectiveID, &as.DirectiveNumber, &as.TaskNumber,
+			&w.at, &w.by, &w.reason); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		as.Withdrawn = w.get()
 		out = append(out, as)
 	}
 	rows.Close()
@@ -373,14 +393,19 @@ func (s *Store) UnitAssignments(ctx context.Context, unitID int64) ([]programme.
 }
 
 const activityCols = `p.id, p.unit_id, p.task_id, p.title, p.owner, p.start_on, p.due_on, p.indicator, p.target, p.weight, p.progress, p.version,
-	d.id, d.number, t.number, u.name`
+	d.id, d.number, t.number, u.name, CASE WHEN ` + activityWithdrawn + ` THEN 1 ELSE 0 END`
+
+// activityWithdrawn holds when an activity's directive, task or unit's
+// assignment of the task was withdrawn.
+const activityWithdrawn = `(d.withdrawn_at IS NOT NULL OR t.withdrawn_at IS NOT NULL OR EXISTS (SELECT 1 FROM task_assignments w
+	WHERE w.task_id = p.task_id AND w.unit_id = p.unit_id AND w.withdrawn_at IS NOT NULL))`
 
 const activityFrom = ` FROM plan_activities p JOIN directive_tasks t ON t.id = p.task_id JOIN directives d ON d.id = t.directive_id JOIN units u ON u.id = p.unit_id`
 
 func scanActivity(sc interface{ Scan(...any) error }) (programme.Activity, error) {
 	var a programme.Activity
 	err := sc.Scan(&a.ID, &a.UnitID, &a.TaskID, &a.Title, &a.Owner, &a.StartOn, &a.DueOn, &a.Indicator, &a.Target, &a.Weight, &a.Progress, &a.Version,
-		&a.DirectiveID, &a.DirectiveNumber, &a.TaskNumber, &a.UnitName)
+		&a.DirectiveID, &a.DirectiveNumber, &a.TaskNumber, &a.UnitName, &a.Withdrawn)
 	return a, err
 }
 
@@ -401,14 +426,15 @@ func (s *Store) activities(ctx context.Context, where string, args ...any) ([]pr
 	return out, rows.Err()
 }
 
-// UnitActivities lists a unit's plan.
+// UnitActivities lists a unit's plan, withdrawn activities included (marked).
 func (s *Store) UnitActivities(ctx context.Context, unitID int64) ([]programme.Activity, error) {
 	return s.activities(ctx, `p.unit_id = ?`, unitID)
 }
 
-// DirectiveActivities lists every unit's activities under a directive's tasks.
+// DirectiveActivities lists every unit's activities under a directive's
+// tasks, withdrawn ones left out.
 func (s *Store) DirectiveActivities(ctx context.Context, directiveID int64) ([]programme.Activity, error) {
-	return s.activities(ctx, `d.id = ?`, directiveID)
+	return s.activities(ctx, `d.id = ? AND NOT `+activityWithdrawn, directiveID)
 }
 
 // GetActivity returns one activity.
@@ -448,7 +474,9 @@ func (s *Store) CreateActivity(ctx context.Context, a audit.Actor, act *programm
 // PostProgress records a progress update and sets the activity's progress.
 // version is the activity version the writer saw: when another write came
 // first the update is refused with ErrConflict and nothing is stored;
-// version 0 skips the check. file, when not nil, is stored as evidence.
+// version 0 skips the check. A withdrawn activity (its directive, task or
+// assignment withdrawn) answers ErrWithdrawn. file, when not nil, is stored
+// as evidence.
 // It returns the activity as it now is.
 func (s *Store) PostProgress(ctx context.Context, a audit.Actor, u *programme.Update, version int, file *programme.Evidence) (programme.Activity, error) {
 	if err := u.Validate(); err != nil {
@@ -465,6 +493,9 @@ func (s *Store) PostProgress(ctx context.Context, a audit.Actor, u *programme.Up
 		}
 		if err != nil {
 			return err
+		}
+		if before.Withdrawn {
+			return fmt.Errorf("activity %d: %w", u.ActivityID, ErrWithdrawn)
 		}
 		if version > 0 && before.Version != version {
 			return fmt.Errorf("activity %d: version %d, now %d: %w", u.ActivityID, version, before.Version, ErrConflict)
@@ -555,7 +586,8 @@ func (s *Store) CountDirectives(ctx context.Context) (int, error) {
 
 // ActivitiesUnder lists the activities of root and every unit below it
 // (whatever the units' validity dates: old plans stay counted), with the
-// parent of each unit that has activities, for the tree roll-up.
+// parent of each unit that has activities, for the tree roll-up. Withdrawn
+// activities are left out.
 func (s *Store) ActivitiesUnder(ctx context.Context, rootID int64) ([]programme.Activity, map[int64]int64, error) {
 	const sub = `WITH RECURSIVE sub(id, parent_id, n) AS (
 			SELECT id, parent_id, 0 FROM units WHERE id = ?
@@ -576,7 +608,7 @@ func (s *Store) ActivitiesUnder(ctx context.Context, rootID int64) ([]programme.
 		}
 	}
 	rows.Close()
-	acts, err := s.activities(ctx, `p.unit_id IN (`+sub+` SELECT id FROM sub)`, rootID)
+	acts, err := s.activities(ctx, `p.unit_id IN (`+sub+` SELECT id FROM sub) AND NOT `+activityWithdrawn, rootID)
 	return acts, parent, err
 }
 

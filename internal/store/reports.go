@@ -256,8 +256,8 @@ func (s *Store) ListSchedules(ctx context.Context, templateID int64) ([]report.A
 	return out, rows.Err()
 }
 
-// Calendar is the working-day calendar deadlines are computed with (the
-// statutory holidays; per-year overrides are configuration to come).
+// Calendar is the statutory working-day calendar, without the yearly
+// decisions (see [Store.WorkingCalendar], which deadlines are computed with).
 var Calendar = calendar.Calendar{}
 
 // ExpectedReports returns the units that must report on template for window
@@ -288,7 +288,7 @@ func (s *Store) ExpectedReports(ctx context.Context, templateID int64, w report.
 			}
 		}
 	}
-	return report.ExpectedUnits(ctx, report.NewUnitList(units), scs, w, 0, Calendar)
+	return report.ExpectedUnits(ctx, report.NewUnitList(units), scs, w, 0, s.WorkingCalendar(ctx))
 }
 
 // ErrNotScheduled means the unit is not expected to report on the template.
@@ -830,6 +830,9 @@ func (s *Store) SubmitReport(ctx context.Context, a audit.Actor, id int64, versi
 			return fmt.Errorf("report %d: %w", id, ErrConflict)
 		}
 		if err := s.appendVersion(ctx, tx, a, id, ""); err != nil {
+			return err
+		}
+		if err := s.issueReportNumber(ctx, tx, a, id); err != nil {
 			return err
 		}
 		if err := s.consolidate(ctx, tx, id); err != nil {

@@ -403,7 +403,8 @@ func (s *Store) ImportUnits(ctx context.Context, a audit.Actor, rows []org.Impor
 				err := s.txQueryRow(ctx, tx, s.q(`SELECT id FROM units WHERE code = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?) ORDER BY valid_from DESC LIMIT 1`),
 					r.ParentCode, r.ValidFrom, r.ValidFrom).Scan(&parentID)
 				if errors.Is(err, sql.ErrNoRows) {
-					lineErrs = append(lineErrs, org.LineError{Line: r.Line, Column: "parent_code", Msg: fmt.Sprintf("no unit with code %s valid on %s", r.ParentCode, r.ValidFrom)})
+					lineErrs = append(lineErrs, org.LineError{Line: r.Line, Column: "parent_code", Msg: fmt.Sprintf("no unit with code %s valid on %s", r.ParentCode, r.ValidFrom),
+						Key: "units.line.no_parent", Args: []any{r.ParentCode, r.ValidFrom}})
 					continue
 				}
 				if err != nil {
@@ -618,3 +619,150 @@ func (s *Store) UnitGeneration(ctx context.Context) (int64, error) {
 // UnitsChanged counts the unit changes made through this store (in this
 // process); the in-memory tree reloads when it moves.
 func (s *Store) UnitsChanged() int64 { return s.unitsChanged.Load() }
+
+// ErrUnitChildrenOpen means a unit cannot close while units under it stay
+// valid after the closing day.
+var ErrUnitChildrenOpen = errors.New("unit.children_open")
+
+// CloseUnit ends unit id on validTo and records its successors (each valid
+// the day after) in one transaction, audited. Successor links already
+// recorded for the unit are kept.
+func (s *Store) CloseUnit(ctx context.Context, a audit.Actor, id int64, validTo string, links []org.Successor) error {
+	defer s.unitsChanged.Add(1)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		before, err := scanUnit(s.txQueryRow(ctx, tx, s.q(`SELECT `+unitCols+` FROM units WHERE id = ?`), id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("unit %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		var open int
+		if err := s.txQueryRow(ctx, tx, s.q(`SELECT COUNT(*) FROM units WHERE parent_id = ? AND (valid_to IS NULL OR valid_to > ?)`), id, validTo).Scan(&open); err != nil {
+			return err
+		}
+		if open > 0 {
+			return ErrUnitChildrenOpen
+		}
+		if _, err := s.txExec(ctx, tx, s.q(`UPDATE units SET valid_to = ?, updated_at = ? WHERE id = ?`), validTo, s.ts(s.Now()), id); err != nil {
+			return fmt.Errorf("close unit %d: %w", id, err)
+		}
+		after := before
+		after.ValidTo = validTo
+		if err := s.appendAudit(ctx, tx, a, "unit.close", "unit", id, before, after); err != nil {
+			return err
+		}
+		for _, l := range links {
+			l.PredecessorID = id
+			if err := s.addSuccessorTx(ctx, tx, a, l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Outcomes of a previewed import row.
+const (
+	PreviewNew       = "new"
+	PreviewChanged   = "changed"
+	PreviewClosed    = "closed" // changed, and given an end date it did not have
+	PreviewUnchanged = "unchanged"
+)
+
+// PreviewRow is what importing one row would do.
+type PreviewRow struct {
+	Row     org.ImportRow
+	Outcome string
+	// Before is the stored unit a changed, closed or unchanged row matches.
+	Before org.Unit
+	// Fields names what a changed row changes (name, kind, parent_code, valid_to, remote).
+	Fields []string
+}
+
+// PreviewImportUnits tells what [Store.ImportUnits] would do with rows,
+// writing nothing: each row's outcome and, when a parent cannot be found,
+// the line errors the import would refuse the file with.
+func (s *Store) PreviewImportUnits(ctx context.Context, rows []org.ImportRow) ([]PreviewRow, error) {
+	all, _, err := s.AllUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[[2]string]org.Unit{}
+	byID := map[int64]org.Unit{}
+	for _, u := range all {
+		byID[u.ID] = u
+		if u.Code != "" {
+			byKey[[2]string{u.Code, u.ValidFrom}] = u
+		}
+	}
+	// parentAt finds the unit with code valid on day: stored, or an earlier row of the file.
+	var earlier []org.ImportRow
+	parentOK := func(code, day string) (int64, bool) {
+		var best org.Unit
+		for _, u := range all {
+			if u.Code == code && u.ValidOn(day) && u.ValidFrom >= best.ValidFrom {
+				best = u
+			}
+		}
+		if best.ID != 0 {
+			return best.ID, true
+		}
+		for _, r := range earlier {
+			if r.Code == code && r.ValidFrom <= day && (r.ValidTo == "" || r.ValidTo >= day) {
+				return 0, true
+			}
+		}
+		return 0, false
+	}
+	var out []PreviewRow
+	var lineErrs []org.LineError
+	for _, r := range rows {
+		var parentID int64
+		if r.ParentCode != "" {
+			id, ok := parentOK(r.ParentCode, r.ValidFrom)
+			if !ok {
+				lineErrs = append(lineErrs, org.LineError{Line: r.Line, Column: "parent_code", Msg: fmt.Sprintf("no unit with code %s valid on %s", r.ParentCode, r.ValidFrom),
+					Key: "units.line.no_parent", Args: []any{r.ParentCode, r.ValidFrom}})
+			}
+			parentID = id
+		}
+		earlier = append(earlier, r)
+		pr := PreviewRow{Row: r, Outcome: PreviewNew}
+		before, ok := byKey[[2]string{r.Code, r.ValidFrom}]
+		if r.Code != "" && ok {
+			pr.Before, pr.Outcome = before, PreviewUnchanged
+			parentCode := ""
+			if p, ok := byID[before.ParentID]; ok {
+				parentCode = p.Code
+			}
+			if before.Name != r.Name {
+				pr.Fields = append(pr.Fields, "name")
+			}
+			if before.Kind != r.Kind {
+				pr.Fields = append(pr.Fields, "kind")
+			}
+			if parentCode != r.ParentCode || (parentID != 0 && parentID != before.ParentID) {
+				pr.Fields = append(pr.Fields, "parent_code")
+			}
+			if before.ValidTo != r.ValidTo {
+				pr.Fields = append(pr.Fields, "valid_to")
+			}
+			if before.Remote != r.Remote {
+				pr.Fields = append(pr.Fields, "remote")
+			}
+			switch {
+			case len(pr.Fields) == 0:
+			case before.ValidTo == "" && r.ValidTo != "":
+				pr.Outcome = PreviewClosed
+			default:
+				pr.Outcome = PreviewChanged
+			}
+		}
+		out = append(out, pr)
+	}
+	if len(lineErrs) > 0 {
+		return out, &org.ImportError{Lines: lineErrs}
+	}
+	return out, nil
+}

@@ -18,6 +18,11 @@ type accountData struct {
 	TokError map[string]string
 	NewToken string
 	Now      time.Time
+	Notices  noticeSection
+	// Position is the user's position (chức vụ), printed in signature
+	// blocks; PosError the translated message about it.
+	Position string
+	PosError string
 }
 
 func (w *Web) accountPage(rw http.ResponseWriter, r *http.Request) {
@@ -42,6 +47,13 @@ func (w *Web) renderAccount(rw http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.Now = acc.Now()
+	d.Notices = w.noticeSection(ctx, p)
+	if d.PosError == "" {
+		if d.Position, err = acc.Position(ctx, p, p.User.ID); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+	}
 	w.render(rw, r, status, "account", w.page(rw, r, "account.title", d))
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 type userForm struct {
-	Username, FullName, Email string
+	Username, FullName, Email, Position string
 }
 
 type usersData struct {
@@ -60,9 +60,10 @@ func (w *Web) createUser(rw http.ResponseWriter, r *http.Request) {
 		FullName: r.PostFormValue("full_name"),
 		Email:    r.PostFormValue("email"),
 		Password: r.PostFormValue("password"),
+		Position: r.PostFormValue("position"),
 	}
 	u, err := w.d.Svc.Accounts.CreateUser(ctx, server.PrincipalFrom(ctx), in)
-	f := userForm{Username: strings.ToLower(strings.TrimSpace(in.Username)), FullName: strings.TrimSpace(in.FullName), Email: strings.TrimSpace(in.Email)}
+	f := userForm{Username: strings.ToLower(strings.TrimSpace(in.Username)), FullName: strings.TrimSpace(in.FullName), Email: strings.TrimSpace(in.Email), Position: strings.TrimSpace(in.Position)}
 	l := server.LocaleFrom(ctx)
 	if inv, ok := service.AsInvalid(err); ok {
 		w.usersPage(rw, r, http.StatusUnprocessableEntity, f, FieldMessages(l, inv))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/calendar"
+	"github.com/danvan/danvan/internal/export"
 	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
@@ -37,6 +38,7 @@ func consolidatedFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux
 	funcs["consInt64"] = func(n int) int64 { return int64(n) }
 	funcs["consAggKey"] = func(a string) string { return "consolidated.agg." + a }
 	funcs["consPeriodKey"] = func(t string) string { return "consolidated.period." + t }
+	funcs["consBasisNote"] = export.BasisNote
 	return func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /reports/consolidated", w.consolidated)
 	}
@@ -55,6 +57,9 @@ type consolidatedData struct {
 	HasDrill    bool
 	ReadChild   map[int64]bool
 	MappedParam string
+	// Basis is the basis shown, carried by every link of the page.
+	Basis string
+	Bases []service.Basis
 }
 
 func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
@@ -138,6 +143,12 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 	if mapped {
 		d.MappedParam = "1"
 	}
+	basis, err := service.ParseBasis(q.Get("basis"))
+	if err != nil {
+		w.errorDetail(rw, r, http.StatusBadRequest, service.MsgBadBasis)
+		return
+	}
+	d.Basis, d.Bases = string(basis), []service.Basis{service.BasisAccepted, service.BasisReceived}
 	// Children are shown for one indicator: the chosen one, or the first.
 	drillID, _ := strconv.ParseInt(q.Get("indicator"), 10, 64)
 	if drillID == 0 {
@@ -150,7 +161,7 @@ func (w *Web) consolidated(rw http.ResponseWriter, r *http.Request) {
 			drillID = inds[0].ID
 		}
 	}
-	d.View, err = w.d.Svc.Reports.Consolidated(ctx, p, service.ConsolidatedQuery{TemplateID: d.Template.ID, UnitID: unitID, Type: string(typ), Year: year, Number: number, Mapped: mapped, Drill: drillID})
+	d.View, err = w.d.Svc.Reports.Consolidated(ctx, p, service.ConsolidatedQuery{TemplateID: d.Template.ID, UnitID: unitID, Type: string(typ), Year: year, Number: number, Mapped: mapped, Drill: drillID, Basis: basis})
 	if _, invalid := service.AsInvalid(err); invalid || errors.Is(err, service.ErrNotFound) {
 		w.errorDetail(rw, r, http.StatusBadRequest, "consolidated.bad_period")
 		return

@@ -32,8 +32,15 @@ func TestConsolidatedPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, fe, err := e.st.SubmitReport(ctx, sys, r.ID, r.Version, &store.ReportDraft{Values: report.Values{"cases": cases, "rate": "75.5"}}); err != nil {
+		sub, fe, err := e.st.SubmitReport(ctx, sys, r.ID, r.Version, &store.ReportDraft{Values: report.Values{"cases": cases, "rate": "75.5"}})
+		if err != nil {
 			t.Fatalf("%v %v", err, fe)
+		}
+		// W1's report is accepted; W2's still waits for review.
+		if unit == "W1" {
+			if _, err := e.st.AcceptReport(ctx, sys, sub.ID, sub.Version, ""); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	page := func(unit string, month int, extra string) string {
@@ -44,7 +51,12 @@ func TestConsolidatedPage(t *testing.T) {
 		status           int
 		contains         []string
 	}{
-		{"province", "dieuphoi", page("P38", 8, ""), 200, []string{"1,235", "75.50", "Phường Hạc Thành", "Reports included: 2", "/reports/consolidated?"}},
+		{"province", "dieuphoi", page("P38", 8, ""), 200, []string{"1,235", "75.50", "Phường Hạc Thành", "Reports included: 2", "/reports/consolidated?",
+			"Reports consolidated: 2 received — 1 accepted and 1 waiting for review.", `<strong aria-current="true">Including reports waiting for review</strong>`, "basis=accepted"}},
+		{"accepted only", "dieuphoi", page("P38", 8, "&basis=accepted"), 200, []string{"1,234", "Reports included: 1",
+			"Accepted reports consolidated: 1; reports waiting for review, not counted: 1.", `<strong aria-current="true">Accepted reports only</strong>`,
+			"export.docx?basis=accepted", `name="basis" value="accepted"`}},
+		{"bad basis", "dieuphoi", page("P38", 8, "&basis=draft"), 400, nil},
 		{"leader default", "lanhdao", "/reports/consolidated", 200, nil},
 		{"drill indicator", "lanhdao", page("P38", 8, "&indicator=999"), 200, []string{"1,235"}},
 		{"own ward", "canbo", page("W1", 8, ""), 200, []string{"1,234", "Reports included: 1"}},

@@ -10,10 +10,14 @@ import (
 // that adds its routes; New and Register call them in this order. A new
 // page family is one more entry here.
 var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
+	builderFeature,
+	calendarFeature,
 	consolidatedFeature,
 	dashboardFeature,
 	exportsFeature,
 	followupFeature,
+	noticesFeature,
 	programmeFeature,
 	reportsFeature,
+	unitsFeature,
 }

@@ -10,26 +10,9 @@ import (
 
 	"github.com/danvan/danvan/internal/demo"
 	"github.com/danvan/danvan/internal/i18n"
-	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/service"
 )
-
-type homeData struct {
-	Communes, Bodies, OldCommunes int64
-}
-
-func (w *Web) home(rw http.ResponseWriter, r *http.Request) {
-	acc := w.d.Svc.Accounts
-	t := acc.Today()
-	d := homeData{
-		Communes: int64(acc.UnitCount(t, org.KindCommune, org.KindWard, org.KindSpecialZone)),
-		Bodies: int64(acc.UnitCount(t, org.KindPartyCommittee, org.KindPartyCommission, org.KindPartyOrgan, org.KindPeoplesCouncil,
-			org.KindPeoplesCommittee, org.KindDepartment, org.KindStateAgency, org.KindFatherlandFront, org.KindMassOrg)),
-		OldCommunes: int64(acc.UnitCount("2025-03-01", org.KindCommune, org.KindWard, org.KindTownship)),
-	}
-	w.render(rw, r, http.StatusOK, "home", w.page(rw, r, "home.title", d))
-}
 
 type signinData struct {
 	Username, Next, Error string

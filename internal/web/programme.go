@@ -41,6 +41,9 @@ func programmeFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 	}
 	funcs["langName"] = func(l string) string { return "programme.lang." + l }
 	funcs["seq"] = func(xs ...string) []string { return xs }
+	funcs["inc"] = func(i int) int { return i + 1 }
+	// pair hands a block the page and one more value.
+	funcs["pair"] = func(a, b any) struct{ A, B any } { return struct{ A, B any }{a, b} }
 	funcs["selected"] = func(id int64, ids []string) bool {
 		s := strconv.FormatInt(id, 10)
 		for _, x := range ids {
@@ -63,6 +66,7 @@ func programmeFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("POST /programme/activities/{id}/progress", w.progressCreate)
 		mux.HandleFunc("GET /programme/evidence/{id}", w.evidenceDownload)
 		mux.HandleFunc("GET /programme/attachments/{id}", w.attachmentDownload)
+		programmeEditRoutes(w, mux)
 	}
 }
 
@@ -224,6 +228,13 @@ type directiveData struct {
 	AsgErrors  fieldErrs
 	AddrForm   addresseeForm
 	AddrErrors fieldErrs
+	BulkForm   bulkForm
+	BulkErrors fieldErrs
+	Scopes     []string
+	// Translated: some task is shown in a translation of TaskOrigLang (said
+	// once on the page, not per task).
+	Translated   bool
+	TaskOrigLang string
 }
 
 // directiveData reads the directive page; it writes the refusal and returns
@@ -249,7 +260,13 @@ func (w *Web) directiveData(rw http.ResponseWriter, r *http.Request) (*directive
 	d := v.Directive
 	dd := &directiveData{D: d, Text: programme.TextIn(d.Texts, lang), Orig: programme.Original(d.Texts), At: v.At,
 		Summary: v.Summary, Kinds: org.Kinds, Langs: programme.Langs, CanManage: v.CanManage, TextLang: lang,
-		TaskForm: taskForm{Number: strconv.Itoa(len(d.Tasks) + 1), Weight: "1", Lang: programme.Original(d.Texts).Lang}, AsgForm: assignForm{Role: programme.RoleLead}}
+		TaskForm: taskForm{Number: strconv.Itoa(len(d.Tasks) + 1), Weight: "1", Lang: programme.Original(d.Texts).Lang}, AsgForm: assignForm{Role: programme.RoleLead},
+		BulkForm: bulkForm{Scope: service.BulkCommunes, Role: programme.RoleLead}, Scopes: service.BulkScopes}
+	for _, t := range d.Tasks {
+		if x := programme.TextIn(t.Texts, lang); x.IsTranslation {
+			dd.Translated, dd.TaskOrigLang = true, programme.Original(t.Texts).Lang
+		}
+	}
 	if dd.CanManage {
 		dd.Units = svc.ManageableUnits(p, v.At)
 	}
@@ -395,6 +412,7 @@ type planData struct {
 	Unit        org.Unit
 	At          string
 	Assignments []programme.Assignment
+	Withdrawn   []programme.Assignment
 	Activities  []programme.Activity
 	Rollup      programme.Rollup
 	Subtree     programme.Rollup
@@ -415,7 +433,7 @@ func (w *Web) planData(rw http.ResponseWriter, r *http.Request, unitID int64) (*
 		return nil, false
 	}
 	lang := server.LocaleFrom(ctx).Lang()
-	pd := &planData{Unit: pl.Unit, At: pl.At, Assignments: pl.Assignments, Activities: pl.Activities, Rollup: pl.Rollup, Subtree: pl.SubtreeRollup,
+	pd := &planData{Unit: pl.Unit, At: pl.At, Assignments: pl.Assignments, Withdrawn: pl.Withdrawn, Activities: pl.Activities, Rollup: pl.Rollup, Subtree: pl.SubtreeRollup,
 		Updates: pl.Updates, CanEdit: pl.CanEdit, Forms: map[int64]*progressForm{}, Lang: lang, ActForm: activityForm{Weight: "1", StartOn: pl.At}}
 	for _, a := range pd.Activities {
 		pd.Forms[a.ID] = &progressForm{Percent: strconv.Itoa(a.Progress), Version: a.Version}

@@ -23,8 +23,9 @@ import (
 )
 
 // TestProgrammeDemoPages loads the demo and reads its programme pages in
-// Vietnamese: the directive shows the translation mark and a link to the
-// Japanese original; the ward's plan shows status badges as text.
+// Vietnamese: the directive is the Vietnamese working text with no
+// translation mark, and its Japanese source version is marked as a
+// translation; the ward's plan shows status badges as text.
 func TestProgrammeDemoPages(t *testing.T) {
 	st := storetest.Open(t)
 	ctx := context.Background()
@@ -67,10 +68,20 @@ func TestProgrammeDemoPages(t *testing.T) {
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("%v %v", ds, err)
 	}
-	want(t, get("lanhdao", "/programme", "vi"), 200, "1470-CV/TU", "Bản dịch")
-	page := get("lanhdao", fmt.Sprintf("/programme/directives/%d", ds[0].ID), "vi")
-	want(t, page, 200, "Năm tăng cường công tác dân vận", "Bản dịch", "Xem bản gốc", "Tiếng Nhật", "Phường Hạc Thành", "Quá hạn", "Hoàn thành")
-	want(t, get("lanhdao", fmt.Sprintf("/programme/directives/%d?text=ja", ds[0].ID), "vi"), 200, `lang="ja"`, "省党常務委員会は")
+	// Vietnamese is the working text: no translation mark on the list, the
+	// directive or its tasks; one note names the source; the Japanese
+	// source version is offered, marked as a translation.
+	page := get("lanhdao", "/programme", "vi")
+	want(t, page, 200, "1470-CV/TU")
+	if strings.Contains(page.Body.String(), `<span class="badge">Bản dịch</span>`) {
+		t.Error("the directive list marks the Vietnamese working text as a translation")
+	}
+	page = get("lanhdao", fmt.Sprintf("/programme/directives/%d", ds[0].ID), "vi")
+	want(t, page, 200, "Năm tăng cường công tác dân vận", "Nguồn: bản tin", "Tiếng Nhật (Bản dịch)", "Phường Hạc Thành", "Quá hạn", "Hoàn thành")
+	if body := page.Body.String(); strings.Contains(body, "Xem bản gốc") || strings.Contains(body, "Bản dịch</span>") {
+		t.Error("the directive page marks the Vietnamese working text or its tasks as a translation")
+	}
+	want(t, get("lanhdao", fmt.Sprintf("/programme/directives/%d?text=ja", ds[0].ID), "ja"), 200, `lang="ja"`, "省党常務委員会は", "原文を表示")
 	hac, err := st.UnitByCode(ctx, "14797", demo.ReformDay)
 	if err != nil {
 		t.Fatal(err)

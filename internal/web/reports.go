@@ -2,7 +2,8 @@ package web
 
 // Periodic reports in the browser: my units' reports, the report form
 // (narrative + indicator table, autosaved drafts, submit, review), version
-// history, prefill, attachments, templates and completeness.
+// history, prefill, attachments and completeness (templates and their
+// schedules: templates_builder.go).
 
 import (
 	"errors"
@@ -18,7 +19,6 @@ import (
 
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/calendar"
-	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/service"
@@ -53,12 +53,6 @@ func reportsFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("POST /reports/{id}/attachments", w.reportAttach)
 		mux.HandleFunc("POST /reports/{id}/import", w.reportImport)
 		mux.HandleFunc("GET /reports/attachments/{id}", w.reportAttachment)
-		mux.HandleFunc("GET /reports/templates", w.templateList)
-		mux.HandleFunc("GET /reports/templates/new", w.templateNew)
-		mux.HandleFunc("POST /reports/templates", w.templateCreate)
-		mux.HandleFunc("GET /reports/templates/{id}/edit", w.templateEdit)
-		mux.HandleFunc("POST /reports/templates/{id}/edit", w.templateUpdate)
-		mux.HandleFunc("POST /reports/templates/{id}/schedules", w.scheduleCreate)
 		mux.HandleFunc("GET /reports/completeness", w.completenessPage)
 	}
 }
@@ -287,20 +281,7 @@ func (w *Web) buildReportPage(r *http.Request, v service.ReportView, narrative m
 	fe := report.Validate(tpl.Definition, vals)
 	d := reportPageData{R: rep, T: tpl, CanEdit: v.CanEdit, Locked: rep.Status == report.Accepted, CanReview: v.CanReview}
 	d.Window = l.DateString(rep.PeriodFrom) + " – " + l.DateString(rep.PeriodTo)
-	for _, s := range tpl.Definition.Sections {
-		d.Sections = append(d.Sections, sectionView{Key: s.Key, ID: "n-" + s.Key, Title: s.Title.In(lang), Text: narrative[s.Key]})
-	}
-	for _, in := range tpl.Definition.Indicators {
-		name := in.Name.In(lang)
-		iv := indicatorView{In: in, Name: name, Total: cellView{Key: in.Code, ID: "v-" + in.Code, Label: name, Value: vals[in.Code], Err: fe[in.Code]}}
-		if dg := in.Disaggregation; dg != nil {
-			for _, c := range dg.Categories {
-				k := report.FieldKey(in.Code, c.Key)
-				iv.Cats = append(iv.Cats, cellView{Key: k, ID: "v-" + in.Code + "-" + c.Key, Label: name + " — " + c.Name.In(lang), Value: vals[k], Err: fe[k]})
-			}
-		}
-		d.Rows = append(d.Rows, iv)
-	}
+	d.Sections, d.Rows = formRows(tpl.Definition, lang, narrative, vals, fe)
 	d.Errors = len(fe)
 	p := server.PrincipalFrom(r.Context())
 	var err error
@@ -652,248 +633,6 @@ func (w *Web) reportAttachment(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	server.SendFile(rw, dl.Name, dl.ContentType, dl.Data)
-}
-
-// ---------- templates ----------
-
-type templateForm struct {
-	ID          int64
-	Version     int
-	Code, Name  string
-	Description string
-	PeriodType  string
-	CutoffDay   int
-	Active      bool
-	Definition  string
-	OwnerUnitID int64
-	Errors      map[string]string
-	Problems    []report.Problem
-	ReadOnly    bool
-	// Owners are the units the user may own templates for.
-	Owners []ownUnit
-	// Schedules of the template, and the schedule form.
-	Schedules []service.Schedule
-	Schedule  scheduleForm
-	Kinds     []string
-}
-
-// scheduleForm is one schedule as typed: a unit, the kinds that report and
-// one deadline level.
-type scheduleForm struct {
-	UnitID      int64
-	Kinds       []string
-	Level       string
-	Days        string
-	WorkingDays bool
-	Errors      map[string]string
-}
-
-type templateListData struct {
-	Templates []service.Template
-	CanManage bool
-}
-
-func (w *Web) templateList(rw http.ResponseWriter, r *http.Request) {
-	if !w.signedInReports(rw, r) {
-		return
-	}
-	p := server.PrincipalFrom(r.Context())
-	ts, err := w.d.Svc.Reports.ListTemplates(r.Context(), p, false)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	w.render(rw, r, http.StatusOK, "reports_templates", w.page(rw, r, "reports.templates", templateListData{ts, w.d.Svc.Reports.CanManageTemplates(p)}))
-}
-
-// owners lists the units the user may own templates for: the units of its
-// template.manage grants (administrators: installation-wide, 0, as well).
-func (w *Web) owners(r *http.Request) []ownUnit {
-	p := server.PrincipalFrom(r.Context())
-	var out []ownUnit
-	seen := map[int64]bool{}
-	if p.IsAdmin() {
-		out = append(out, ownUnit{0, server.LocaleFrom(r.Context()).T("reports.owner_everywhere")})
-	}
-	for _, g := range p.Grants {
-		if seen[g.UnitID] || !w.d.Can(r.Context(), authz.ActionTemplateManage, g.UnitID) {
-			continue
-		}
-		seen[g.UnitID] = true
-		if u, ok := w.d.Svc.Reports.Unit(g.UnitID); ok {
-			out = append(out, ownUnit{u.ID, u.Name})
-		}
-	}
-	return out
-}
-
-func kindNames() []string {
-	out := make([]string, len(org.Kinds))
-	for i, k := range org.Kinds {
-		out[i] = string(k)
-	}
-	return out
-}
-
-func (w *Web) templateNew(rw http.ResponseWriter, r *http.Request) {
-	if !w.signedInReports(rw, r) {
-		return
-	}
-	if !w.d.Svc.Reports.CanManageTemplates(server.PrincipalFrom(r.Context())) {
-		w.fail(rw, r, service.ErrForbidden)
-		return
-	}
-	f := templateForm{PeriodType: string(report.Monthly), CutoffDay: report.DefaultCutoffDay, Active: true, Owners: w.owners(r),
-		Definition: "{\n  \"sections\": [{\"key\": \"highlights\", \"title\": {\"vi\": \"Kết quả nổi bật\"}}],\n  \"indicators\": [{\"code\": \"dialogues\", \"name\": {\"vi\": \"Số cuộc đối thoại\"}, \"type\": \"integer\", \"min\": 0}]\n}"}
-	if len(f.Owners) > 0 {
-		f.OwnerUnitID = f.Owners[0].ID
-	}
-	w.render(rw, r, http.StatusOK, "reports_template_form", w.page(rw, r, "reports.template_new", f))
-}
-
-// templateFormOf fills the form from a stored template.
-func (w *Web) templateFormOf(r *http.Request, id int64) (templateForm, error) {
-	p := server.PrincipalFrom(r.Context())
-	t, scs, err := w.d.Svc.Reports.Template(r.Context(), p, id)
-	if err != nil {
-		return templateForm{}, err
-	}
-	f := templateForm{ID: t.ID, Version: t.Version, Code: t.Code, Name: t.Name, Description: t.Description, PeriodType: string(t.PeriodType),
-		CutoffDay: t.CutoffDay, Active: t.Active, Definition: prettyJSON(string(t.Definition.JSON())), OwnerUnitID: t.OwnerUnitID,
-		Schedules: scs, Kinds: kindNames(), Owners: w.owners(r), ReadOnly: !w.d.Svc.Reports.CanManageTemplate(p, t)}
-	f.Schedule.UnitID = t.OwnerUnitID
-	f.Schedule.Days = "5"
-	return f, nil
-}
-
-func (w *Web) templateEdit(rw http.ResponseWriter, r *http.Request) {
-	if !w.signedInReports(rw, r) {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		w.errorPage(rw, r, http.StatusNotFound)
-		return
-	}
-	f, err := w.templateFormOf(r, id)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	w.render(rw, r, http.StatusOK, "reports_template_form", w.page(rw, r, "reports.template_edit", f))
-}
-
-func (w *Web) templateCreate(rw http.ResponseWriter, r *http.Request) { w.templateSave(rw, r, 0) }
-
-func (w *Web) templateUpdate(rw http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		w.errorPage(rw, r, http.StatusNotFound)
-		return
-	}
-	w.templateSave(rw, r, id)
-}
-
-func (w *Web) templateSave(rw http.ResponseWriter, r *http.Request, id int64) {
-	if !w.signedInReports(rw, r) || !w.form(rw, r) {
-		return
-	}
-	p := server.PrincipalFrom(r.Context())
-	f := templateForm{ID: id, Code: r.PostFormValue("code"), Name: r.PostFormValue("name"),
-		Description: r.PostFormValue("description"), PeriodType: r.PostFormValue("period_type"), Active: r.PostFormValue("active") != "",
-		Definition: r.PostFormValue("definition"), Errors: map[string]string{}, Owners: w.owners(r), Kinds: kindNames()}
-	f.Version = formInt(r.PostFormValue("version"))
-	f.CutoffDay = formInt(r.PostFormValue("cutoff_day"))
-	f.OwnerUnitID, _ = strconv.ParseInt(r.PostFormValue("owner_unit_id"), 10, 64)
-	cutoff := f.CutoffDay
-	in := service.TemplateInput{Code: f.Code, Name: f.Name, Description: f.Description, PeriodType: f.PeriodType, CutoffDay: &cutoff,
-		Definition: []byte(f.Definition), Active: &f.Active, OwnerUnitID: f.OwnerUnitID, Version: f.Version}
-	var t service.Template
-	var err error
-	title := "reports.template_new"
-	if id == 0 {
-		t, err = w.d.Svc.Reports.CreateTemplate(r.Context(), p, in)
-	} else {
-		title = "reports.template_edit"
-		t, err = w.d.Svc.Reports.UpdateTemplate(r.Context(), p, id, in)
-	}
-	if inv, ok := service.AsInvalid(err); ok {
-		l := server.LocaleFrom(r.Context())
-		f.Errors = FieldMessages(l, inv)
-		for _, fe := range inv.Fields {
-			if path, ok := strings.CutPrefix(fe.Field, "definition."); ok {
-				f.Problems = append(f.Problems, report.Problem{Path: path, Key: fe.Key})
-			}
-		}
-		if len(f.Problems) > 0 && f.Errors["definition"] == "" {
-			f.Errors["definition"] = l.T("report.definition_invalid")
-		}
-		if id != 0 {
-			if cur, err := w.templateFormOf(r, id); err == nil {
-				f.Schedules, f.Schedule = cur.Schedules, cur.Schedule
-			}
-		}
-		w.render(rw, r, http.StatusUnprocessableEntity, "reports_template_form", w.page(rw, r, title, f))
-		return
-	}
-	if errors.Is(err, service.ErrConflict) {
-		f.Errors["code"] = server.LocaleFrom(r.Context()).T("reports.err.template_conflict")
-		w.render(rw, r, http.StatusConflict, "reports_template_form", w.page(rw, r, title, f))
-		return
-	}
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	http.Redirect(rw, r, fmt.Sprintf("/reports/templates/%d/edit?flash=reports.template_saved", t.ID), http.StatusSeeOther)
-}
-
-// scheduleCreate says who reports on a template, from the template page.
-func (w *Web) scheduleCreate(rw http.ResponseWriter, r *http.Request) {
-	if !w.signedInReports(rw, r) || !w.form(rw, r) {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		w.errorPage(rw, r, http.StatusNotFound)
-		return
-	}
-	sf := scheduleForm{Level: r.PostFormValue("level"), Days: r.PostFormValue("days_after_end"), WorkingDays: r.PostFormValue("working_days") != "", Kinds: r.PostForm["kinds"]}
-	sf.UnitID, _ = strconv.ParseInt(r.PostFormValue("unit_id"), 10, 64)
-	in := service.ScheduleInput{UnitID: sf.UnitID, Kinds: sf.Kinds,
-		Deadlines: []report.LevelDeadline{{Level: sf.Level, DaysAfterEnd: formInt(sf.Days), WorkingDays: sf.WorkingDays}}}
-	_, err := w.d.Svc.Reports.CreateSchedule(r.Context(), server.PrincipalFrom(r.Context()), id, in)
-	if inv, ok := service.AsInvalid(err); ok {
-		f, ferr := w.templateFormOf(r, id)
-		if ferr != nil {
-			w.fail(rw, r, ferr)
-			return
-		}
-		msgs := FieldMessages(server.LocaleFrom(r.Context()), inv)
-		sf.Errors = map[string]string{}
-		for k, m := range msgs {
-			switch {
-			case strings.HasSuffix(k, ".level"):
-				sf.Errors["level"] = m
-			case strings.HasSuffix(k, ".days_after_end"):
-				sf.Errors["days_after_end"] = m
-			case strings.HasPrefix(k, "kinds"), strings.Contains(k, ".kinds"):
-				sf.Errors["kinds"] = m
-			case k == "unit_id":
-				sf.Errors["unit_id"] = m
-			default:
-				sf.Errors["days_after_end"] = m
-			}
-		}
-		f.Schedule = sf
-		w.render(rw, r, http.StatusUnprocessableEntity, "reports_template_form", w.page(rw, r, "reports.template_edit", f))
-		return
-	}
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	http.Redirect(rw, r, fmt.Sprintf("/reports/templates/%d/edit?flash=reports.schedule_saved#schedules", id), http.StatusSeeOther)
 }
 
 // ---------- completeness ----------

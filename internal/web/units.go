@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/service"
@@ -51,6 +52,8 @@ type unitsData struct {
 	// language while the organisation is unchanged.
 	TreeHTML template.HTML
 	Pager    pager
+	// CanManage: the visitor may create and import units.
+	CanManage bool
 }
 
 const unitsPageSize = 50
@@ -124,6 +127,7 @@ func (w *Web) units(rw http.ResponseWriter, r *http.Request) {
 		}
 		d.TreeHTML = template.HTML(html) // rendered by html/template above
 	}
+	d.CanManage = w.d.Svc.Can(server.PrincipalFrom(ctx), authz.ActionUnitManage, 0)
 	w.render(rw, r, http.StatusOK, "units", w.page(rw, r, "units.title", d))
 }
 
@@ -134,6 +138,8 @@ type unitData struct {
 	Successors, Predecessors []org.Successor
 	ShowGrants               bool
 	Grants                   []service.UnitGrant
+	// CanManage: the visitor may edit and close the unit.
+	CanManage bool
 }
 
 func pathID(r *http.Request) (int64, bool) {
@@ -162,6 +168,7 @@ func (w *Web) unit(rw http.ResponseWriter, r *http.Request) {
 	}
 	d := unitData{Unit: v.Unit, At: v.At, Ancestors: v.Ancestors, Children: v.Children,
 		Successors: v.Successors, Predecessors: v.Predecessors, DayBefore: service.DayBefore(v.Unit.ValidFrom)}
+	d.CanManage = w.d.Svc.Can(server.PrincipalFrom(ctx), authz.ActionUnitManage, 0)
 	if units.CanSeeGrants(p, id) {
 		d.ShowGrants = true
 		if d.Grants, err = units.Grants(ctx, p, id); err != nil {

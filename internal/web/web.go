@@ -53,7 +53,9 @@ type Page struct {
 	// CanDashboard: the principal may read a dashboard somewhere (the menu
 	// offers no page that would answer 403).
 	CanDashboard bool
-	Version      string
+	// Menu: the other sections the principal may open.
+	Menu    service.Menu
+	Version string
 	// Zone is where times are shown (config TimeZone).
 	Zone *time.Location
 	Data any
@@ -79,7 +81,9 @@ var funcs = template.FuncMap{
 		}
 		return base + "?" + v.Encode()
 	},
-	"pretty": prettyJSON,
+	"pretty":      prettyJSON,
+	"auditWord":   auditWord,
+	"auditFields": auditFields,
 	// vn converts a stored instant to Vietnam time before it is shown.
 	"vn":      func(t time.Time) time.Time { return t.In(vietnam) },
 	"nodeCtx": func(p Page, n *node) nodeCtx { return nodeCtx{P: p, N: n} },
@@ -107,9 +111,17 @@ func New(d *server.Deps) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Partials: template files with no "content" block hold blocks that
+	// pages include (account_notices.html); every page is parsed with them.
+	partials := map[string]string{}
+	for _, e := range entries {
+		if b, err := fs.ReadFile(templatesFS, "templates/"+e.Name()); err == nil && e.Name() != "layout.html" && !strings.Contains(string(b), `{{define "content"}}`) {
+			partials[e.Name()] = string(b)
+		}
+	}
 	for _, e := range entries {
 		name := e.Name()
-		if name == "layout.html" || !strings.HasSuffix(name, ".html") {
+		if name == "layout.html" || !strings.HasSuffix(name, ".html") || partials[name] != "" {
 			continue
 		}
 		body, err := fs.ReadFile(templatesFS, "templates/"+name)
@@ -119,6 +131,11 @@ func New(d *server.Deps) (*Web, error) {
 		t, err := template.New("layout").Funcs(fm).Parse(string(layout))
 		if err != nil {
 			return nil, fmt.Errorf("layout: %w", err)
+		}
+		for pn, pb := range partials {
+			if _, err := t.Parse(pb); err != nil {
+				return nil, fmt.Errorf("template %s: %w", pn, err)
+			}
 		}
 		if _, err := t.Parse(string(body)); err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
@@ -140,6 +157,7 @@ func (w *Web) page(rw http.ResponseWriter, r *http.Request, titleKey string, dat
 	if p.P != nil {
 		p.Unread, _ = w.d.Svc.FollowUp.UnreadCount(r.Context(), p.P)
 		p.CanDashboard = len(w.d.Svc.FollowUp.DashboardTops(p.P)) > 0
+		p.Menu = w.d.Svc.MyWork.MenuFor(p.P)
 	}
 	return p
 }
@@ -321,6 +339,7 @@ func (w *Web) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/audit", w.auditLog)
 	mux.HandleFunc("GET /account", w.accountPage)
 	mux.HandleFunc("POST /account/password", w.changePassword)
+	mux.HandleFunc("POST /account/position", w.setPosition)
 	mux.HandleFunc("POST /account/tokens", w.createToken)
 	mux.HandleFunc("GET /account/tokens/{id}/revoke", w.revokeTokenConfirm)
 	mux.HandleFunc("POST /account/tokens/{id}/revoke", w.revokeToken)

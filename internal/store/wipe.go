@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// IsEmpty reports whether the database holds no unit and no user.
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM users)`).Scan(&n); err != nil {
+		return false, fmt.Errorf("count units and users: %w", err)
+	}
+	return n == 0, nil
+}
+
+// Wipe deletes every row of every table but the migration record (the
+// schema stays), restarts the identity counters, and moves the audit
+// checkpoint file aside, since the chain it vouches for is gone. It is for
+// throw-away databases such as the demo's: the caller decides that the data
+// may go. The store must be closed afterwards; reopen it to write again.
+func (s *Store) Wipe(ctx context.Context) error {
+	defer s.unitsChanged.Add(1)
+	tables, err := s.backupTables(ctx)
+	if err != nil {
+		return err
+	}
+	for t := range notBackedUp {
+		if t != "schema_migrations" {
+			tables = append(tables, t)
+		}
+	}
+	for _, t := range tables {
+		if !safeIdent(t) {
+			return fmt.Errorf("wipe: table name %q", t)
+		}
+	}
+	if s.dialect == Postgres {
+		if _, err := s.wdb.ExecContext(ctx, `TRUNCATE TABLE `+strings.Join(tables, ", ")+` RESTART IDENTITY CASCADE`); err != nil {
+			return fmt.Errorf("wipe: %w", err)
+		}
+	} else {
+		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			// Children first: backupTables lists parents first.
+			for i := len(tables) - 1; i >= 0; i-- {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM `+tables[i]); err != nil {
+					return fmt.Errorf("%s: %w", tables[i], err)
+				}
+			}
+			_, err := tx.ExecContext(ctx, `DELETE FROM sqlite_sequence`)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("wipe: %w", err)
+		}
+	}
+	if s.opts.DataDir == "" {
+		return nil
+	}
+	a := s.audit
+	a.cpMu.Lock()
+	defer a.cpMu.Unlock()
+	if a.cpFile != nil {
+		a.cpFile.Close()
+		a.cpFile = nil
+	}
+	path := filepath.Join(s.opts.DataDir, AuditCheckpointFile)
+	if _, err := os.Stat(path); err == nil {
+		if err := os.Rename(path, path+".wiped-"+time.Now().UTC().Format("20060102T150405.000")); err != nil {
+			return fmt.Errorf("wipe: audit checkpoints: %w", err)
+		}
+	}
+	return nil
+}
