@@ -219,7 +219,9 @@ func purgeLoop(ctx context.Context, st *store.Store, p account.Policy, log *slog
 }
 
 // refreshTree reloads the in-memory organisation tree when another replica
-// changed the units (this process's own changes reload it at once).
+// changed the units (this process's own changes reload it at once), and
+// drops the kept working calendar so that yearly decisions recorded through
+// another replica are read again (one small query per period).
 func refreshTree(ctx context.Context, svc *service.Services, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Second)
 	defer t.Stop()
@@ -231,6 +233,7 @@ func refreshTree(ctx context.Context, svc *service.Services, st *store.Store, lo
 			if err := svc.Tree.Refresh(ctx, st.UnitGeneration); err != nil && ctx.Err() == nil {
 				log.Warn("refresh organisation tree", "err", err)
 			}
+			st.ReloadCalendar()
 		}
 	}
 }

@@ -232,7 +232,7 @@ func expected(ctx context.Context, st *store.Store, tree *service.Tree, opts Opt
 				inRange := false
 				for _, sc := range scheds {
 					for _, l := range sc.Deadlines {
-						if d := service.DueDate(w, l); !d.Before(from) && !d.After(to) {
+						if d := service.DueDate(st.WorkingCalendar(ctx), w, l); !d.Before(from) && !d.After(to) {
 							inRange = true
 						}
 					}
@@ -240,7 +240,7 @@ func expected(ctx context.Context, st *store.Store, tree *service.Tree, opts Opt
 				if !inRange {
 					continue
 				}
-				units, err := service.ExpectedUnits(ctx, tree, scheds, w, 0)
+				units, err := service.ExpectedUnits(ctx, st.WorkingCalendar(ctx), tree, scheds, w, 0)
 				if err != nil {
 					return nil, err
 				}

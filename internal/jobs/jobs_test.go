@@ -430,7 +430,7 @@ func TestRemindersFollowWhoMustReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := report.Windows(report.Rule{CutoffDay: 15}, report.Monthly, 2026)[2]
-	exp, err := service.ExpectedUnits(ctx, tree, scs, w, 0)
+	exp, err := service.ExpectedUnits(ctx, f.st.WorkingCalendar(ctx), tree, scs, w, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

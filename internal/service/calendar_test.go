@@ -137,12 +137,12 @@ func TestCalendarDecisionMovesDeadlines(t *testing.T) {
 		t.Fatal("no window")
 	}
 	level := report.LevelDeadline{Level: "commune", DaysAfterEnd: 3, WorkingDays: true}
-	before := service.DueDate(w, level)
+	before := service.DueDate(f.svc.Calendar.Calendar(ctx), w, level)
 	added, err := cal.AddDecision(ctx, f.admin, service.DecisionInput{Year: 2027, Kind: "extra", From: before.String(), Source: "Quyết định thử"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	after := service.DueDate(w, level)
+	after := service.DueDate(f.svc.Calendar.Calendar(ctx), w, level)
 	if !after.After(before) {
 		t.Fatalf("deadline %s did not move after %s became a day off (now %s)", before, before, after)
 	}
@@ -152,7 +152,7 @@ func TestCalendarDecisionMovesDeadlines(t *testing.T) {
 	if err := cal.DeleteDecision(ctx, f.admin, added[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := service.DueDate(w, level); got != before {
+	if got := service.DueDate(f.svc.Calendar.Calendar(ctx), w, level); got != before {
 		t.Errorf("after removal: %s, want %s", got, before)
 	}
 }

@@ -136,7 +136,7 @@ func (f *FollowUp) Dashboard(ctx context.Context, p *Principal, in DashboardInpu
 			if err != nil {
 				return nil, err
 			}
-			return ExpectedUnits(ctx, units, scs, w, scope)
+			return ExpectedUnits(ctx, f.st.WorkingCalendar(ctx), units, scs, w, scope)
 		},
 		UnitName: func(id int64) string {
 			u, _ := f.tree.Unit(id)
@@ -150,7 +150,7 @@ func (f *FollowUp) Dashboard(ctx context.Context, p *Principal, in DashboardInpu
 			first := ""
 			for _, sc := range scs {
 				for _, l := range sc.Deadlines {
-					if due := DueDate(w, l).String(); first == "" || due < first {
+					if due := DueDate(f.st.WorkingCalendar(ctx), w, l).String(); first == "" || due < first {
 						first = due
 					}
 				}

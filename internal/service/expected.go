@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/danvan/danvan/internal/calendar"
 	"github.com/danvan/danvan/internal/report"
@@ -16,30 +15,13 @@ type ExpectedUnit = report.Expected
 // Schedule says which units report on a template (see [report.Assignment]).
 type Schedule = report.Assignment
 
-// reportCalendar answers the calendar in force; [New] points it at the
-// store's (the statute and the stored yearly decisions).
-var reportCalendar atomic.Pointer[func(context.Context) calendar.Calendar]
-
-func useCalendar(f func(context.Context) calendar.Calendar) { reportCalendar.Store(&f) }
-
-// ReportCalendar is the working-day calendar every deadline is computed
-// with: completeness, the dashboard and the reminders use the same one. It is
-// the installation's: the statute and the yearly decisions stored
-// ([CalendarService]), kept in memory and reloaded after a write; before the
-// services are built, the statute alone.
-func ReportCalendar() calendar.Calendar {
-	if f := reportCalendar.Load(); f != nil {
-		return (*f)(context.Background())
-	}
-	return calendar.Calendar{}
-}
-
 // UnitSource is the part of the organisation [ExpectedUnits] reads: [*Tree]
 // implements it.
 type UnitSource = report.UnitSource
 
 // ExpectedUnits is the one answer to "which units must send this report in
-// this period" ([report.ExpectedUnits] with [ReportCalendar]). Completeness,
+// this period" ([report.ExpectedUnits] with the working calendar cal: the statute and
+// the stored yearly decisions, [store.Store.WorkingCalendar]). Completeness,
 // the dashboard and the reminder job all call it — directly, through
 // [Reports.Expected], or (from the store, which cannot import the services)
 // through report.ExpectedUnits — so that they cannot disagree.
@@ -62,15 +44,15 @@ type UnitSource = report.UnitSource
 // [report.MaxDaysAfterEnd]). The result is in schedule order, then tree
 // (display) order. It costs no SQL; it stops early, with ctx's error, when
 // ctx is done.
-func ExpectedUnits(ctx context.Context, units UnitSource, schedules []Schedule, w report.Window, scope int64) ([]ExpectedUnit, error) {
-	return report.ExpectedUnits(ctx, units, schedules, w, scope, ReportCalendar())
+func ExpectedUnits(ctx context.Context, cal calendar.Calendar, units UnitSource, schedules []Schedule, w report.Window, scope int64) ([]ExpectedUnit, error) {
+	return report.ExpectedUnits(ctx, units, schedules, w, scope, cal)
 }
 
-// DueDate is a level's deadline for window w with [ReportCalendar]. Days
+// DueDate is a level's deadline for window w with the working calendar. Days
 // beyond [report.MaxDaysAfterEnd] count as that many, so that a bad stored
 // schedule cannot make the count run away.
-func DueDate(w report.Window, l report.LevelDeadline) calendar.Date {
-	return report.DueOn(ReportCalendar(), w, l)
+func DueDate(cal calendar.Calendar, w report.Window, l report.LevelDeadline) calendar.Date {
+	return report.DueOn(cal, w, l)
 }
 
 // Expected lists the units that must send template templateID's report for
@@ -97,7 +79,7 @@ func (r *Reports) ExpectedIn(ctx context.Context, templateID int64, w report.Win
 	if err != nil {
 		return nil, unavailable("schedules", err)
 	}
-	return ExpectedUnits(ctx, r.tree, scs, w, scope)
+	return ExpectedUnits(ctx, r.st.WorkingCalendar(ctx), r.tree, scs, w, scope)
 }
 
 // PeriodWindow returns window number of year for template t, or an

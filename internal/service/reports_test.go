@@ -12,6 +12,7 @@ import (
 	"github.com/danvan/danvan/internal/account"
 	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/authz"
+	"github.com/danvan/danvan/internal/calendar"
 	"github.com/danvan/danvan/internal/export"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/report"
@@ -660,7 +661,7 @@ func TestExpectedUnits(t *testing.T) {
 		{UnitID: f.unit["P"], Kinds: []string{"department", "commune"}, Deadlines: []report.LevelDeadline{{Level: "cap2", DaysAfterEnd: 2, Kinds: []string{"commune"}}, {Level: "cap1", DaysAfterEnd: 3}}},
 	}
 	w := report.Windows(report.Rule{}, report.Monthly, 2025)[7]
-	exp, err := service.ExpectedUnits(ctx, f.svc.Tree, scs, w, 0)
+	exp, err := service.ExpectedUnits(ctx, calendar.Calendar{}, f.svc.Tree, scs, w, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -674,7 +675,7 @@ func TestExpectedUnits(t *testing.T) {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := service.ExpectedUnits(cctx, f.svc.Tree, scs, w, 0); !errors.Is(err, context.Canceled) {
+	if _, err := service.ExpectedUnits(cctx, calendar.Calendar{}, f.svc.Tree, scs, w, 0); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }

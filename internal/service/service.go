@@ -72,7 +72,6 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.MyWork = newMyWork(b, s.Reports)
 	s.Notices = newNotices(b)
 	s.Calendar = newCalendar(b)
-	useCalendar(d.Store.WorkingCalendar)
 	return s, nil
 }
 

@@ -132,7 +132,7 @@ func expectedQ(st *store.Store, q store.DashboardQuery) store.DashboardQuery {
 		if err != nil {
 			return nil, err
 		}
-		return service.ExpectedUnits(ctx, tree, scs, w, q.UnitID)
+		return service.ExpectedUnits(ctx, st.WorkingCalendar(ctx), tree, scs, w, q.UnitID)
 	}
 	return q
 }
