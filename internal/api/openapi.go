@@ -298,6 +298,7 @@ func schemas() obj {
 			"email":     obj{"type": "string", "format": "email"},
 			"password":  obj{"type": "string", "minLength": 10, "writeOnly": true},
 			"locale":    obj{"type": "string", "enum": []string{"", "vi", "en", "ja"}},
+			"position":  obj{"type": "string", "maxLength": 100, "description": "Position (chức vụ), printed in signature blocks."},
 		}),
 		"Grant": grant,
 		"Token": object([]string{"id", "name", "created_at", "expires_at", "last_used_at", "revoked_at", "active"}, obj{

@@ -55,6 +55,9 @@ type UserCreate struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	Locale   string `json:"locale"`
+	// Position (chức vụ) is printed in the signature block of the documents
+	// the user signs.
+	Position string `json:"position"`
 }
 
 // GrantCreate is the body of POST /users/{id}/grants.
@@ -153,7 +156,7 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	u, err := a.d.Svc.Accounts.CreateUser(r.Context(), p, service.NewUser{Username: body.Username, FullName: body.FullName, Email: body.Email, Password: body.Password, Locale: body.Locale})
+	u, err := a.d.Svc.Accounts.CreateUser(r.Context(), p, service.NewUser{Username: body.Username, FullName: body.FullName, Email: body.Email, Password: body.Password, Locale: body.Locale, Position: body.Position})
 	if errors.Is(err, service.ErrUserExists) {
 		return userExists()
 	}

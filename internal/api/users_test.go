@@ -91,9 +91,12 @@ func TestPermissionRefusals(t *testing.T) {
 
 func TestCreateUser(t *testing.T) {
 	e := newEnv(t)
-	body := map[string]string{"username": "lan.vu", "full_name": "Vũ Thị Lan", "email": "lan@example.vn", "password": "một mật khẩu dài"}
+	body := map[string]string{"username": "lan.vu", "full_name": "Vũ Thị Lan", "email": "lan@example.vn", "password": "một mật khẩu dài", "position": "Phó Trưởng ban"}
 	w := e.do("POST", "/api/v1/users", body, e.as("admin"))
 	u := decode[api.User](t, w, 201)
+	if si, err := e.st.Signer(t.Context(), u.ID); err != nil || si.Position != "Phó Trưởng ban" {
+		t.Errorf("position for signature blocks: %+v %v", si, err)
+	}
 	if u.ID == 0 || u.Username != "lan.vu" || u.FullName != "Vũ Thị Lan" || u.Disabled {
 		t.Fatalf("created: %+v", u)
 	}

@@ -92,3 +92,21 @@ func TestTimesShownInVietnam(t *testing.T) {
 		t.Error("audit log shows UTC times")
 	}
 }
+
+// TestAuditInWords: the audit log names actions, objects and changed fields
+// in the reader's language, not as codes or raw JSON.
+func TestAuditInWords(t *testing.T) {
+	e := newUenv(t)
+	code, body := e.get("/admin/audit", "192.0.2.32", "vi", e.admin)
+	if code != 200 {
+		t.Fatalf("audit log: %d", code)
+	}
+	for _, want := range []string{"Tạo tài khoản", "Tài khoản #", "Tên đăng nhập", "Nội dung thay đổi"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("audit log lacks %q", want)
+		}
+	}
+	if i := strings.Index(body, "{&#34;"); i >= 0 { // JSON as html/template escapes it
+		t.Errorf("audit log shows raw JSON: %s", body[i:min(len(body), i+80)])
+	}
+}
