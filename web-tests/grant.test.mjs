@@ -133,13 +133,16 @@ test('the audit log shows the changes and that the chain is intact', async () =>
   // Verification of the whole chain runs on request.
   await clickAndWait(page, page.locator('main a[href="/admin/audit?verify=1"]'));
   assert.match(await page.locator('main p[role="status"]').textContent(), /intact/);
-  const actions = await page.locator('table.audit tbody td:nth-child(4)').allTextContents();
+  // Each action is named in words, with its code beside it.
+  const actions = await page.locator('table.audit tbody td:nth-child(4) code').allTextContents();
   for (const a of ['user.create', 'grant.add', 'grant.revoke']) {
     assert.ok(actions.includes(a), `${a} missing from ${actions.slice(0, 10).join(', ')}`);
   }
   // The newest entries come first and name the actor.
   const first = page.locator('table.audit tbody tr').first();
-  assert.equal((await first.locator('td').nth(3).textContent()).trim(), 'grant.revoke');
+  assert.equal((await first.locator('td').nth(3).locator('code').textContent()).trim(), 'grant.revoke');
+  assert.match(await first.locator('td').nth(3).textContent(), /Role revoked/);
+  assert.match(await first.locator('td').nth(5).textContent(), /Role/, 'the changed fields are named in words');
   assert.match(await first.locator('td').nth(2).textContent(), /admin/);
 
   // Filter by action.
@@ -147,7 +150,7 @@ test('the audit log shows the changes and that the chain is intact', async () =>
   await clickAndWait(page, page.locator('form[action="/admin/audit"] button[type="submit"]'));
   assert.equal(new URL(page.url()).searchParams.get('action'), 'grant.');
   await checkA11y(page, '/admin/audit filtered');
-  const filtered = await page.locator('table.audit tbody td:nth-child(4)').allTextContents();
+  const filtered = await page.locator('table.audit tbody td:nth-child(4) code').allTextContents();
   assert.ok(filtered.length >= 2 && filtered.every((a) => a.startsWith('grant.')), filtered.join(', '));
   await page.close();
 });

@@ -111,6 +111,7 @@ async function checkDocx(page, href, mustContain, label) {
   assert.ok(xml, `${label}: no word/document.xml`);
   const text = docxText(xml.toString('utf8'));
   assert.ok(text.includes('ĐẢNG CỘNG SẢN VIỆT NAM'), `${label}: no "ĐẢNG CỘNG SẢN VIỆT NAM" in the document text:\n${text.slice(0, 1500)}`);
+  assert.ok(!text.includes('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'), `${label}: the State heading in a Party document:\n${text.slice(0, 1500)}`);
   // Unit names appear as written or, as the issuing body, in capitals (with every diacritic).
   for (const s of mustContain) {
     assert.ok(text.includes(s) || text.includes(s.toLocaleUpperCase('vi')), `${label}: "${s}" not in the document text:\n${text.slice(0, 1500)}`);
@@ -166,7 +167,7 @@ async function loop(server) {
     const res = await clickAndWait(cp, form.getByRole('button', { name: 'Giao nhiệm vụ' }));
     await look(cp, res, 'directive after assigning');
     await assert.doesNotReject(cp.locator('.flash').filter({ hasText: 'Đã giao nhiệm vụ.' }).waitFor({ timeout: 5_000 }), 'flash after assigning');
-    const row = cp.locator('#tasks-h ~ div table tbody tr').filter({ has: cp.getByRole('rowheader', { name: '10', exact: true }) });
+    const row = cp.locator('#tasks-h ~ div table tbody tr').filter({ has: cp.getByRole('rowheader', { name: 'Nhiệm vụ 10', exact: true }) });
     await assert.doesNotReject(row.getByRole('listitem').filter({ hasText: `${WARD} — Chủ trì, hạn ${viDate(due.task)}` }).first().waitFor({ timeout: 5_000 }),
       'the assignment is listed under task 10');
   });

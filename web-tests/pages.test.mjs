@@ -167,6 +167,8 @@ test('server-side form errors are shown accessibly', async (t) => {
   await t.test('report template with a broken definition', async () => {
     await visit(cp, server.baseURL, '/reports/templates/new');
     const form = cp.locator('main form[method="post"]');
+    // The raw JSON sits in a folded "advanced" section below the builder.
+    await form.locator('details').filter({ has: cp.locator('textarea[name="definition"]') }).locator('summary').click();
     await form.locator('textarea[name="definition"]').fill('{"indicators": [{"code": "", "type": "bogus"}]}');
     const res = await submitUnchecked(cp, form, form.locator('button[type="submit"]').first());
     assert.equal(res.status(), 422);

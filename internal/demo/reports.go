@@ -208,9 +208,16 @@ func loadReports(ctx context.Context, s *store.Store) error {
 	if err != nil {
 		return err
 	}
+	// The coordinating commission designs the reports and owns them: the
+	// reports are Party-side, so a commune's is issued by its Party committee
+	// (a State body still issues its own in the State form).
+	commission, err := s.UnitByCode(ctx, "TU-BTGDV", ReformDay)
+	if err != nil {
+		return err
+	}
 	tpls := []*report.Template{
-		{Code: MonthlyTemplate, Name: "Báo cáo tháng công tác dân vận", Description: "Báo cáo định kỳ hằng tháng về kết quả thực hiện công tác dân vận của cơ quan nhà nước, chính quyền các cấp.", PeriodType: report.Monthly, CutoffDay: 15, Definition: def, Active: true},
-		{Code: QuarterlyTemplate, Name: "Báo cáo quý công tác dân vận", Description: "Báo cáo định kỳ hằng quý về công tác dân vận.", PeriodType: report.Quarterly, CutoffDay: 15, Definition: def, Active: true},
+		{Code: MonthlyTemplate, Name: "Báo cáo tháng công tác dân vận", Description: "Báo cáo định kỳ hằng tháng về kết quả thực hiện công tác dân vận của cơ quan nhà nước, chính quyền các cấp.", PeriodType: report.Monthly, CutoffDay: 15, Definition: def, Active: true, OwnerUnitID: commission.ID},
+		{Code: QuarterlyTemplate, Name: "Báo cáo quý công tác dân vận", Description: "Báo cáo định kỳ hằng quý về công tác dân vận.", PeriodType: report.Quarterly, CutoffDay: 15, Definition: def, Active: true, OwnerUnitID: commission.ID},
 	}
 	for _, t := range tpls {
 		if err := s.CreateTemplate(ctx, a, t); err != nil {
