@@ -3,10 +3,14 @@ GO      ?= go
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test bench clean
+.PHONY: run demo-reset build test bench clean
 
 run:
 	$(GO) run ./cmd/danvan demo --addr 127.0.0.1:8080 --data ./data-demo
+
+# The demo afresh: history generated relative to today again.
+demo-reset:
+	$(GO) run ./cmd/danvan demo --reset --addr 127.0.0.1:8080 --data ./data-demo
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/danvan ./cmd/danvan
