@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"net/http"
 	"strconv"
 
@@ -86,14 +87,14 @@ func calendarFeature() feature {
 	date := obj{"type": "string", "format": "date"}
 	kinds := obj{"type": "string", "enum": service.DecisionKinds}
 	source := object([]string{"source", "source_url"}, obj{"source": str("Number and title of the decision, e.g. \"Thông báo 6150/TB-LĐTBXH\"."), "source_url": nullable("string", obj{"format": "uri"})})
-	return newFeature("calendar", "Working days: the statutory holidays (Labour Code Art. 112), the Prime Minister's yearly decisions with their sources, and the Vietnamese lunar calendar. Report deadlines are counted with this calendar.",
-		[]route{
+	f := newFeature("calendar", "Working days: the statutory holidays (Labour Code Art. 112), the Prime Minister's yearly decisions with their sources, and the Vietnamese lunar calendar. Report deadlines and the legal deadlines of citizen cases (versioned rules) are counted with this calendar.",
+		append([]route{
 			{"GET", Prefix + "/calendar/holidays", false, (*api).calendarHolidays},
 			{"GET", Prefix + "/calendar/lunar", false, (*api).calendarLunar},
 			{"GET", Prefix + "/calendar/decisions", false, (*api).calendarDecisions},
 			{"POST", Prefix + "/calendar/decisions", true, (*api).calendarAddDecision},
 			{"DELETE", Prefix + "/calendar/decisions/{id}", true, (*api).calendarDeleteDecision},
-		},
+		}, deadlineRoutes()...),
 		map[string]op{
 			"GET " + Prefix + "/calendar/holidays": {
 				tag: "calendar", summary: "Days off of a year (public)",
@@ -148,6 +149,9 @@ func calendarFeature() feature {
 				"source_url": obj{"type": "string", "maxLength": service.CalendarURLMax, "description": "http(s) address of the document; optional."},
 			}),
 		})
+	maps.Copy(f.ops, deadlineOps())
+	maps.Copy(f.schemas, deadlineSchemas())
+	return f
 }
 
 // yearParam reads a required ?year= in the calendar's range.

@@ -40,6 +40,7 @@ type Services struct {
 	MyWork    *MyWork
 	Notices   *Notices
 	Calendar  *CalendarService
+	Deadlines *Deadlines
 }
 
 // base is what every capability shares.
@@ -72,6 +73,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.MyWork = newMyWork(b, s.Reports)
 	s.Notices = newNotices(b)
 	s.Calendar = newCalendar(b)
+	s.Deadlines = newDeadlines(b)
 	return s, nil
 }
 

@@ -18,6 +18,8 @@ import (
 //	POST /admin/calendar                             add decision days
 //	GET  /admin/calendar/decisions/{id}/delete       confirm
 //	POST /admin/calendar/decisions/{id}/delete       remove one decision day
+//	GET  /admin/calendar/rules[?on=]                 legal deadline rules in force, the form to add a version
+//	POST /admin/calendar/rules                       add a rule version
 //
 // calendarFeature adds the routes; web.New calls it (see features.go).
 func calendarFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
@@ -34,6 +36,8 @@ func calendarFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("POST /admin/calendar", w.calendarAdd)
 		mux.HandleFunc("GET /admin/calendar/decisions/{id}/delete", w.calendarDeleteConfirm)
 		mux.HandleFunc("POST /admin/calendar/decisions/{id}/delete", w.calendarDelete)
+		mux.HandleFunc("GET /admin/calendar/rules", w.rulesPage)
+		mux.HandleFunc("POST /admin/calendar/rules", w.rulesAdd)
 	}
 }
 
