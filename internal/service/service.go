@@ -40,6 +40,7 @@ type Services struct {
 	MyWork    *MyWork
 	Notices   *Notices
 	Calendar  *CalendarService
+	Cases     *Cases
 }
 
 // base is what every capability shares.
@@ -72,6 +73,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.MyWork = newMyWork(b, s.Reports)
 	s.Notices = newNotices(b)
 	s.Calendar = newCalendar(b)
+	s.Cases = newCases(b)
 	return s, nil
 }
 
