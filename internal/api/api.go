@@ -112,11 +112,11 @@ func (a *api) endpoint(rt route) http.Handler {
 			return
 		}
 		p := server.PrincipalFrom(r.Context())
-		if (rt.auth || unsafe) && p == nil {
+		if (rt.auth || (unsafe && !publicWrites[rt.pattern()])) && p == nil {
 			a.fail(w, r, errUnauthenticated())
 			return
 		}
-		if unsafe && !p.ViaToken && (r.Header.Get("X-CSRF-Token") == "" || !a.d.CheckCSRF(r)) {
+		if unsafe && p != nil && !p.ViaToken && (r.Header.Get("X-CSRF-Token") == "" || !a.d.CheckCSRF(r)) {
 			a.fail(w, r, newProblem(http.StatusForbidden, kindCSRF, detailCSRF))
 			return
 		}

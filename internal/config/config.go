@@ -30,6 +30,11 @@ type Config struct {
 	// characters; environment only, never a flag). Empty: the key file
 	// audit.key in DataDir, created on first use.
 	AuditKey string
+	// CaseKey encrypts the identity of the people who submit citizen cases
+	// (DANVAN_CASE_KEY, at least 32 characters; environment only, never a
+	// flag, never logged). Empty: the key file case.key in DataDir, created
+	// on first use.
+	CaseKey string
 	// SQLiteSynchronous is the SQLite writer's synchronous setting
 	// (DANVAN_SQLITE_SYNCHRONOUS): FULL (default; an acknowledged write
 	// survives power loss) or NORMAL (faster; the last writes before a power
@@ -86,6 +91,7 @@ func (c *Config) FromEnv() error {
 	str("SMTP_USERNAME", &c.SMTP.Username)
 	str("SMTP_PASSWORD", &c.SMTP.Password)
 	str("AUDIT_KEY", &c.AuditKey)
+	str("CASE_KEY", &c.CaseKey)
 	str("SQLITE_SYNCHRONOUS", &c.SQLiteSynchronous)
 	str("TIMEZONE", &c.TimeZone)
 	for name, dst := range map[string]*time.Duration{"SESSION_IDLE": &c.IdleTimeout, "SESSION_MAX": &c.MaxSession} {
@@ -137,6 +143,9 @@ func (c Config) Validate() error {
 	}
 	if c.AuditKey != "" && len(c.AuditKey) < 32 {
 		errs = append(errs, errors.New("DANVAN_AUDIT_KEY must be at least 32 characters long"))
+	}
+	if c.CaseKey != "" && len(c.CaseKey) < 32 {
+		errs = append(errs, errors.New("DANVAN_CASE_KEY must be at least 32 characters long"))
 	}
 	switch strings.ToUpper(c.SQLiteSynchronous) {
 	case "", "FULL", "NORMAL":
