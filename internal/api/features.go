@@ -23,6 +23,7 @@ func newFeature(tag, desc string, rs []route, ops map[string]op, schemas obj) fe
 // one more entry here.
 var features = []func() feature{
 	calendarFeature,
+	civicFeature,
 	consolidatedFeature,
 	dashboardFeature,
 	exportsFeature,

@@ -41,6 +41,7 @@ type Services struct {
 	Notices   *Notices
 	Calendar  *CalendarService
 	Deadlines *Deadlines
+	Civic     *Civic
 }
 
 // base is what every capability shares.
@@ -74,6 +75,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Notices = newNotices(b)
 	s.Calendar = newCalendar(b)
 	s.Deadlines = newDeadlines(b)
+	s.Civic = newCivic(b, s.Deadlines)
 	return s, nil
 }
 

@@ -12,6 +12,7 @@ import (
 var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
 	builderFeature,
 	calendarFeature,
+	civicFeature,
 	consolidatedFeature,
 	dashboardFeature,
 	exportsFeature,
