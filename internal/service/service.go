@@ -42,6 +42,7 @@ type Services struct {
 	Calendar  *CalendarService
 	Deadlines *Deadlines
 	Cases     *Cases
+	Civic     *Civic
 }
 
 // base is what every capability shares.
@@ -76,6 +77,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Calendar = newCalendar(b)
 	s.Deadlines = newDeadlines(b)
 	s.Cases = newCases(b, s.Deadlines)
+	s.Civic = newCivic(b, s.Deadlines)
 	return s, nil
 }
 
