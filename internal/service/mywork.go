@@ -269,6 +269,8 @@ type Menu struct {
 	Inspections bool
 	Users       bool
 	Audit       bool
+	// Civic: dialogues and mediation cases ([Civic]) are kept somewhere.
+	Civic bool
 }
 
 // MenuFor computes p's [Menu] from the grants and the in-memory tree.
@@ -282,12 +284,14 @@ func (m *MyWork) MenuFor(p *Principal) Menu {
 		Audit:     m.can(p, authz.ActionAuditRead, 0),
 	}
 	if p.IsAdmin() {
-		mu.Reports, mu.Inspections = true, true
+		mu.Reports, mu.Inspections, mu.Civic = true, true, true
 		return mu
 	}
 	for _, g := range p.Grants {
 		mu.Reports = mu.Reports || m.can(p, authz.ActionReportRead, g.UnitID)
 		mu.Inspections = mu.Inspections || m.can(p, authz.ActionInspectionRead, g.UnitID)
+		// The same permission the civic service asks to keep a dialogue.
+		mu.Civic = mu.Civic || m.can(p, authz.ActionPlanEdit, g.UnitID)
 	}
 	return mu
 }

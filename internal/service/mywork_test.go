@@ -174,10 +174,10 @@ func TestMyWorkLandingAndMenu(t *testing.T) {
 	}
 
 	for r, want := range map[authz.Role]service.Menu{
-		authz.RoleAdmin:         {Programme: true, Reports: true, Inspections: true, Users: true, Audit: true},
-		authz.RoleCoordinator:   {Programme: true, Reports: true, Inspections: true},
+		authz.RoleAdmin:         {Programme: true, Reports: true, Inspections: true, Users: true, Audit: true, Civic: true},
+		authz.RoleCoordinator:   {Programme: true, Reports: true, Inspections: true, Civic: true},
 		authz.RoleLeader:        {Programme: true, Reports: true, Inspections: true},
-		authz.RoleUnitOfficer:   {Programme: true, Reports: true, Inspections: true},
+		authz.RoleUnitOfficer:   {Programme: true, Reports: true, Inspections: true, Civic: true},
 		authz.RoleCaseHandler:   {Programme: true},
 		authz.RoleInspector:     {Programme: true, Reports: true, Inspections: true},
 		authz.RoleCouncilMember: {Programme: true, Reports: true, Inspections: true},

@@ -164,23 +164,26 @@ func TestCaseKeyFile(t *testing.T) {
 }
 
 // envCrashChild makes the test binary the intake process of
-// TestCaseIntakeSurvivesSIGKILL.
-const envCrashChild = "DANVAN_TEST_CASE_CRASH_DIR"
+// TestCaseIntakeSurvivesSIGKILL (its data directory); envCrashDSN names the
+// database it writes to (a SQLite file there, or a PostgreSQL schema).
+const (
+	envCrashChild = "DANVAN_TEST_CASE_CRASH_DIR"
+	envCrashDSN   = "DANVAN_TEST_CASE_CRASH_DSN"
+)
 
 // TestCaseIntakeSurvivesSIGKILL: a process takes cases from several
 // goroutines and prints each tracking code once CreateCase returned; it is
 // killed with SIGKILL mid-stream; every printed case is in the database.
+// On both engines: a SQLite file, or a PostgreSQL schema.
 func TestCaseIntakeSurvivesSIGKILL(t *testing.T) {
 	if dir := os.Getenv(envCrashChild); dir != "" {
-		crashChild(dir)
+		crashChild(dir, os.Getenv(envCrashDSN))
 		return
 	}
-	if os.Getenv(storetest.EnvPostgres) != "" {
-		t.Skip("SQLite durability")
-	}
 	dir := t.TempDir()
+	dsn := storetest.DSN(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCaseIntakeSurvivesSIGKILL$")
-	cmd.Env = append(os.Environ(), envCrashChild+"="+dir)
+	cmd.Env = append(os.Environ(), envCrashChild+"="+dir, envCrashDSN+"="+dsn)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +206,7 @@ func TestCaseIntakeSurvivesSIGKILL(t *testing.T) {
 	if len(acked) < 60 {
 		t.Fatalf("the child acknowledged only %d cases", len(acked))
 	}
-	st, err := store.Open(ctx, filepath.Join(dir, "danvan.db"), store.Options{AuditKey: storetest.AuditKey, DataDir: dir})
+	st, err := store.Open(ctx, dsn, store.Options{AuditKey: storetest.AuditKey, DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,8 +218,8 @@ func TestCaseIntakeSurvivesSIGKILL(t *testing.T) {
 	}
 }
 
-func crashChild(dir string) {
-	st, err := store.Open(ctx, filepath.Join(dir, "danvan.db"), store.Options{AuditKey: storetest.AuditKey, DataDir: dir})
+func crashChild(dir, dsn string) {
+	st, err := store.Open(ctx, dsn, store.Options{AuditKey: storetest.AuditKey, DataDir: dir})
 	if err != nil {
 		fmt.Println("ERR", err)
 		os.Exit(1)

@@ -13,18 +13,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/service"
 )
 
 func civicFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
-	// civicMenu: the principal holds a role that may keep dialogues and
-	// mediation cases somewhere (the pages list only what it may open).
-	funcs["civicMenu"] = func(p *service.Principal) bool {
-		return p != nil && (p.IsAdmin() || p.HasRole(authz.RoleUnitHead) || p.HasRole(authz.RoleUnitOfficer) || p.HasRole(authz.RoleCoordinator))
-	}
 	return func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /dialogues", w.dialoguesPage)
 		mux.HandleFunc("POST /dialogues", w.dialogueCreate)
