@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -161,54 +159,11 @@ func loadAuditKey(o Options) ([]byte, error) {
 	if o.DataDir == "" {
 		return nil, ErrNoAuditKey
 	}
-	path := filepath.Join(o.DataDir, AuditKeyFile)
-	for range 3 {
-		b, err := os.ReadFile(path)
-		if err == nil {
-			k := strings.TrimSpace(string(b))
-			if len(k) < audit.MinKeyLen {
-				return nil, fmt.Errorf("audit: %s holds a key shorter than %d characters", path, audit.MinKeyLen)
-			}
-			return []byte(k), nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("audit: read key: %w", err)
-		}
-		if err := createAuditKey(o.DataDir, path); err != nil && !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("audit: create key: %w", err)
-		}
-	}
-	return nil, fmt.Errorf("audit: cannot read %s", path)
-}
-
-// createAuditKey writes 32 random bytes, hex-encoded, readable by the owner
-// only. The file appears whole under its name or not at all (a hard link of
-// a finished temporary file), and an existing key is never replaced.
-func createAuditKey(dir, path string) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return err
-	}
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".audit.key-*") // mode 0600
+	k, err := keyFile(o.DataDir, AuditKeyFile, "audit", audit.MinKeyLen)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(hex.EncodeToString(raw) + "\n"); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Link(tmp.Name(), path)
+	return []byte(k), nil
 }
 
 // ErrAuditKeyMismatch means the last entry of the audit log was not written

@@ -8,14 +8,9 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -395,53 +390,7 @@ func (s *Store) CaseKeyText(configured string) (string, error) {
 	if s.opts.DataDir == "" {
 		return "", errors.New("case key: set DANVAN_CASE_KEY, or give a data directory for " + CaseKeyFile)
 	}
-	path := filepath.Join(s.opts.DataDir, CaseKeyFile)
-	for range 3 {
-		b, err := os.ReadFile(path)
-		if err == nil {
-			k := strings.TrimSpace(string(b))
-			if len(k) < 32 {
-				return "", fmt.Errorf("case key: %s holds a key shorter than 32 characters", path)
-			}
-			return k, nil
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("case key: read: %w", err)
-		}
-		if err := createKeyFile(s.opts.DataDir, path); err != nil && !errors.Is(err, fs.ErrExist) {
-			return "", fmt.Errorf("case key: create: %w", err)
-		}
-	}
-	return "", fmt.Errorf("case key: cannot read %s", path)
-}
-
-// createKeyFile writes 32 random bytes, hex-encoded, readable by the owner
-// only; the file appears whole or not at all and is never replaced.
-func createKeyFile(dir, path string) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return err
-	}
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".key-*") // mode 0600
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(hex.EncodeToString(raw) + "\n"); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Link(tmp.Name(), path)
+	return keyFile(s.opts.DataDir, CaseKeyFile, "case key", 32)
 }
 
 // CaseCategory is a category of cases and the unit competent by default:
