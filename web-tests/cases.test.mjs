@@ -4,9 +4,10 @@
 // in on a desktop, looks at the sender's details (an audited read), accepts
 // and transfers the case to Phường Hàm Rồng → a handler of that ward accepts
 // and resolves it → the citizen opens the private link, sees "Đã giải quyết"
-// and rates the handling → the handler sees the rating. The public form, the
-// tracking page, the handlers' list and the case page are checked with axe
-// at 390 and 1366 px.
+// and rates the handling → the handler sees the rating. A handler also
+// records a case received by phone and gets the link to hand over. The
+// public form, the tracking page, the handlers' list, the case page and the
+// record form are checked with axe at 390 and 1366 px.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -134,6 +135,7 @@ async function loop(server) {
     await clickAndWait(handler, handler.locator('#accept button[type="submit"]'));
     await flash(handler, 'Đã thụ lý vụ việc.', 'accepted');
 
+    await handler.locator('#transfer > summary').click(); // the step's form opens
     const option = handler.locator('#transfer-to_unit_id option').filter({ hasText: OTHER.name });
     const value = await option.first().getAttribute('value');
     await handler.locator('#transfer-to_unit_id').selectOption(value);
@@ -141,6 +143,22 @@ async function loop(server) {
     await clickAndWait(handler, handler.locator('#transfer button[type="submit"]'));
     await flash(handler, 'Đã chuyển đơn sang đơn vị khác.', 'transferred');
     assert.ok((await handler.locator('main').innerText()).includes('Đã chuyển đơn'), 'status after the transfer');
+  });
+
+  await step('handler records a case received by phone', async () => {
+    const res = await visit(handler, baseURL, '/cases/record');
+    await look(handler, res, 'record form');
+    await handler.locator('#case-channel').selectOption('phone');
+    await handler.locator('#case-place-unit-id').selectOption({ label: HOME });
+    await handler.locator('#case-title').fill(`Phản ánh qua điện thoại ${MARK}`);
+    await handler.locator('#case-description').fill('Ông Hùng gọi điện phản ánh rác thải tồn đọng ở chợ.');
+    await handler.locator('#case-identity-name').fill('Trần Văn Hùng');
+    const done = await clickAndWait(handler, handler.locator('main form[action="/cases/record"] button[type="submit"]'));
+    await look(handler, done, 'recorded case');
+    const recorded = (await handler.locator('#done-h ~ dl .code').innerText()).trim();
+    assert.match(recorded, /^TH-\d{4}-[0-9A-Z]+$/, `recorded code "${recorded}"`);
+    const link = await handler.locator('#done-h ~ dl a').getAttribute('href');
+    assert.ok(link.startsWith(`${baseURL}/cases/track/${recorded}?secret=`), `private link ${link}`);
   });
 
   await step('the other ward accepts and resolves', async () => {

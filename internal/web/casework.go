@@ -528,7 +528,13 @@ func (w *Web) caseRecord(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !strings.HasPrefix(sub.SecretLink, "http") {
-		sub.SecretLink = "/cases/track/" + url.PathEscape(sub.TrackingCode) + "?secret=" + url.QueryEscape(sub.Secret)
+		// No base URL configured: the address this page was asked at, so
+		// that the link handed to the citizen is whole.
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		sub.SecretLink = scheme + "://" + r.Host + "/cases/track/" + url.PathEscape(sub.TrackingCode) + "?secret=" + url.QueryEscape(sub.Secret)
 	}
 	w.renderCaseRecord(rw, r, http.StatusOK, caseRecordFormData{caseForm: caseForm{Kind: service.CaseFeedback}, Channel: f.Channel, Unit: f.Unit}, nil, &sub)
 }
