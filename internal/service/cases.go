@@ -811,14 +811,14 @@ type CaseListFilter struct {
 	Status  string
 	Kind    string
 	Overdue bool
+	Limit   int
+	Offset  int
 	// Text searches the tracking code, title and description.
 	Text string
 	// From and To bound the received date (YYYY-MM-DD, inclusive); empty:
 	// no bound.
-	From   string
-	To     string
-	Limit  int
-	Offset int
+	From string
+	To   string
 }
 
 // List lists the cases of a unit subtree (case.read on its root), newest
