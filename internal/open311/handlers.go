@@ -369,7 +369,7 @@ func ParseRequestForm(v url.Values) (service.Open311Input, []service.FieldError)
 		}
 		code = strings.TrimSuffix(code, "[]")
 		code, ok = strings.CutSuffix(code, "]")
-		if !ok || code == "" || len(in.Attributes) >= maxListItems {
+		if !ok || code == "" || strings.ContainsAny(code, "[]") || len(in.Attributes) >= maxListItems {
 			continue
 		}
 		in.Attributes[code] = append(in.Attributes[code], vs...)
