@@ -262,6 +262,10 @@ func (h *door) submit(w http.ResponseWriter, r *http.Request, format, _ string) 
 		h.fail(w, r, format, status, h.l(r).T("open311.err.body"))
 		return
 	}
+	if j := vals.Get("jurisdiction_id"); j != "" && j != h.jurisdiction() {
+		h.fail(w, r, format, http.StatusNotFound, h.l(r).T("open311.err.jurisdiction"))
+		return
+	}
 	in, bad := ParseRequestForm(vals)
 	if len(bad) > 0 {
 		h.fail(w, r, format, http.StatusBadRequest, h.describe(r, bad)...)
@@ -381,10 +385,13 @@ func ParseRequestForm(v url.Values) (service.Open311Input, []service.FieldError)
 func parseQuery(v url.Values) (service.Open311Query, []service.FieldError) {
 	var bad []service.FieldError
 	list := func(name string) []string {
+		// A list may be comma-separated, the parameter repeated, or both.
 		var out []string
-		for _, s := range strings.Split(v.Get(name), ",") {
-			if s = strings.TrimSpace(s); s != "" && len(out) < maxListItems {
-				out = append(out, s)
+		for _, item := range v[name] {
+			for _, s := range strings.Split(item, ",") {
+				if s = strings.TrimSpace(s); s != "" && len(out) < maxListItems {
+					out = append(out, s)
+				}
 			}
 		}
 		return out

@@ -366,6 +366,11 @@ func TestRequests(t *testing.T) {
 			t.Fatalf("error names %q, want %s", errs[0].Description, param)
 		}
 	}
+	other := url.Values{"api_key": {e.key}, "jurisdiction_id": {"sf.gov"}}
+	for k, v := range base {
+		other[k] = v
+	}
+	wantErrors(t, e.post("/open311/v2/requests.json", other), 404)
 	bad(func(f url.Values) { f.Del("service_code") }, "service_code")
 	bad(func(f url.Values) { f.Set("service_code", "nope") }, "service_code")
 	bad(func(f url.Values) { f.Del("attribute[kind]") }, "attribute[kind]")
@@ -487,6 +492,9 @@ func TestRequests(t *testing.T) {
 	}
 	if got := ids(decodeJSON[[]request](t, e.get("/open311/v2/requests.json?status=open,closed"))); got != pothole+","+garbage {
 		t.Fatalf("open,closed: %s", got)
+	}
+	if got := ids(decodeJSON[[]request](t, e.get("/open311/v2/requests.json?status=closed&status=open"))); got != pothole+","+garbage {
+		t.Fatalf("status repeated: %s", got)
 	}
 
 	// One request, JSON and XML; an unknown id is a 404 error list.

@@ -444,13 +444,17 @@ func (s *Open311) Requests(ctx context.Context, q Open311Query) ([]Open311Reques
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	notes, err := s.st.CaseLastPublicNotes(ctx, ids)
+	if err != nil {
+		return nil, unavailable("case notes", err)
+	}
 	out := make([]Open311Request, 0, len(cs))
 	for _, c := range cs {
-		r, err := s.project(ctx, c, cats)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+		out = append(out, s.project(c, cats, notes[c.ID]))
 	}
 	return out, nil
 }
@@ -468,8 +472,8 @@ func (s *Open311) Request(ctx context.Context, id string) (Open311Request, error
 	return rs[0], nil
 }
 
-func (s *Open311) project(ctx context.Context, c Case, cats []CaseCategory) (Open311Request, error) {
-	r := Open311Request{ID: c.TrackingCode, Status: Open311Open, Kind: c.Kind, Requested: c.CreatedAt, Updated: c.UpdatedAt,
+func (s *Open311) project(c Case, cats []CaseCategory, note string) Open311Request {
+	r := Open311Request{ID: c.TrackingCode, Status: Open311Open, StatusNotes: note, Kind: c.Kind, Requested: c.CreatedAt, Updated: c.UpdatedAt,
 		PublicDetail: slices.Contains(open311Public, c.Kind)}
 	switch c.Status {
 	case CaseRefused, CaseResolved, CaseClosed:
@@ -492,19 +496,10 @@ func (s *Open311) project(ctx context.Context, c Case, cats []CaseCategory) (Ope
 	if u, ok := s.tree.Unit(c.PlaceUnitID); ok && c.PlaceUnitID != 0 {
 		r.AddressID = u.Code
 	}
-	evs, err := s.st.CaseEvents(ctx, c.ID, true)
-	if err != nil {
-		return r, unavailable("case events", err)
-	}
-	for _, e := range evs {
-		if e.PublicNote != "" {
-			r.StatusNotes = e.PublicNote
-		}
-	}
 	if r.PublicDetail {
 		r.Description, r.Address, r.Lat, r.Long, r.MediaURL = c.Description, c.AddressString, c.Lat, c.Lon, c.MediaURL
 	}
-	return r, nil
+	return r
 }
 
 // Token resolves a token returned on submission. Requests are stored at

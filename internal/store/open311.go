@@ -168,3 +168,32 @@ func (s *Store) Open311Cases(ctx context.Context, f Open311Filter) ([]Case, erro
 	}
 	return out, rows.Err()
 }
+
+// CaseLastPublicNotes returns, for each of the cases, the public note of
+// its latest public event that has one.
+func (s *Store) CaseLastPublicNotes(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT case_id, public_note FROM case_events
+		WHERE case_id IN (`+ph+`) AND public = TRUE AND public_note <> '' ORDER BY id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("case notes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var note string
+		if err := rows.Scan(&id, &note); err != nil {
+			return nil, err
+		}
+		out[id] = note
+	}
+	return out, rows.Err()
+}
