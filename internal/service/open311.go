@@ -161,7 +161,7 @@ type Open311Attribute struct {
 	Required bool
 	Order    int
 	// Values are the allowed keys of a list (their names are translated
-	// by the door: "open311.kind.<key>").
+	// by the door: "cases.kind.<key>").
 	Values []string
 }
 
