@@ -42,6 +42,7 @@ func commands() []command {
 		{"calendar", "days off of a year (statute and recorded decisions): calendar holidays YEAR", runCalendar},
 		{"bench", "benchmarks that print figures: bench report | bench api", runBench},
 		{"export", "export reports: export report … (DOCX, XLSX, CSV)", runExport},
+		{"open311", "Open311 client keys: open311 key create NAME | key list | key revoke ID", runOpen311},
 		{"version", "print the version", runVersion},
 	}
 }

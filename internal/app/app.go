@@ -1,4 +1,4 @@
-// Package app wires the HTTP doors (HTML and JSON) and the health endpoints
+// Package app wires the HTTP doors (HTML, JSON and Open311) and the health endpoints
 // into one handler, the same for the server and for tests.
 package app
 
@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/danvan/danvan/internal/api"
+	"github.com/danvan/danvan/internal/open311"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/web"
 )
@@ -22,6 +23,7 @@ func Handler(d *server.Deps, ready *atomic.Bool) (http.Handler, error) {
 	mux := http.NewServeMux()
 	d.Health(mux, ready)
 	api.Register(mux, d)
+	open311.Register(mux, d)
 	w.Register(mux)
 	// Cross-origin state-changing requests are refused before any handler
 	// runs (Sec-Fetch-Site / Origin), in addition to the CSRF tokens. The
@@ -29,6 +31,9 @@ func Handler(d *server.Deps, ready *atomic.Bool) (http.Handler, error) {
 	// the error page elsewhere.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(crossOriginDenied))
+	// Open311 clients submit with an API key and no cookie: nothing for a
+	// cross-origin page to ride on.
+	cop.AddInsecureBypassPattern("POST " + open311.Prefix)
 	return d.Wrap(cop.Handler(mux)), nil
 }
 

@@ -160,6 +160,10 @@ type CaseInput struct {
 	// ParentCode is the tracking code of the first complaint, for a
 	// second-time complaint.
 	ParentCode string `json:"parent_code"`
+	// MediaURL is the http(s) address of a photo; AddressString the place
+	// as written by the citizen (Open311).
+	MediaURL      string `json:"media_url,omitempty"`
+	AddressString string `json:"address_string,omitempty"`
 }
 
 // Case and CaseEvent are what the store keeps.
@@ -416,6 +420,10 @@ func (s *Cases) validateInput(in CaseInput) (Case, CaseIdentity, string, error) 
 		Title:       v.Line("title", in.Title, 1, MaxCaseTitle),
 		Description: v.Text("description", in.Description, 1, MaxCaseDescription),
 		Anonymous:   in.Anonymous,
+	}
+	c.AddressString = v.Line("address_string", in.AddressString, 0, MaxCaseAddress)
+	if c.MediaURL = v.Line("media_url", in.MediaURL, 0, MaxMediaURL); c.MediaURL != "" && !v.Has("media_url") && !webURL(c.MediaURL) {
+		v.Add("media_url", MsgBadMediaURL)
 	}
 	if in.PlaceUnitID != 0 {
 		if _, ok := s.tree.Unit(in.PlaceUnitID); !ok {

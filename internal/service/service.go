@@ -43,6 +43,9 @@ type Services struct {
 	Deadlines *Deadlines
 	Cases     *Cases
 	Civic     *Civic
+	// Open311 and Open311Keys: the GeoReport v2 door's capability.
+	Open311     *Open311
+	Open311Keys *Open311Keys
 }
 
 // base is what every capability shares.
@@ -78,6 +81,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Deadlines = newDeadlines(b)
 	s.Cases = newCases(b, s.Deadlines)
 	s.Civic = newCivic(b, s.Deadlines)
+	s.Open311, s.Open311Keys = newOpen311(b, s.Cases)
 	return s, nil
 }
 

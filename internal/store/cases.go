@@ -50,6 +50,10 @@ type Case struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 	ClosedAt     time.Time `json:"closed_at,omitzero"`
 	Version      int       `json:"version"`
+	// MediaURL is a photo's address; AddressString the place as the
+	// citizen wrote it (Open311).
+	MediaURL      string `json:"media_url,omitempty"`
+	AddressString string `json:"address_string,omitempty"`
 }
 
 // CaseEvent is one step of a case's history. Public events (and their
@@ -99,7 +103,7 @@ type CaseChange struct {
 const caseCols = `c.id, c.tracking_code, c.secret_hash, c.kind, c.category, c.channel, c.unit_id, c.place_unit_id, c.lat, c.lon,
 	c.title, c.description, c.status, c.anonymous, c.identity_enc IS NOT NULL, c.submitter_id, c.parent_case_id, c.remote,
 	c.accept_due, c.resolve_due, c.extended_due, c.resolution, c.rating, c.rating_comment, c.received_on,
-	c.created_at, c.updated_at, c.closed_at, c.version`
+	c.created_at, c.updated_at, c.closed_at, c.version, c.media_url, c.address_string`
 
 func scanCase(sc interface{ Scan(...any) error }) (Case, error) {
 	var c Case
@@ -109,7 +113,7 @@ func scanCase(sc interface{ Scan(...any) error }) (Case, error) {
 	err := sc.Scan(&c.ID, &c.TrackingCode, &c.SecretHash, &c.Kind, &c.Category, &c.Channel, &c.UnitID, &place, &lat, &lon,
 		&c.Title, &c.Description, &c.Status, &c.Anonymous, &c.HasIdentity, &sub, &parent, &c.Remote,
 		&c.AcceptDue, &c.ResolveDue, &c.ExtendedDue, &c.Resolution, &rating, &c.RatingNote, &c.ReceivedOn,
-		&created, &updated, &closed, &c.Version)
+		&created, &updated, &closed, &c.Version, &c.MediaURL, &c.AddressString)
 	c.PlaceUnitID, c.SubmitterID, c.ParentCaseID, c.Rating = place.Int64, sub.Int64, parent.Int64, int(rating.Int64)
 	if lat.Valid {
 		c.Lat = &lat.Float64
@@ -140,10 +144,12 @@ func (s *Store) CreateCase(ctx context.Context, a audit.Actor, c *Case, first Ca
 			ident = c.IdentityEnc
 		}
 		id, err := s.insertID(ctx, tx, `INSERT INTO cases (tracking_code, secret_hash, kind, category, channel, unit_id, place_unit_id, lat, lon,
-				title, description, status, anonymous, identity_enc, submitter_id, parent_case_id, remote, accept_due, received_on, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				title, description, status, anonymous, identity_enc, submitter_id, parent_case_id, remote, accept_due, received_on, created_at, updated_at,
+				media_url, address_string)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.TrackingCode, c.SecretHash, c.Kind, c.Category, c.Channel, c.UnitID, nullID(c.PlaceUnitID), lat, lon,
-			c.Title, c.Description, c.Status, c.Anonymous, ident, nullID(c.SubmitterID), nullID(c.ParentCaseID), c.Remote, c.AcceptDue, c.ReceivedOn, s.ts(now), s.ts(now))
+			c.Title, c.Description, c.Status, c.Anonymous, ident, nullID(c.SubmitterID), nullID(c.ParentCaseID), c.Remote, c.AcceptDue, c.ReceivedOn, s.ts(now), s.ts(now),
+			c.MediaURL, c.AddressString)
 		if isUnique(err) {
 			return fmt.Errorf("case %s: %w", c.TrackingCode, ErrConflict)
 		}
