@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/server"
+	"github.com/danvan/danvan/internal/service"
 )
 
 func testPNG(t *testing.T) []byte {
@@ -158,5 +160,27 @@ func TestCaseFilesPages(t *testing.T) {
 	}
 	if w := e.getRaw("/cases/"+caseID+"/files/999", handler); w.Code != http.StatusNotFound {
 		t.Fatalf("missing file: %d", w.Code)
+	}
+}
+
+// zeros reads zero bytes without end.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+func TestCaseSubmitTooLarge(t *testing.T) {
+	e := newUenv(t)
+	const tok = "0123456789abcdef0123456789abcdef"
+	head := "--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + tok + "\r\n" +
+		"--x\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.pdf\"\r\n\r\n"
+	body := io.MultiReader(strings.NewReader(head), io.LimitReader(zeros{}, service.MaxCaseUploadBody+1))
+	r := httptest.NewRequest("POST", "/cases/new", body)
+	r.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	r.Header.Set("Accept-Language", "vi")
+	r.AddCookie(&http.Cookie{Name: server.CSRFCookie, Value: tok})
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "mỗi tệp không quá 10 MiB") {
+		t.Fatalf("too large: %d %s", w.Code, w.Body.String())
 	}
 }

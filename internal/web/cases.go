@@ -3,7 +3,8 @@ package web
 // The public pages of citizen cases:
 //
 //	GET  /cases/new                         the form to submit a case
-//	POST /cases/new                         submit; then the author's own page (the secret link)
+//	POST /cases/new                         submit, with photos and documents (multipart); then
+//	                                        the author's own page (the secret link)
 //	GET  /cases/track                       the form to type a tracking code (?code= looks it up)
 //	GET /cases/track/{code}[?secret=]      the public view; with the secret of the author's
 //	                                       link, their own text and contact too, and the
