@@ -11,7 +11,7 @@ CREATE TABLE case_attachments (
     sha256       TEXT NOT NULL,
     data         BYTEA NOT NULL,
     public       BOOLEAN NOT NULL DEFAULT FALSE,
-    created_at   TEXT NOT NULL,
+    created_at   TIMESTAMPTZ NOT NULL,
     created_by   BIGINT REFERENCES users(id)      -- NULL: the public
 );
 CREATE INDEX case_attachments_case ON case_attachments (case_id, id);
