@@ -159,8 +159,8 @@ func caseFile(field, kind string, f UploadFile) (store.NewCaseFile, *FieldError)
 	return store.NewCaseFile{Name: CleanFileName(f.Name, "file"), ContentType: ct, Public: public, Data: f.Data}, nil
 }
 
-// caseFiles checks the files of an intake; it adds its errors to v (under
-// "files", naming the file).
+// caseFiles checks the files of an intake; it adds the first problem found
+// to v, under "files".
 func caseFiles(v *Validator, kind string, files []UploadFile) []store.NewCaseFile {
 	if len(files) > MaxCaseFiles {
 		v.Add("files", MsgFileTooMany, MaxCaseFiles)
