@@ -64,7 +64,13 @@ type CaseCreate = service.CaseInput
 
 func (a *api) submitCase(w http.ResponseWriter, r *http.Request) error {
 	var in CaseCreate
-	if err := decodeJSON(w, r, &in); err != nil {
+	var err error
+	if isMultipart(r) {
+		in, err = caseMultipart(w, r)
+	} else {
+		err = decodeJSON(w, r, &in)
+	}
+	if err != nil {
 		return err
 	}
 	out, err := a.d.Svc.Cases.Submit(r.Context(), caller(r), in)
@@ -207,8 +213,9 @@ func casesOps() map[string]op {
 			tag: "cases", summary: "Submit a case (public; rate-limited per client address)",
 			desc: "Anyone may submit on the web and open311 channels; other channels (reception, phone, post, transfer) are recorded by a handler of the competent unit (case.handle). " +
 				"Complaints and denunciations must give the author's name and address (Law 02/2011/QH13 Art. 8, Law 25/2018/QH14 Art. 23); an anonymous one answers 422. " +
-				"The answer carries the tracking code and, this once, the secret of the author's link. 429 with Retry-After when the client submitted too many.",
-			params: c, body: "CaseCreate",
+				"The answer carries the tracking code and, this once, the secret of the author's link. 429 with Retry-After when the client submitted too many. " +
+				"With photos or documents, send multipart/form-data: the JSON body in the part \"case\", the files (at most 5, 10 MiB each, checked by content as for POST /cases/{id}/attachments) in parts \"files\"; the whole request at most 55 MiB. A refused file refuses the case (422).",
+			params: c, body: "CaseCreate", form: "CaseCreateMultipart",
 			status: 201, schema: ref("CaseSubmitted"), errs: []int{400, 401, 403, 413, 415, 422, 429}, security: optionalAuth,
 		},
 		"GET " + Prefix + "/cases": {
@@ -287,8 +294,8 @@ func casesSchemas() obj {
 	})
 	pubEvent := object([]string{"at", "action"}, obj{"at": obj{"type": "string", "format": "date-time"}, "action": s, "note": s})
 	publicProps := obj{"tracking_code": s, "kind": kind, "category": s, "status": status, "received_on": date,
-		"deadlines": arrayOf(deadline), "history": arrayOf(pubEvent), "rated": obj{"type": "boolean"}}
-	ownProps := obj{"title": s, "description": s, "identity": obj{"oneOf": []obj{ref("CaseIdentity"), {"type": "null"}}}, "can_rate": obj{"type": "boolean"}, "rating": obj{"type": "integer"}}
+		"deadlines": arrayOf(deadline), "history": arrayOf(pubEvent), "rated": obj{"type": "boolean"}, "photos": arrayOf(ref("CaseFileInfo"))}
+	ownProps := obj{"title": s, "description": s, "identity": obj{"oneOf": []obj{ref("CaseIdentity"), {"type": "null"}}}, "can_rate": obj{"type": "boolean"}, "rating": obj{"type": "integer"}, "files": arrayOf(ref("CaseFileInfo"))}
 	for k, v := range publicProps {
 		ownProps[k] = v
 	}

@@ -62,6 +62,7 @@ type op struct {
 	tag, summary, desc string
 	params             []obj
 	body               string // request schema name
+	form               string // multipart/form-data request schema name (beside body, or alone)
 	status             int    // success status
 	schema             obj    // success schema; nil: no content
 	errs               []int
@@ -372,8 +373,15 @@ func buildOpenAPI() obj {
 		if len(o.params) > 0 {
 			operation["parameters"] = o.params
 		}
-		if o.body != "" {
-			operation["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": ref(o.body)}}}
+		if o.body != "" || o.form != "" {
+			content := obj{}
+			if o.body != "" {
+				content["application/json"] = obj{"schema": ref(o.body)}
+			}
+			if o.form != "" {
+				content["multipart/form-data"] = obj{"schema": ref(o.form)}
+			}
+			operation["requestBody"] = obj{"required": true, "content": content}
 		}
 		if o.security != nil {
 			operation["security"] = o.security

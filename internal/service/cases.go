@@ -164,6 +164,9 @@ type CaseInput struct {
 	// as written by the citizen (Open311).
 	MediaURL      string `json:"media_url,omitempty"`
 	AddressString string `json:"address_string,omitempty"`
+	// Files are photos and documents sent with the case (at most
+	// MaxCaseFiles), stored in the same transaction as the case.
+	Files []UploadFile `json:"-"`
 }
 
 // Case and CaseEvent are what the store keeps.
@@ -210,6 +213,8 @@ type PublicCase struct {
 	Deadlines    []CaseDeadline `json:"deadlines"`
 	History      []PublicEvent  `json:"history"`
 	Rated        bool           `json:"rated"`
+	// Photos are the public images of a feedback or recommendation.
+	Photos []CaseFileInfo `json:"photos"`
 }
 
 // OwnCase is the public view with the author's own contact, for the holder
@@ -221,6 +226,8 @@ type OwnCase struct {
 	Identity    *CaseIdentity `json:"identity"`
 	CanRate     bool          `json:"can_rate"`
 	Rating      int           `json:"rating,omitempty"`
+	// Files are every file of the case, public or not.
+	Files []CaseFileInfo `json:"files"`
 }
 
 // CaseView is a case as its handlers see it (without the identity, which
@@ -252,7 +259,9 @@ func (s *Cases) Submit(ctx context.Context, p *Principal, in CaseInput) (Submitt
 		return Submitted{}, ErrTooMany
 	}
 	c, ident, parentCode, err := s.validateInput(in)
-	if err != nil {
+	var fv Validator
+	files := caseFiles(&fv, c.Kind, in.Files)
+	if err := joinInvalid(err, fv.Err()); err != nil {
 		return Submitted{}, err
 	}
 	if c.Category != "" {
@@ -310,7 +319,7 @@ func (s *Cases) Submit(ctx context.Context, p *Principal, in CaseInput) (Submitt
 		if err != nil {
 			return Submitted{}, unavailable("tracking code", err)
 		}
-		err = s.st.CreateCase(ctx, p.Actor(), &c, ev)
+		err = s.st.CreateCase(ctx, p.Actor(), &c, ev, files...)
 		if !errors.Is(err, ErrConflict) {
 			break
 		}
@@ -744,6 +753,9 @@ func (s *Cases) public(ctx context.Context, c Case) (PublicCase, error) {
 	for _, e := range evs {
 		out.History = append(out.History, PublicEvent{At: e.At, Action: e.Action, Note: e.PublicNote})
 	}
+	if out.Photos, err = s.fileInfos(ctx, c.ID, true); err != nil {
+		return PublicCase{}, err
+	}
 	return out, nil
 }
 
@@ -785,8 +797,12 @@ func (s *Cases) Verify(ctx context.Context, p *Principal, code, secret string) (
 			return OwnCase{}, err
 		}
 	}
+	files, err := s.fileInfos(ctx, c.ID, false)
+	if err != nil {
+		return OwnCase{}, err
+	}
 	return OwnCase{PublicCase: pub, Title: c.Title, Description: c.Description, Identity: id,
-		CanRate: c.Rating == 0 && (c.Status == CaseResolved || c.Status == CaseClosed), Rating: c.Rating}, nil
+		CanRate: c.Rating == 0 && (c.Status == CaseResolved || c.Status == CaseClosed), Rating: c.Rating, Files: files}, nil
 }
 
 // Rate records the citizen's rating (1–5, optional comment) of a resolved

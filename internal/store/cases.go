@@ -128,8 +128,9 @@ func scanCase(sc interface{ Scan(...any) error }) (Case, error) {
 // CreateCase stores a case and its first event in one transaction; the case
 // exists (durably, with the engine's synchronous commit) when it returns
 // nil. A tracking code already taken answers ErrConflict, so that the
-// caller draws another.
-func (s *Store) CreateCase(ctx context.Context, a audit.Actor, c *Case, first CaseEvent) error {
+// caller draws another. Files given are stored in the same transaction, so
+// that an acknowledged case has them.
+func (s *Store) CreateCase(ctx context.Context, a audit.Actor, c *Case, first CaseEvent, files ...NewCaseFile) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now().Truncate(time.Microsecond)
 		var lat, lon any
@@ -162,8 +163,16 @@ func (s *Store) CreateCase(ctx context.Context, a audit.Actor, c *Case, first Ca
 			return err
 		}
 		// The audit entry names the case, never the person.
-		return s.appendAudit(ctx, tx, a, "case.create", "case", id, nil, map[string]any{
-			"tracking_code": c.TrackingCode, "kind": c.Kind, "channel": c.Channel, "unit_id": c.UnitID, "anonymous": c.Anonymous})
+		if err := s.appendAudit(ctx, tx, a, "case.create", "case", id, nil, map[string]any{
+			"tracking_code": c.TrackingCode, "kind": c.Kind, "channel": c.Channel, "unit_id": c.UnitID, "anonymous": c.Anonymous}); err != nil {
+			return err
+		}
+		for _, f := range files {
+			if _, err := s.insertCaseFile(ctx, tx, a, id, f, now); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

@@ -3,7 +3,8 @@ package web
 // The public pages of citizen cases:
 //
 //	GET  /cases/new                         the form to submit a case
-//	POST /cases/new                         submit; then the author's own page (the secret link)
+//	POST /cases/new                         submit, with photos and documents (multipart); then
+//	                                        the author's own page (the secret link)
 //	GET  /cases/track                       the form to type a tracking code (?code= looks it up)
 //	GET /cases/track/{code}[?secret=]      the public view; with the secret of the author's
 //	                                       link, their own text and contact too, and the
@@ -106,6 +107,8 @@ type caseForm struct {
 	Kind, Category, Place, Title, Description         string
 	Name, Phone, Email, Address, IDNumber, ParentCode string
 	Anonymous                                         bool
+	// HadFiles: files were sent, which the browser does not send again.
+	HadFiles bool
 }
 
 type caseNewData struct {
@@ -116,12 +119,14 @@ type caseNewData struct {
 	Errors     map[string]string
 	// Summary lists the errors in form order: field id and message.
 	Summary []caseFieldError
+	// MaxFiles and MaxFileMiB are the bounds of the files, for the hint.
+	MaxFiles, MaxFileMiB int
 }
 
 type caseFieldError struct{ ID, Msg string }
 
 // caseFields are the form's fields in order, by the service's field name.
-var caseFields = []string{"kind", "category", "place_unit_id", "title", "description", "anonymous",
+var caseFields = []string{"kind", "category", "place_unit_id", "title", "description", "files", "anonymous",
 	"identity.name", "identity.phone", "identity.email", "identity.address", "identity.id_number", "parent_code"}
 
 // caseFieldID is the HTML id of a field.
@@ -146,7 +151,8 @@ func (w *Web) renderCaseNew(rw http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	slices.SortFunc(places, func(a, b org.Unit) int { return strings.Compare(a.Name, b.Name) })
-	d := caseNewData{Form: f, Kinds: service.CaseKinds, Categories: cats, Places: places, Errors: errs}
+	d := caseNewData{Form: f, Kinds: service.CaseKinds, Categories: cats, Places: places, Errors: errs,
+		MaxFiles: service.MaxCaseFiles, MaxFileMiB: service.MaxCaseFileSize >> 20}
 	for _, field := range caseFields {
 		if m, ok := errs[field]; ok {
 			d.Summary = append(d.Summary, caseFieldError{ID: caseFieldID(field), Msg: m})
@@ -161,7 +167,8 @@ func (w *Web) renderCaseNew(rw http.ResponseWriter, r *http.Request, status int,
 }
 
 func (w *Web) caseSubmit(rw http.ResponseWriter, r *http.Request) {
-	if !w.form(rw, r) {
+	files, ok := w.caseUpload(rw, r)
+	if !ok {
 		return
 	}
 	v := r.PostFormValue
@@ -170,7 +177,9 @@ func (w *Web) caseSubmit(rw http.ResponseWriter, r *http.Request) {
 		Anonymous: v("anonymous") != ""}
 	in := service.CaseInput{Kind: f.Kind, Category: f.Category, Channel: service.ChannelWeb, Title: f.Title, Description: f.Description,
 		Anonymous: f.Anonymous, ParentCode: f.ParentCode,
-		Identity: &service.CaseIdentity{Name: f.Name, Phone: f.Phone, Email: f.Email, Address: f.Address, IDNumber: f.IDNumber}}
+		Identity: &service.CaseIdentity{Name: f.Name, Phone: f.Phone, Email: f.Email, Address: f.Address, IDNumber: f.IDNumber},
+		Files:    files}
+	f.HadFiles = len(files) > 0
 	if f.Place != "" {
 		// Not a number: an id no unit has, which the service refuses as a bad choice.
 		id, err := strconv.ParseInt(f.Place, 10, 64)

@@ -14,6 +14,7 @@ var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
 	calendarFeature,
 	casesFeature,
 	caseworkFeature,
+	caseFilesFeature,
 	civicFeature,
 	consolidatedFeature,
 	dashboardFeature,
