@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -183,11 +185,14 @@ type Requests struct {
 // MarshalJSON writes the bare list.
 func (s Requests) MarshalJSON() ([]byte, error) { return marshalList(s.Requests) }
 
-func (h *door) project(l i18n.Locale, in service.Open311Request) Request {
+func (h *door) project(r *http.Request, l i18n.Locale, in service.Open311Request) Request {
 	out := Request{ID: in.ID, Status: in.Status, StatusNotes: in.StatusNotes, ServiceName: categoryName(l, in.Category),
 		ServiceCode: in.Category.Code, Description: in.Description, AgencyResponsible: in.Agency,
 		RequestedDatetime: w3c(in.Requested), UpdatedDatetime: w3c(in.Updated), Address: in.Address, AddressID: in.AddressID,
 		Lat: in.Lat, Long: in.Long, MediaURL: in.MediaURL}
+	if out.MediaURL == "" && in.PhotoID != 0 {
+		out.MediaURL = fmt.Sprintf("%s/cases/track/%s/files/%d", h.base(r), in.ID, in.PhotoID)
+	}
 	if in.Expected != "" {
 		// A legal deadline is a whole day: the request is expected by its end.
 		out.ExpectedDatetime = in.Expected + "T23:59:59+07:00"
@@ -209,7 +214,7 @@ func (h *door) search(w http.ResponseWriter, r *http.Request, format, _ string) 
 	l := h.l(r)
 	out := Requests{Requests: []Request{}}
 	for _, x := range rs {
-		out.Requests = append(out.Requests, h.project(l, x))
+		out.Requests = append(out.Requests, h.project(r, l, x))
 	}
 	h.write(w, r, format, http.StatusOK, out)
 }
@@ -220,7 +225,7 @@ func (h *door) request(w http.ResponseWriter, r *http.Request, format, id string
 		h.failErr(w, r, format, err)
 		return
 	}
-	h.write(w, r, format, http.StatusOK, Requests{Requests: []Request{h.project(h.l(r), x)}})
+	h.write(w, r, format, http.StatusOK, Requests{Requests: []Request{h.project(r, h.l(r), x)}})
 }
 
 // Token is the answer of tokens/{token}.{fmt} and of POST requests.
@@ -252,7 +257,7 @@ func (h *door) token(w http.ResponseWriter, r *http.Request, format, tok string)
 // submit answers POST requests.{fmt}: 200 with the request's id (which is
 // also its token: requests are stored at once).
 func (h *door) submit(w http.ResponseWriter, r *http.Request, format, _ string) {
-	vals, err := readForm(w, r)
+	vals, files, err := readForm(w, r)
 	if err != nil {
 		status := http.StatusBadRequest
 		var tooBig *http.MaxBytesError
@@ -267,6 +272,7 @@ func (h *door) submit(w http.ResponseWriter, r *http.Request, format, _ string) 
 		return
 	}
 	in, bad := ParseRequestForm(vals)
+	in.Files = files
 	if len(bad) > 0 {
 		h.fail(w, r, format, http.StatusBadRequest, h.describe(r, bad)...)
 		return
@@ -281,14 +287,17 @@ func (h *door) submit(w http.ResponseWriter, r *http.Request, format, _ string) 
 	h.write(w, r, format, http.StatusOK, Tokens{Tokens: []Token{{ID: out.TrackingCode, Token: out.TrackingCode, ServiceNotice: notice, AccountID: in.AccountID}}})
 }
 
-// readForm reads an urlencoded or (extension) multipart body; file parts
-// are dropped.
-func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+// readForm reads an urlencoded or (extension) multipart body; the file
+// parts of a multipart body (any field name, "media" by convention) are
+// photos and documents of the request, each read one byte past the
+// service's limit so that the service judges and refuses what is too
+// large.
+func readForm(w http.ResponseWriter, r *http.Request) (url.Values, []service.UploadFile, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "multipart/form-data" {
 		r.Body = http.MaxBytesReader(w, r.Body, maxMultipart)
 		if err := r.ParseMultipartForm(maxForm); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		defer r.MultipartForm.RemoveAll()
 		out := url.Values{}
@@ -298,13 +307,31 @@ func readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 		for k, v := range r.MultipartForm.Value {
 			out[k] = append(out[k], v...)
 		}
-		return out, nil
+		var files []service.UploadFile
+		for _, fhs := range r.MultipartForm.File {
+			for _, fh := range fhs {
+				if len(files) > service.MaxCaseFiles {
+					break // the service refuses more than it holds
+				}
+				f, err := fh.Open()
+				if err != nil {
+					return nil, nil, err
+				}
+				data, err := io.ReadAll(io.LimitReader(f, service.MaxCaseFileSize+1))
+				f.Close()
+				if err != nil {
+					return nil, nil, err
+				}
+				files = append(files, service.UploadFile{Name: fh.Filename, Data: data})
+			}
+		}
+		return out, files, nil
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return r.Form, nil
+	return r.Form, nil, nil
 }
 
 // describe translates parse errors: "parameter: message".

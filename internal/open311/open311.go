@@ -7,8 +7,9 @@
 //
 // The door parses, calls [service.Open311] and encodes; which cases and
 // fields are public is decided there. An extension to the specification:
-// POST requests also accepts multipart/form-data bodies (file parts are
-// not kept yet; media_url carries the address of a photo).
+// POST requests also accepts multipart/form-data bodies whose file parts
+// (photos and documents, judged by content like every upload) are kept
+// with the request; media_url carries the address of a photo elsewhere.
 package open311
 
 import (
@@ -35,10 +36,10 @@ const Specification = "http://wiki.open311.org/GeoReport_v2"
 // Changeset is when this door's behaviour last changed (discovery).
 const Changeset = "2026-11-30T00:00:00+07:00"
 
-// Body limits: a form, and a multipart body with its (ignored) files.
+// Body limits: a form, and a multipart body with its files.
 const (
 	maxForm      = 1 << 20
-	maxMultipart = 16 << 20
+	maxMultipart = service.MaxCaseUploadBody
 )
 
 // Formats.

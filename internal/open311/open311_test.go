@@ -586,3 +586,73 @@ func TestKeysNeedAdministrator(t *testing.T) {
 		t.Fatalf("key creation audited: %d %v", n, err)
 	}
 }
+
+// postMultipart sends fields and one file as multipart/form-data.
+func (e *env) postMultipart(fields map[string]string, name string, data []byte) *httptest.ResponseRecorder {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("media", name)
+	fw.Write(data)
+	mw.Close()
+	r := httptest.NewRequest("POST", "/open311/v2/requests.json", &body)
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	return w
+}
+
+// A photo uploaded with a request (the multipart extension) is kept with the
+// case, judged by its content, and its public address is the media_url.
+func TestMultipartPhoto(t *testing.T) {
+	e := newEnv(t)
+	var png bytes.Buffer
+	png.Write([]byte("\x89PNG\r\n\x1a\n"))
+	png.Write([]byte("\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"))
+	fields := map[string]string{"api_key": e.key, "service_code": "road", "attribute[kind]": "feedback",
+		"address_id": "14932", "description": "Ổ gà trước cổng chợ."}
+	w := e.postMultipart(fields, "o-ga.png", png.Bytes())
+	id := decodeJSON[[]request](t, w)[0].ID
+	rs := decodeJSON[[]request](t, e.get("/open311/v2/requests/"+id+".json"))
+	prefix := "https://dichvucong.thanhhoa.gov.vn/cases/track/" + id + "/files/"
+	if len(rs) != 1 || !strings.HasPrefix(rs[0].MediaURL, prefix) {
+		t.Fatalf("media_url of an uploaded photo: %+v", rs)
+	}
+	img := e.get(strings.TrimPrefix(rs[0].MediaURL, "https://dichvucong.thanhhoa.gov.vn"))
+	if img.Code != 200 || !bytes.Equal(img.Body.Bytes(), png.Bytes()) || img.Header().Get("Content-Type") != "image/png" {
+		t.Fatalf("photo: %d %q", img.Code, img.Header().Get("Content-Type"))
+	}
+	// HTML dressed as a photo is refused in the specification's format, and no case is made.
+	before := decodeJSON[[]request](t, e.get("/open311/v2/requests.json"))
+	w = e.postMultipart(fields, "anh.jpg", []byte("<html><script>alert(1)</script></html>"))
+	if errs := wantErrors(t, w, 400); len(errs) == 0 || errs[0].Description == "" {
+		t.Fatalf("errors: %+v", errs)
+	}
+	if after := decodeJSON[[]request](t, e.get("/open311/v2/requests.json")); len(after) != len(before) {
+		t.Fatalf("a refused upload made a case: %d → %d", len(before), len(after))
+	}
+}
+
+// A client application holding a key is counted on its own allowance, not
+// on the few submissions a single address gets on the public form.
+func TestKeyedClientAllowance(t *testing.T) {
+	e := newEnv(t)
+	f := url.Values{"service_code": {"road"}, "attribute[kind]": {"feedback"}, "address_string": {"Chợ Vườn Hoa"}, "description": {"Đèn đường hỏng."}}
+	for i := 0; i < 3*service.CaseIntakeBurst; i++ {
+		e.submit(f)
+	}
+	// The same address on the public JSON API is limited as before.
+	var last int
+	for i := 0; i <= service.CaseIntakeBurst; i++ {
+		r := httptest.NewRequest("POST", "/api/v1/cases", strings.NewReader(`{"kind":"feedback","title":"Đèn đường","description":"Đèn đường hỏng."}`))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, r)
+		last = w.Code
+	}
+	if last != 429 {
+		t.Fatalf("public intake after %d submissions: %d, want 429", service.CaseIntakeBurst+1, last)
+	}
+}

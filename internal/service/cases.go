@@ -42,6 +42,7 @@ type Cases struct {
 	base
 	deadlines *Deadlines
 	intake    *Limiter
+	clients   *Limiter
 	secrets   *Limiter
 
 	keyOnce sync.Once
@@ -58,6 +59,10 @@ const (
 	CaseIntakeBurst = 5
 	CaseSecretRate  = 1.0 / 60
 	CaseSecretBurst = 20
+	// A client application holding an Open311 key submits for many
+	// citizens: CaseClientBurst at once, then CaseClientRate a second.
+	CaseClientRate  = 50.0
+	CaseClientBurst = 2000
 	// CaseRetryAfter is what a refused client is told to wait.
 	CaseRetryAfter = 60 * time.Second
 )
@@ -65,11 +70,12 @@ const (
 // newCases builds the cases service; legal due dates come from deadlines
 // (the versioned rules of [Deadlines] over the working calendar).
 func newCases(b base, deadlines *Deadlines) *Cases {
-	return &Cases{base: b, deadlines: deadlines, intake: NewLimiter(CaseIntakeRate, CaseIntakeBurst), secrets: NewLimiter(CaseSecretRate, CaseSecretBurst)}
+	return &Cases{base: b, deadlines: deadlines, intake: NewLimiter(CaseIntakeRate, CaseIntakeBurst), clients: NewLimiter(CaseClientRate, CaseClientBurst), secrets: NewLimiter(CaseSecretRate, CaseSecretBurst)}
 }
 
-// LimitIntake replaces the limiter of public intake (tests).
-func (s *Cases) LimitIntake(l *Limiter) { s.intake = l }
+// LimitIntake replaces the limiters of public intake, per client address
+// and per client application (tests, benchmarks); nil: no limit.
+func (s *Cases) LimitIntake(l *Limiter) { s.intake, s.clients = l, l }
 
 // Kinds, channels and statuses of cases.
 const (
@@ -255,8 +261,14 @@ func (s *Cases) Submit(ctx context.Context, p *Principal, in CaseInput) (Submitt
 		in.Channel = ChannelWeb
 	}
 	public := in.Channel == ChannelWeb || in.Channel == ChannelOpen311
-	if public && s.intake != nil && (p == nil || !p.System) && !s.intake.Allow(intakeKey(p)) {
-		return Submitted{}, ErrTooMany
+	if public && (p == nil || !p.System) {
+		l, key := s.intake, intakeKey(p)
+		if p != nil && p.Client != "" {
+			l, key = s.clients, "client:"+p.Client
+		}
+		if l != nil && !l.Allow(key) {
+			return Submitted{}, ErrTooMany
+		}
 	}
 	c, ident, parentCode, err := s.validateInput(in)
 	var fv Validator

@@ -217,6 +217,8 @@ type Open311Input struct {
 	Phone         string
 	Description   string
 	MediaURL      string
+	// Files are photos and documents of a multipart request (extension).
+	Files []UploadFile
 }
 
 // Submit receives a request from a client application: the key must be
@@ -232,6 +234,12 @@ func (s *Open311) Submit(ctx context.Context, p *Principal, in Open311Input) (Su
 	if !ok {
 		return Submitted{}, ErrForbidden
 	}
+	if p == nil {
+		p = &Principal{}
+	}
+	cp := *p
+	cp.Client = "open311:" + open311Hash(in.APIKey)[:16]
+	p = &cp
 	var v Validator
 	if strings.TrimSpace(in.ServiceCode) == "" {
 		v.Add("service_code", MsgRequired)
@@ -285,7 +293,7 @@ func (s *Open311) Submit(ctx context.Context, p *Principal, in Open311Input) (Su
 	}
 	ci := CaseInput{Kind: kind, Category: in.ServiceCode, Channel: ChannelOpen311, PlaceUnitID: place,
 		Lat: in.Lat, Lon: in.Long, Title: title, Description: desc,
-		MediaURL: strings.TrimSpace(in.MediaURL), AddressString: strings.TrimSpace(in.AddressString)}
+		MediaURL: strings.TrimSpace(in.MediaURL), AddressString: strings.TrimSpace(in.AddressString), Files: in.Files}
 	// Vietnamese names are written family name first.
 	name := strings.TrimSpace(strings.TrimSpace(in.LastName) + " " + strings.TrimSpace(in.FirstName))
 	id := CaseIdentity{Name: name, Email: strings.TrimSpace(in.Email), Phone: strings.TrimSpace(in.Phone), Address: attr("address")}
@@ -373,20 +381,23 @@ type Open311Query struct {
 
 // Open311Request is the public projection of a case.
 type Open311Request struct {
-	ID           string
-	Status       string // open, closed
-	StatusNotes  string
-	Category     CaseCategory
-	Kind         string
-	Description  string // feedback and recommendations only
-	Agency       string
-	Requested    time.Time
-	Updated      time.Time
-	Expected     string // YYYY-MM-DD, the current resolution deadline
-	Address      string // feedback and recommendations only
-	AddressID    string // the code of the commune or ward
-	Lat, Long    *float64
-	MediaURL     string
+	ID          string
+	Status      string // open, closed
+	StatusNotes string
+	Category    CaseCategory
+	Kind        string
+	Description string // feedback and recommendations only
+	Agency      string
+	Requested   time.Time
+	Updated     time.Time
+	Expected    string // YYYY-MM-DD, the current resolution deadline
+	Address     string // feedback and recommendations only
+	AddressID   string // the code of the commune or ward
+	Lat, Long   *float64
+	MediaURL    string
+	// PhotoID is the first public photo sent with the request (0: none);
+	// the door makes its address.
+	PhotoID      int64
 	PublicDetail bool
 }
 
@@ -452,9 +463,17 @@ func (s *Open311) Requests(ctx context.Context, q Open311Query) ([]Open311Reques
 	if err != nil {
 		return nil, unavailable("case notes", err)
 	}
+	photos, err := s.st.FirstPublicPhotos(ctx, ids)
+	if err != nil {
+		return nil, unavailable("case photos", err)
+	}
 	out := make([]Open311Request, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, s.project(c, cats, notes[c.ID]))
+		r := s.project(c, cats, notes[c.ID])
+		if r.PublicDetail {
+			r.PhotoID = photos[c.ID]
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }

@@ -19,6 +19,10 @@ type Principal struct {
 	System bool
 	// IP is the client address, for the audit log.
 	IP string
+	// Client names the client application that authenticated with a key
+	// (Open311): public intake is then counted per application, not per
+	// address.
+	Client string
 }
 
 // Actor is how the principal appears in the audit log.

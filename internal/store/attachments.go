@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/danvan/danvan/internal/audit"
@@ -137,4 +138,32 @@ func (s *Store) CaseAttachmentData(ctx context.Context, caseID, id int64) (CaseA
 		return at, nil, fmt.Errorf("case %d: attachment %d: %w", caseID, id, err)
 	}
 	return at, data, nil
+}
+
+// FirstPublicPhotos maps each of the cases to the id of its first public
+// file (cases without one are absent).
+func (s *Store) FirstPublicPhotos(ctx context.Context, caseIDs []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(caseIDs))
+	for i, id := range caseIDs {
+		args[i] = id
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(caseIDs)), ",")
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT case_id, MIN(id) FROM case_attachments
+		WHERE case_id IN (`+ph+`) AND public = TRUE GROUP BY case_id`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("case photos: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, a int64
+		if err := rows.Scan(&c, &a); err != nil {
+			return nil, err
+		}
+		out[c] = a
+	}
+	return out, rows.Err()
 }
