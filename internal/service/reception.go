@@ -615,7 +615,9 @@ type ReceptionWarning struct {
 	Rule       ReceptionRule `json:"rule"`
 	PeriodFrom string        `json:"period_from"`
 	PeriodTo   string        `json:"period_to"`
-	Week       int           `json:"week,omitempty"` // ISO week number for a weekly rule
+	Week       int           `json:"week,omitempty"`  // ISO week number for a weekly rule
+	Month      int           `json:"month,omitempty"` // for a monthly rule
+	Year       int           `json:"year"`            // ISO year of the week, or the month's year
 	Days       int           `json:"days"`
 	Required   int           `json:"required"`
 }
@@ -707,7 +709,9 @@ func (s *Reception) Warnings(ctx context.Context, p *Principal, unitID int64, fr
 				w := ReceptionWarning{UnitID: k.unit, UnitName: names[k.unit], Position: k.pos, Rule: rule,
 					PeriodFrom: per.from.String(), PeriodTo: per.to.String(), Days: n, Required: required}
 				if rule.Period == "week" {
-					_, w.Week = per.from.Time().ISOWeek()
+					w.Year, w.Week = per.from.Time().ISOWeek()
+				} else {
+					w.Year, w.Month = per.from.Year(), int(per.from.Month())
 				}
 				out = append(out, w)
 			}
@@ -766,19 +770,7 @@ func workingDays(cal calendar.Calendar, from, to calendar.Date) int {
 	return n
 }
 
-// WarningPeriod names a warning's period for people: "tuần 47/2026" or
-// "tháng 11/2026" style parts (week number or month, and year).
-func (w ReceptionWarning) WarningPeriod() (kind string, n, year int) {
-	d := calendar.MustParseDate(w.PeriodFrom)
-	if w.Rule.Period == "week" {
-		y, wk := d.Time().ISOWeek()
-		return "week", wk, y
-	}
-	return "month", int(d.Month()), d.Year()
-}
-
 // String is a short English description (logs, tests).
 func (w ReceptionWarning) String() string {
-	k, n, y := w.WarningPeriod()
-	return fmt.Sprintf("%s %s of unit %d: %s %d/%d has %d/%d days", w.Rule.Level, w.Position, w.UnitID, k, n, y, w.Days, w.Required)
+	return fmt.Sprintf("%s %s of unit %d: %s from %s has %d/%d days", w.Rule.Level, w.Position, w.UnitID, w.Rule.Period, w.PeriodFrom, w.Days, w.Required)
 }
