@@ -32,6 +32,7 @@ var features = []func() feature{
 	myWorkFeature,
 	noticesFeature,
 	programmeFeature,
+	receptionFeature,
 	reportsFeature,
 	unitsWriteFeature,
 	reportSchedulesFeature,
