@@ -271,6 +271,8 @@ type Menu struct {
 	Audit       bool
 	// Civic: dialogues and mediation cases ([Civic]) are kept somewhere.
 	Civic bool
+	// Reception: citizen reception sessions ([Reception]) are kept somewhere.
+	Reception bool
 }
 
 // MenuFor computes p's [Menu] from the grants and the in-memory tree.
@@ -284,7 +286,7 @@ func (m *MyWork) MenuFor(p *Principal) Menu {
 		Audit:     m.can(p, authz.ActionAuditRead, 0),
 	}
 	if p.IsAdmin() {
-		mu.Reports, mu.Inspections, mu.Civic = true, true, true
+		mu.Reports, mu.Inspections, mu.Civic, mu.Reception = true, true, true, true
 		return mu
 	}
 	for _, g := range p.Grants {
@@ -292,6 +294,8 @@ func (m *MyWork) MenuFor(p *Principal) Menu {
 		mu.Inspections = mu.Inspections || m.can(p, authz.ActionInspectionRead, g.UnitID)
 		// The same permission the civic service asks to keep a dialogue.
 		mu.Civic = mu.Civic || m.can(p, authz.ActionPlanEdit, g.UnitID)
+		// The same permission the reception service asks to keep a session.
+		mu.Reception = mu.Reception || m.can(p, authz.ActionCaseHandle, g.UnitID)
 	}
 	return mu
 }

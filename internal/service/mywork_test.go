@@ -174,11 +174,11 @@ func TestMyWorkLandingAndMenu(t *testing.T) {
 	}
 
 	for r, want := range map[authz.Role]service.Menu{
-		authz.RoleAdmin:         {Programme: true, Reports: true, Inspections: true, Users: true, Audit: true, Civic: true},
+		authz.RoleAdmin:         {Programme: true, Reports: true, Inspections: true, Users: true, Audit: true, Civic: true, Reception: true},
 		authz.RoleCoordinator:   {Programme: true, Reports: true, Inspections: true, Civic: true},
 		authz.RoleLeader:        {Programme: true, Reports: true, Inspections: true},
 		authz.RoleUnitOfficer:   {Programme: true, Reports: true, Inspections: true, Civic: true},
-		authz.RoleCaseHandler:   {Programme: true},
+		authz.RoleCaseHandler:   {Programme: true, Reception: true},
 		authz.RoleInspector:     {Programme: true, Reports: true, Inspections: true},
 		authz.RoleCouncilMember: {Programme: true, Reports: true, Inspections: true},
 		authz.RoleCitizen:       {},

@@ -113,6 +113,9 @@ func TestReceptionPages(t *testing.T) {
 	if code != 200 || !strings.Contains(b, "Lê Văn Tâm") || !strings.Contains(b, "07/08/2025") || !strings.Contains(b, "Đã hủy") || !strings.Contains(b, `href="/reception.ics"`) {
 		t.Fatalf("public page: %d", code)
 	}
+	if strings.Contains(body, "&lt;time") {
+		t.Error("a date is escaped into the text")
+	}
 	for _, secret := range []string{"Nguyễn Thị Hoa", "thu hồi đất", "Quang Trung", caseCode[1]} {
 		if strings.Contains(b, secret) {
 			t.Errorf("public page shows %q", secret)
