@@ -92,7 +92,6 @@ const (
 	MsgReceptionBadTime     = "reception.err.bad_time"
 	MsgReceptionTimeOrder   = "reception.err.time_order"
 	MsgReceptionCancelled   = "reception.err.cancelled"
-	MsgReceptionNotHeld     = "reception.err.not_held"
 	MsgReceptionReason      = "reception.err.reason_required"
 	MsgReceptionCaseNeeded  = "reception.err.case_needed"
 	MsgReceptionDelegation  = "reception.err.delegation"
@@ -324,7 +323,7 @@ func (s *Reception) Update(ctx context.Context, p *Principal, id int64, in Sessi
 	return s.write(ctx, p, upd, in.Version, "reception.update")
 }
 
-// StepInput-like inputs of the session's steps.
+// Inputs of the session's steps.
 type (
 	// CancelInput cancels a session with its reason.
 	CancelInput struct {
@@ -519,9 +518,12 @@ func (s *Reception) AddVisit(ctx context.Context, p *Principal, sessionID int64,
 		return RecordedVisit{}, unavailable("reception visit", err)
 	}
 	if cur.Status == SessionPlanned {
-		// The version moved only if someone else wrote: then leave it.
+		// The visit is recorded; a session someone else has just changed
+		// stays as they left it, and a failure here is only logged.
 		cur.Status = SessionHeld
-		_, _ = s.write(ctx, p, cur, cur.Version, "reception.held")
+		if _, err := s.write(ctx, p, cur, cur.Version, "reception.held"); err != nil && !errors.As(err, new(*StaleVersionError)) {
+			s.log.Warn("reception: mark held after a visit", "session", sessionID, "err", err)
+		}
 	}
 	out.ReceptionVisit = vis
 	return out, nil
