@@ -33,6 +33,7 @@ var features = []func() feature{
 	myWorkFeature,
 	noticesFeature,
 	programmeFeature,
+	receptionFeature,
 	reportsFeature,
 	unitsWriteFeature,
 	reportSchedulesFeature,

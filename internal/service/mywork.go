@@ -273,6 +273,8 @@ type Menu struct {
 	Civic bool
 	// Cases: citizens' cases ([Cases]) are read somewhere.
 	Cases bool
+	// Reception: citizen reception sessions ([Reception]) are kept somewhere.
+	Reception bool
 }
 
 // MenuFor computes p's [Menu] from the grants and the in-memory tree.
@@ -286,7 +288,7 @@ func (m *MyWork) MenuFor(p *Principal) Menu {
 		Audit:     m.can(p, authz.ActionAuditRead, 0),
 	}
 	if p.IsAdmin() {
-		mu.Reports, mu.Inspections, mu.Civic, mu.Cases = true, true, true, true
+		mu.Reports, mu.Inspections, mu.Civic, mu.Cases, mu.Reception = true, true, true, true, true
 		return mu
 	}
 	for _, g := range p.Grants {
@@ -296,6 +298,8 @@ func (m *MyWork) MenuFor(p *Principal) Menu {
 		mu.Civic = mu.Civic || m.can(p, authz.ActionPlanEdit, g.UnitID)
 		// The same permission the cases service asks to list a unit's cases.
 		mu.Cases = mu.Cases || m.can(p, authz.ActionCaseRead, g.UnitID)
+		// The same permission the reception service asks to keep a session.
+		mu.Reception = mu.Reception || m.can(p, authz.ActionCaseHandle, g.UnitID)
 	}
 	return mu
 }

@@ -174,11 +174,11 @@ func TestMyWorkLandingAndMenu(t *testing.T) {
 	}
 
 	for r, want := range map[authz.Role]service.Menu{
-		authz.RoleAdmin:         {Programme: true, Reports: true, Inspections: true, Users: true, Audit: true, Civic: true, Cases: true},
+		authz.RoleAdmin:         {Programme: true, Reports: true, Inspections: true, Users: true, Audit: true, Civic: true, Cases: true, Reception: true},
 		authz.RoleCoordinator:   {Programme: true, Reports: true, Inspections: true, Civic: true, Cases: true},
 		authz.RoleLeader:        {Programme: true, Reports: true, Inspections: true, Cases: true},
 		authz.RoleUnitOfficer:   {Programme: true, Reports: true, Inspections: true, Civic: true},
-		authz.RoleCaseHandler:   {Programme: true, Cases: true},
+		authz.RoleCaseHandler:   {Programme: true, Cases: true, Reception: true},
 		authz.RoleInspector:     {Programme: true, Reports: true, Inspections: true, Cases: true},
 		authz.RoleCouncilMember: {Programme: true, Reports: true, Inspections: true},
 		authz.RoleCitizen:       {},

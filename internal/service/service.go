@@ -46,6 +46,7 @@ type Services struct {
 	// Open311 and Open311Keys: the GeoReport v2 door's capability.
 	Open311     *Open311
 	Open311Keys *Open311Keys
+	Reception   *Reception
 }
 
 // base is what every capability shares.
@@ -82,6 +83,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Cases = newCases(b, s.Deadlines)
 	s.Civic = newCivic(b, s.Deadlines)
 	s.Open311, s.Open311Keys = newOpen311(b, s.Cases)
+	s.Reception = newReception(b, s.Cases)
 	return s, nil
 }
 

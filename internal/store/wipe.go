@@ -20,7 +20,9 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 }
 
 // Wipe deletes every row of every table but the migration record (the
-// schema stays), restarts the identity counters, and moves the audit
+// schema stays) and the reference rows the migrations seed (the legal
+// deadline rules, the recorded calendar decisions), which it writes again;
+// it restarts the identity counters, and moves the audit
 // checkpoint file aside, since the chain it vouches for is gone. It is for
 // throw-away databases such as the demo's: the caller decides that the data
 // may go. The store must be closed afterwards; reopen it to write again.
@@ -59,6 +61,9 @@ func (s *Store) Wipe(ctx context.Context) error {
 			return fmt.Errorf("wipe: %w", err)
 		}
 	}
+	if err := s.reseed(ctx); err != nil {
+		return fmt.Errorf("wipe: %w", err)
+	}
 	if s.opts.DataDir == "" {
 		return nil
 	}
@@ -76,4 +81,33 @@ func (s *Store) Wipe(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// reseed runs again the plain INSERT statements of the migrations: the
+// reference data they seed, as on a freshly migrated database.
+func (s *Store) reseed(ctx context.Context) error {
+	ms, err := Migrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, m := range ms {
+			for _, stmt := range strings.Split(m.SQL, ";\n") {
+				var lines []string
+				for _, l := range strings.Split(stmt, "\n") {
+					if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+						lines = append(lines, l)
+					}
+				}
+				body := strings.TrimSuffix(strings.TrimSpace(strings.Join(lines, "\n")), ";")
+				if !strings.HasPrefix(body, "INSERT INTO ") {
+					continue
+				}
+				if _, err := tx.ExecContext(ctx, body); err != nil {
+					return fmt.Errorf("reseed %s: %w", m.Name, err)
+				}
+			}
+		}
+		return nil
+	})
 }

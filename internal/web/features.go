@@ -22,6 +22,7 @@ var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
 	followupFeature,
 	noticesFeature,
 	programmeFeature,
+	receptionFeature,
 	reportsFeature,
 	unitsFeature,
 }
