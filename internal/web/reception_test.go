@@ -67,7 +67,7 @@ func TestReceptionPages(t *testing.T) {
 	}
 	_, body = e.get(path, "192.0.2.10", "vi", h)
 	b := html.UnescapeString(body)
-	caseCode := regexp.MustCompile(`/cases/track/(TH-2025-[A-Z0-9]+)`).FindStringSubmatch(b)
+	caseCode := regexp.MustCompile(`/cases/\d+">(TH-2025-[A-Z0-9]+)<`).FindStringSubmatch(b)
 	if caseCode == nil || !strings.Contains(b, "Khiếu nại việc thu hồi đất") || !strings.Contains(b, "Đã tiếp") {
 		t.Fatalf("book lacks the case or the held status")
 	}
