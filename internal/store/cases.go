@@ -50,6 +50,9 @@ type Case struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 	ClosedAt     time.Time `json:"closed_at,omitzero"`
 	Version      int       `json:"version"`
+	// PersonHash is the keyed hash of the author's identifier, written at
+	// intake (never read back into this struct; see casesearch.go).
+	PersonHash string `json:"-"`
 }
 
 // CaseEvent is one step of a case's history. Public events (and their
@@ -78,6 +81,15 @@ type CaseFilter struct {
 	Limit       int
 	Offset      int
 	NewestFirst bool
+
+	// Text: only cases whose search text has every word of Text as a
+	// prefix of one of its words (folded, see casesearch.go); the total is
+	// then counted up to CaseCountCap+1.
+	Text        string
+	From, To    string   // YYYY-MM-DD: received on or after From, on or before To
+	Kinds       []string // only these kinds
+	Category    string
+	PlaceUnitID int64
 }
 
 // CaseChange is one state transition: the case must still be at Version;
@@ -151,6 +163,9 @@ func (s *Store) CreateCase(ctx context.Context, a audit.Actor, c *Case, first Ca
 			return fmt.Errorf("insert case: %w", err)
 		}
 		c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.HasIdentity = id, now, now, 1, c.IdentityEnc != nil
+		if err := s.indexCase(ctx, tx, c); err != nil {
+			return err
+		}
 		first.CaseID, first.At = id, now
 		if err := s.insertCaseEvent(ctx, tx, &first); err != nil {
 			return err
@@ -242,12 +257,14 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error
 			OR (c.status IN ('accepted', 'in_progress') AND ((c.extended_due <> '' AND c.extended_due < ?) OR (c.extended_due = '' AND c.resolve_due <> '' AND c.resolve_due < ?))))`)
 		args = append(args, f.OverdueOn, f.OverdueOn, f.OverdueOn)
 	}
+	sw, sargs := s.caseSearchWhere(f)
+	where, args = append(where, sw...), append(args, sargs...)
 	w := ""
 	if len(where) > 0 {
 		w = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM cases c`+w), args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, s.q(countCases(f, w)), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count cases: %w", err)
 	}
 	order := " ORDER BY c.created_at, c.id"

@@ -1,0 +1,115 @@
+package store_test
+
+import (
+	"testing"
+
+	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/store/storetest"
+)
+
+func TestCaseSearch(t *testing.T) {
+	st := storetest.Open(t)
+	ids := smallTree(t, st)
+	w, x := ids["11"], ids["10"]
+	add := func(code string, unit int64, kind, title, desc, on string) *store.Case {
+		t.Helper()
+		c := newCase(code, unit)
+		c.Kind, c.Category, c.Title, c.Description, c.ReceivedOn, c.PlaceUnitID = kind, "giao-thong", title, desc, on, unit
+		if err := st.CreateCase(ctx, sys, c, store.CaseEvent{Action: "receive", Public: true}); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a := add("TH-2025-AAAAAA", w, "feedback", "Đường bị ngập", "Nước ngập sâu sau mưa lớn.", "2025-08-01")
+	b := add("TH-2025-BBBBBB", w, "complaint", "Khiếu nại đền bù", "Đất ở đường Lê Lợi.", "2025-08-10")
+	c := add("TH-2025-CCCCCC", x, "feedback", "Rác thải", "Bãi rác ô nhiễm ĐƯỜNG làng.", "2025-09-01")
+
+	codes := func(f store.CaseFilter) (string, int) {
+		t.Helper()
+		f.NewestFirst = true
+		cs, n, err := st.ListCases(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := ""
+		for _, c := range cs {
+			out += c.TrackingCode[8:9]
+		}
+		return out, n
+	}
+	for _, tt := range []struct {
+		f     store.CaseFilter
+		want  string
+		total int
+	}{
+		{store.CaseFilter{Text: "duong"}, "CBA", 3},
+		{store.CaseFilter{Text: "Đường"}, "CBA", 3},
+		{store.CaseFilter{Text: "ĐƯỜNG NGẬP"}, "A", 1},
+		{store.CaseFilter{Text: "duo ng"}, "A", 1}, // prefixes
+		{store.CaseFilter{Text: "uong"}, "", 0},    // not a prefix
+		{store.CaseFilter{Text: "th-2025-bbbbbb"}, "B", 1},
+		{store.CaseFilter{Text: "?!"}, "", 0},
+		{store.CaseFilter{Text: "duong", Units: []int64{w}}, "BA", 2},
+		{store.CaseFilter{Text: "duong", From: "2025-08-05"}, "CB", 2},
+		{store.CaseFilter{Text: "duong", From: "2025-08-05", To: "2025-08-31"}, "B", 1},
+		{store.CaseFilter{Text: "duong", Kinds: []string{"feedback"}}, "CA", 2},
+		{store.CaseFilter{Text: "duong", Kind: "complaint", Status: "received"}, "B", 1},
+		{store.CaseFilter{Category: "giao-thong", PlaceUnitID: x}, "C", 1},
+		{store.CaseFilter{To: "2025-08-01"}, "A", 1},
+	} {
+		got, n := codes(tt.f)
+		if got != tt.want || n != tt.total {
+			t.Errorf("%+v: %q (%d), want %q (%d)", tt.f, got, n, tt.want, tt.total)
+		}
+	}
+
+	// A new title or description is found by its new words once re-indexed;
+	// the change of status keeps the index.
+	if _, err := st.ChangeCase(ctx, sys, store.CaseChange{ID: a.ID, Version: 1, Status: "accepted", AuditAction: "case.accept",
+		Event: store.CaseEvent{Action: "accept"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := codes(store.CaseFilter{Text: "ngap"}); got != "A" {
+		t.Fatalf("after a change: %q", got)
+	}
+
+	// Person hashes and similar candidates.
+	p := newCase("TH-2025-DDDDDD", w)
+	p.PersonHash, p.Category, p.PlaceUnitID = "hash-1", "giao-thong", w
+	if err := st.CreateCase(ctx, sys, p, store.CaseEvent{Action: "receive"}); err != nil {
+		t.Fatal(err)
+	}
+	q := newCase("TH-2025-EEEEEE", x)
+	q.PersonHash = "hash-1"
+	if err := st.CreateCase(ctx, sys, q, store.CaseEvent{Action: "receive"}); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := st.CasePersonHash(ctx, q.ID); err != nil || h != "hash-1" {
+		t.Fatalf("person hash: %q %v", h, err)
+	}
+	same, err := st.CasesByPerson(ctx, "hash-1", q.ID, 10)
+	if err != nil || len(same) != 1 || same[0].ID != p.ID {
+		t.Fatalf("by person: %+v %v", same, err)
+	}
+	if none, _ := st.CasesByPerson(ctx, "", 0, 10); len(none) != 0 {
+		t.Fatalf("empty hash matched %d", len(none))
+	}
+	sim, err := st.SimilarCases(ctx, store.SimilarFilter{Category: "giao-thong", PlaceUnitID: w, Statuses: []string{"received"}, Except: p.ID})
+	if err != nil || len(sim) != 1 || sim[0].ID != b.ID {
+		t.Fatalf("similar: %+v %v", sim, err)
+	}
+	lat, lon := 19.8, 105.77
+	add("TH-2025-FFFFFF", x, "feedback", "Đèn đường hỏng", "Tối.", "2025-09-02") // another place, no point
+	box := [4]float64{lat - 0.01, lat + 0.01, lon - 0.01, lon + 0.01}
+	upd := `UPDATE cases SET lat = ?, lon = ? WHERE id = ?`
+	if st.Dialect() == store.Postgres {
+		upd = `UPDATE cases SET lat = $1, lon = $2 WHERE id = $3`
+	}
+	if _, err := st.DB().ExecContext(ctx, upd, lat, lon, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	sim, err = st.SimilarCases(ctx, store.SimilarFilter{Category: "giao-thong", PlaceUnitID: w, Box: &box, Kinds: []string{"feedback"}})
+	if err != nil || len(sim) != 2 || sim[0].ID != c.ID || sim[1].ID != a.ID {
+		t.Fatalf("similar with a box: %+v %v", sim, err)
+	}
+}
