@@ -264,18 +264,15 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error
 		w = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, s.q(countCases(f, w)), args...).Scan(&total); err != nil {
+	from, order := s.caseSearchFrom(f)
+	if err := s.db.QueryRowContext(ctx, s.q(countCases(f, from, w)), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count cases: %w", err)
-	}
-	order := " ORDER BY c.created_at, c.id"
-	if f.NewestFirst {
-		order = " ORDER BY c.created_at DESC, c.id DESC"
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+caseCols+` FROM cases c`+w+order+` LIMIT ? OFFSET ?`), append(args, limit, f.Offset)...)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+caseCols+` FROM `+from+w+order+` LIMIT ? OFFSET ?`), append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list cases: %w", err)
 	}

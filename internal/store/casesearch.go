@@ -59,7 +59,11 @@ func (s *Store) caseSearchWhere(f CaseFilter) ([]string, []any) {
 			where = append(where, `to_tsvector('simple', c.search_text) @@ to_tsquery('simple', ?)`)
 			args = append(args, strings.Join(ws, ":* & ")+":*")
 		} else {
-			where = append(where, `c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)`)
+			match := `case_search MATCH ?`
+			if !textDriven(f) {
+				match = `c.id IN (SELECT rowid FROM case_search WHERE ` + match + `)`
+			}
+			where = append(where, match)
 			args = append(args, `"`+strings.Join(ws, `"* "`)+`"*`)
 		}
 	} else if strings.TrimSpace(f.Text) != "" {
@@ -91,13 +95,54 @@ func (s *Store) caseSearchWhere(f CaseFilter) ([]string, []any) {
 	return where, args
 }
 
-// countCases is the count query of ListCases: exact, or up to
-// CaseCountCap+1 for a text search.
-func countCases(f CaseFilter, where string) string {
-	if strings.TrimSpace(f.Text) == "" {
-		return `SELECT COUNT(*) FROM cases c` + where
+// caseSearchFrom is the FROM and ORDER BY of ListCases. Without text:
+// the cases by creation. With text, newest (highest id) first: on SQLite
+// the text index drives the join, read backwards by case id, so that a
+// common word stops at the first page instead of sorting every match.
+func (s *Store) caseSearchFrom(f CaseFilter) (from, order string) {
+	dir := ""
+	if f.NewestFirst {
+		dir = " DESC"
 	}
-	return fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM cases c%s LIMIT %d) n`, where, CaseCountCap+1)
+	if len(QueryWords(f.Text)) == 0 {
+		return "cases c", " ORDER BY c.created_at" + dir + ", c.id" + dir
+	}
+	if s.dialect == Postgres {
+		return "cases c", " ORDER BY c.id" + dir
+	}
+	if !textDriven(f) {
+		return "cases c", " ORDER BY c.created_at" + dir + ", c.id" + dir
+	}
+	return "case_search JOIN cases c ON c.id = case_search.rowid", " ORDER BY case_search.rowid" + dir
+}
+
+// textDriven reports whether a SQLite text search reads the text index
+// first (and the cases it names), rather than the cases of a narrow
+// filter (dates, a place, a few units) checked against the words the index
+// matches.
+func textDriven(f CaseFilter) bool {
+	return f.From == "" && f.To == "" && f.PlaceUnitID == 0 && (len(f.Units) == 0 || len(f.Units) > 20)
+}
+
+// countCases is the count query of ListCases: exact, or up to
+// CaseCountCap+1 for a text search. On SQLite a search by text alone is
+// counted on the text index, without reading the cases.
+func countCases(f CaseFilter, from, where string) string {
+	if strings.TrimSpace(f.Text) == "" {
+		return `SELECT COUNT(*) FROM ` + from + where
+	}
+	g := f
+	g.Text, g.Limit, g.Offset, g.NewestFirst = "", 0, 0, false
+	if strings.HasPrefix(from, "case_search ") && g.isZero() {
+		from = "case_search"
+	}
+	return fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM %s%s LIMIT %d) n`, from, where, CaseCountCap+1)
+}
+
+// isZero reports whether f filters nothing.
+func (f CaseFilter) isZero() bool {
+	return len(f.Units) == 0 && len(f.Kinds) == 0 && f.Status == "" && f.Kind == "" && f.OverdueOn == "" &&
+		f.Text == "" && f.From == "" && f.To == "" && f.Category == "" && f.PlaceUnitID == 0
 }
 
 // SimilarFilter selects the candidates of similar or duplicate cases.
