@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/danvan/danvan/internal/store"
@@ -111,5 +112,52 @@ func TestCaseSearch(t *testing.T) {
 	sim, err = st.SimilarCases(ctx, store.SimilarFilter{Category: "giao-thong", PlaceUnitID: w, Box: &box, Kinds: []string{"feedback"}})
 	if err != nil || len(sim) != 2 || sim[0].ID != c.ID || sim[1].ID != a.ID {
 		t.Fatalf("similar with a box: %+v %v", sim, err)
+	}
+}
+
+// TestCaseSearchBackfill runs migration 0021's fill of the cases written
+// before it: a case without search text is found once it has run.
+func TestCaseSearchBackfill(t *testing.T) {
+	st := storetest.Open(t)
+	ids := smallTree(t, st)
+	c := newCase("TH-2025-GGGGGG", ids["11"])
+	c.Title, c.Description = "ĐƯỜNG Bị NGẬP ở Phường Hạc Thành", "Ống cống vỡ."
+	if err := st.CreateCase(ctx, sys, c, store.CaseEvent{Action: "receive"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `UPDATE cases SET search_text = ''`); err != nil {
+		t.Fatal(err)
+	}
+	find := func(q string) int {
+		t.Helper()
+		_, n, err := st.ListCases(ctx, store.CaseFilter{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := find("duong ngap"); n != 0 {
+		t.Fatalf("before the fill: %d", n)
+	}
+	ms, err := store.Migrations(st.Dialect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := ""
+	for _, m := range ms {
+		if m.Name == "0021_case_search" {
+			fill = m.SQL[strings.LastIndex(m.SQL, "UPDATE cases SET search_text"):]
+		}
+	}
+	if fill == "" {
+		t.Fatal("no fill in migration 0021")
+	}
+	if _, err := st.DB().ExecContext(ctx, fill); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"duong ngap", "ĐƯỜNG", "phuong hac thanh", "ong cong vo", "th-2025-gggggg"} {
+		if n := find(q); n != 1 {
+			t.Errorf("%q after the fill: %d", q, n)
+		}
 	}
 }

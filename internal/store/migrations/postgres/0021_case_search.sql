@@ -5,7 +5,8 @@
 -- application in the transaction that writes the case. On PostgreSQL a GIN
 -- index over its 'simple' text search vector answers the text queries (no
 -- extension needed). The rows filled below are folded in SQL: translate()
--- maps every Vietnamese letter, upper and lower case, to its base letter.
+-- maps every Vietnamese letter, upper and lower case, to its base letter,
+-- and the punctuation inside codes (TH-2026-…) to spaces, as textfold does.
 ALTER TABLE cases ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN person_hash TEXT NOT NULL DEFAULT '';   -- HMAC of the normalised ID number, phone or e-mail
 CREATE INDEX cases_person ON cases (person_hash) WHERE person_hash <> '';
@@ -14,5 +15,5 @@ CREATE INDEX cases_received ON cases (received_on, id);
 CREATE INDEX cases_search ON cases USING GIN (to_tsvector('simple', search_text));
 
 UPDATE cases SET search_text = lower(translate(tracking_code || ' ' || category || ' ' || title || ' ' || description,
-    'àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐABCDEFGHIJKLMNOPQRSTUVWXYZ',
-    'aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyydaaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyydabcdefghijklmnopqrstuvwxyz'));
+    'àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐABCDEFGHIJKLMNOPQRSTUVWXYZ-/._',
+    'aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyydaaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyydabcdefghijklmnopqrstuvwxyz    '));
