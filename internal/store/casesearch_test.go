@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -158,6 +159,30 @@ func TestCaseSearchBackfill(t *testing.T) {
 	for _, q := range []string{"duong ngap", "ĐƯỜNG", "phuong hac thanh", "ong cong vo", "th-2025-gggggg"} {
 		if n := find(q); n != 1 {
 			t.Errorf("%q after the fill: %d", q, n)
+		}
+	}
+}
+
+// TestCaseSearchAfterRestore: a restored case is found by its words (the
+// SQLite index is not in the backup; its triggers refill it).
+func TestCaseSearchAfterRestore(t *testing.T) {
+	src := storetest.Open(t)
+	ids := smallTree(t, src)
+	c := newCase("TH-2025-HHHHHH", ids["11"])
+	c.Title = "Đường bị ngập"
+	if err := src.CreateCase(ctx, sys, c, store.CaseEvent{Action: "receive"}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := src.Backup(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, dst := range []*store.Store{storetest.Open(t), openSQLite(t)} {
+		if _, err := dst.Restore(ctx, bytes.NewReader(buf.Bytes())); err != nil {
+			t.Fatalf("restore %s: %v", dst.Dialect(), err)
+		}
+		if _, n, err := dst.ListCases(ctx, store.CaseFilter{Text: "duong ngap"}); err != nil || n != 1 {
+			t.Fatalf("%s: found %d, %v", dst.Dialect(), n, err)
 		}
 	}
 }
