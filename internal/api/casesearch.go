@@ -135,7 +135,7 @@ func caseSearchOps() map[string]op {
 		"GET " + Prefix + "/cases/similar": {
 			tag: "case-search", summary: "Open public cases like the one being typed (before sending)",
 			desc: "Same category, at the same place or within about 1 km when both have a point; ranked by the words shared with text. At most 5.",
-			params: []obj{param("category", "query", "The category (code).", obj{"type": "string"}, true), place,
+			params: []obj{param("category", "query", "The category (code); none: cases without a category.", obj{"type": "string"}, false), place,
 				param("lat", "query", "Latitude of the point.", obj{"type": "number", "minimum": -90, "maximum": 90}, false),
 				param("lon", "query", "Longitude of the point.", obj{"type": "number", "minimum": -180, "maximum": 180}, false),
 				param("text", "query", "The title and description typed so far.", obj{"type": "string"}, false)},

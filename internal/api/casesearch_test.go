@@ -60,7 +60,7 @@ func TestCaseSearchAPI(t *testing.T) {
 	if len(sim.Items) != 2 || strings.Contains(w.Body.String(), c.TrackingCode) {
 		t.Fatalf("similar: %s", w.Body.String())
 	}
-	problem(t, e.do("GET", "/api/v1/cases/similar?category=giao-thong", nil), 422, "validation")
+	problem(t, e.do("GET", "/api/v1/cases/similar?category=giao-thong", nil), 422, "validation") // no place
 	problem(t, e.do("GET", "/api/v1/cases/similar?category=giao-thong&lat=x", nil), 400, "invalid-parameter")
 
 	// Duplicates by the same person, and merging.

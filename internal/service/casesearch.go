@@ -134,12 +134,12 @@ type SimilarCase struct {
 }
 
 // Similar lists, best first, at most MaxSimilar open public cases of the
-// same category at the same place, or within SimilarRadiusKm when both
+// same category (or, without one, of no category) at the same place, or within SimilarRadiusKm when both
 // have a point, ranked by the words they share with the text (then the
 // newest). Open to anyone; no description or personal data is shown.
 func (s *Cases) Similar(ctx context.Context, q SimilarQuery) ([]SimilarCase, error) {
 	var v Validator
-	q.Category = v.Line("category", q.Category, 1, MaxCaseCategory)
+	q.Category = v.Line("category", q.Category, 0, MaxCaseCategory)
 	q.Text = v.Text("text", q.Text, 0, MaxCaseDescription)
 	if q.PlaceUnitID != 0 {
 		if _, ok := s.tree.Unit(q.PlaceUnitID); !ok {

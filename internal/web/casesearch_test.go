@@ -51,7 +51,7 @@ func TestCaseSimilarBeforeSending(t *testing.T) {
 	// Without a place: asked to choose one, no error.
 	form.Set("place_unit_id", "")
 	w = e.postAnon("/cases/new", form)
-	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Chọn lĩnh vực và xã, phường") {
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Chọn xã, phường rồi bấm kiểm tra") {
 		t.Fatalf("needs: %d %s", w.Code, w.Body.String())
 	}
 	// Other words: none similar.
