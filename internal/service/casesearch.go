@@ -39,6 +39,9 @@ const (
 	MaxDuplicates    = 20
 	// SimilarRadiusKm: cases with a point this near are "nearby".
 	SimilarRadiusKm = 1.0
+	// CaseSearchCountCap: a search by words counts its matches up to this
+	// many; a total above it reads "more than CaseSearchCountCap".
+	CaseSearchCountCap = store.CaseCountCap
 )
 
 // Message keys of search and merging (casesearch.*.json).
