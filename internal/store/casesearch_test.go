@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -184,5 +185,42 @@ func TestCaseSearchAfterRestore(t *testing.T) {
 		if _, n, err := dst.ListCases(ctx, store.CaseFilter{Text: "duong ngap"}); err != nil || n != 1 {
 			t.Fatalf("%s: found %d, %v", dst.Dialect(), n, err)
 		}
+	}
+}
+
+// TestCaseSearchCountCap: a search by words counts up to CaseCountCap+1;
+// a list without words counts exactly.
+func TestCaseSearchCountCap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 10 000 cases")
+	}
+	st := storetest.Open(t)
+	ids := smallTree(t, st)
+	q := `INSERT INTO cases (tracking_code, secret_hash, kind, channel, unit_id, title, description, status, received_on, created_at, updated_at, search_text)
+		VALUES (?, 'h', 'feedback', 'web', ?, 'Đường', '', 'received', '2025-08-04', '2025-08-04T00:00:00Z', '2025-08-04T00:00:00Z', 'duong')`
+	if st.Dialect() == store.Postgres {
+		q = strings.Replace(strings.Replace(q, "?", "$1", 1), "?", "$2", 1)
+	}
+	tx, err := st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := store.CaseCountCap + 5
+	for i := range n {
+		if _, err := tx.ExecContext(ctx, q, "TH-2025-"+strconv.Itoa(100000+i), ids["11"]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, err := st.ListCases(ctx, store.CaseFilter{Text: "duong", Limit: 1}); err != nil || total != store.CaseCountCap+1 {
+		t.Fatalf("text: %d %v", total, err)
+	}
+	if _, total, err := st.ListCases(ctx, store.CaseFilter{Text: "duong", Units: []int64{ids["11"]}, Limit: 1}); err != nil || total != store.CaseCountCap+1 {
+		t.Fatalf("text and unit: %d %v", total, err)
+	}
+	if _, total, err := st.ListCases(ctx, store.CaseFilter{Limit: 1}); err != nil || total != n {
+		t.Fatalf("no text: %d %v", total, err)
 	}
 }
