@@ -142,7 +142,8 @@ func (a *api) listCases(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := service.CaseListFilter{Status: q.Get("status"), Kind: q.Get("kind"), Limit: p.Limit, Offset: p.Offset}
+	f := service.CaseListFilter{Status: q.Get("status"), Kind: q.Get("kind"), Limit: p.Limit, Offset: p.Offset,
+		Text: q.Get("q"), From: q.Get("from"), To: q.Get("to")}
 	if s := q.Get("unit"); s != "" {
 		if f.Unit, err = strconv.ParseInt(s, 10, 64); err != nil || f.Unit <= 0 {
 			return badParam("unit", msgFieldBadInt)
@@ -224,6 +225,9 @@ func casesOps() map[string]op {
 				param("status", "query", "Only this status.", obj{"type": "string", "enum": service.CaseStatuses}, false),
 				param("kind", "query", "Only this kind.", obj{"type": "string", "enum": service.CaseKinds}, false),
 				param("overdue", "query", "Only cases past their current deadline.", obj{"type": "string", "enum": []string{"0", "1", "true", "false"}}, false),
+				param("q", "query", "Words to find, each a prefix, with or without diacritics; the total is then counted up to 10001 (more than 10 000).", obj{"type": "string", "maxLength": service.MaxCaseQuery}, false),
+				param("from", "query", "Only cases received on or after this date.", obj{"type": "string", "format": "date"}, false),
+				param("to", "query", "Only cases received on or before this date.", obj{"type": "string", "format": "date"}, false),
 				paramRef("limit"), paramRef("offset"), paramRef("page")},
 			status: 200, schema: pageOf(ref("Case")), errs: []int{400, 401, 403, 404, 422},
 		},

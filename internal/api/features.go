@@ -25,6 +25,7 @@ var features = []func() feature{
 	calendarFeature,
 	casesFeature,
 	caseFilesFeature,
+	caseSearchFeature,
 	civicFeature,
 	consolidatedFeature,
 	dashboardFeature,

@@ -48,6 +48,9 @@ type Cases struct {
 	keyOnce sync.Once
 	aead    cipher.AEAD
 	keyErr  error
+
+	personOnce sync.Once // the key of person hashes (casesearch.go)
+	personKey  []byte
 }
 
 // Public intake limits: a client address may submit CaseIntakeBurst cases
@@ -101,13 +104,14 @@ const (
 	CaseSuspended   = "suspended"
 	CaseResolved    = "resolved"
 	CaseClosed      = "closed"
+	CaseMerged      = "merged" // closed as a duplicate of another case (casesearch.go)
 )
 
 // CaseKinds, CaseChannels and CaseStatuses list the allowed values.
 var (
 	CaseKinds    = []string{CaseFeedback, CaseRecommendation, CaseComplaint, CaseComplaint2, CaseDenunciation, CaseInformation}
 	CaseChannels = []string{ChannelWeb, ChannelOpen311, ChannelReception, ChannelPhone, ChannelPost, ChannelTransfer}
-	CaseStatuses = []string{CaseReceived, CaseAccepted, CaseRefused, CaseTransferred, CaseInProgress, CaseSuspended, CaseResolved, CaseClosed}
+	CaseStatuses = []string{CaseReceived, CaseAccepted, CaseRefused, CaseTransferred, CaseInProgress, CaseSuspended, CaseResolved, CaseClosed, CaseMerged}
 )
 
 // Bounds of a case's inputs.
@@ -301,6 +305,9 @@ func (s *Cases) Submit(ctx context.Context, p *Principal, in CaseInput) (Submitt
 		if err != nil {
 			return Submitted{}, err
 		}
+	}
+	if c.PersonHash, err = s.personHash(ident); err != nil {
+		return Submitted{}, err
 	}
 	c.SubmitterID = p.UserID()
 	if p != nil && p.System {
@@ -849,12 +856,12 @@ type CaseListFilter struct {
 	Overdue bool
 	Limit   int
 	Offset  int
-	// Text searches the tracking code, title and description.
-	Text string
-	// From and To bound the received date (YYYY-MM-DD, inclusive); empty:
-	// no bound.
-	From string
-	To   string
+
+	// Text: every word, folded, is a prefix of a word of the case; From,
+	// To: received between these dates (YYYY-MM-DD, inclusive). With Text
+	// the total is counted up to store.CaseCountCap+1 ("more than").
+	Text     string
+	From, To string
 }
 
 // List lists the cases of a unit subtree (case.read on its root), newest
@@ -870,7 +877,16 @@ func (s *Cases) List(ctx context.Context, p *Principal, f CaseListFilter) ([]Cas
 	if err := v.Err(); err != nil {
 		return nil, 0, err
 	}
-	sf := store.CaseFilter{Status: f.Status, Kind: f.Kind, Limit: f.Limit, Offset: f.Offset, NewestFirst: true}
+	f.Text = v.Line("q", f.Text, 0, MaxCaseQuery)
+	f.From, f.To = v.Date("from", f.From, false), v.Date("to", f.To, false)
+	if f.From != "" && f.To != "" && f.To < f.From && !v.Has("from") && !v.Has("to") {
+		v.Add("to", MsgCaseSearchBadRange)
+	}
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
+	sf := store.CaseFilter{Status: f.Status, Kind: f.Kind, Limit: f.Limit, Offset: f.Offset, NewestFirst: true,
+		Text: f.Text, From: f.From, To: f.To}
 	if f.Overdue {
 		sf.OverdueOn = s.Today()
 	}

@@ -26,7 +26,8 @@ var notBackedUp = map[string]bool{"sessions": true, "login_attempts": true, "sch
 
 // backupTables lists every table of the schema, parents before children (by
 // their foreign keys), so that new features' tables are carried without
-// anyone remembering to list them.
+// anyone remembering to list them. SQLite's full-text indexes are not
+// tables of data: triggers refill them as the rows are restored.
 func (s *Store) backupTables(ctx context.Context) ([]string, error) {
 	var q string
 	if s.dialect == Postgres {
@@ -37,7 +38,8 @@ func (s *Store) backupTables(ctx context.Context) ([]string, error) {
 			WHERE t.table_schema = current_schema() AND t.table_type = 'BASE TABLE'`
 	} else {
 		q = `SELECT m.name, COALESCE(f."table", '') FROM sqlite_master m LEFT JOIN pragma_foreign_key_list(m.name) f
-			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`
+			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+			AND m.name NOT IN (SELECT name FROM pragma_table_list WHERE type IN ('virtual', 'shadow'))`
 	}
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {

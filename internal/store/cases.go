@@ -54,6 +54,9 @@ type Case struct {
 	// citizen wrote it (Open311).
 	MediaURL      string `json:"media_url,omitempty"`
 	AddressString string `json:"address_string,omitempty"`
+	// PersonHash is the keyed hash of the author's identifier, written at
+	// intake (never read back into this struct; see casesearch.go).
+	PersonHash string `json:"-"`
 }
 
 // CaseEvent is one step of a case's history. Public events (and their
@@ -82,6 +85,15 @@ type CaseFilter struct {
 	Limit       int
 	Offset      int
 	NewestFirst bool
+
+	// Text: only cases whose search text has every word of Text as a
+	// prefix of one of its words (folded, see casesearch.go); the total is
+	// then counted up to CaseCountCap+1.
+	Text        string
+	From, To    string   // YYYY-MM-DD: received on or after From, on or before To
+	Kinds       []string // only these kinds
+	Category    string
+	PlaceUnitID int64
 }
 
 // CaseChange is one state transition: the case must still be at Version;
@@ -158,6 +170,9 @@ func (s *Store) CreateCase(ctx context.Context, a audit.Actor, c *Case, first Ca
 			return fmt.Errorf("insert case: %w", err)
 		}
 		c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.HasIdentity = id, now, now, 1, c.IdentityEnc != nil
+		if err := s.indexCase(ctx, tx, c); err != nil {
+			return err
+		}
 		first.CaseID, first.At = id, now
 		if err := s.insertCaseEvent(ctx, tx, &first); err != nil {
 			return err
@@ -257,23 +272,22 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error
 			OR (c.status IN ('accepted', 'in_progress') AND ((c.extended_due <> '' AND c.extended_due < ?) OR (c.extended_due = '' AND c.resolve_due <> '' AND c.resolve_due < ?))))`)
 		args = append(args, f.OverdueOn, f.OverdueOn, f.OverdueOn)
 	}
+	sw, sargs := s.caseSearchWhere(f)
+	where, args = append(where, sw...), append(args, sargs...)
 	w := ""
 	if len(where) > 0 {
 		w = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM cases c`+w), args...).Scan(&total); err != nil {
+	from, order := s.caseSearchFrom(f)
+	if err := s.db.QueryRowContext(ctx, s.q(countCases(f, from, w)), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count cases: %w", err)
-	}
-	order := " ORDER BY c.created_at, c.id"
-	if f.NewestFirst {
-		order = " ORDER BY c.created_at DESC, c.id DESC"
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+caseCols+` FROM cases c`+w+order+` LIMIT ? OFFSET ?`), append(args, limit, f.Offset)...)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+caseCols+` FROM `+from+w+order+` LIMIT ? OFFSET ?`), append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list cases: %w", err)
 	}

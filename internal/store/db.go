@@ -431,7 +431,9 @@ type Column struct {
 }
 
 // Columns lists the columns of every table in the current schema, sorted, so
-// that a test can check that both engines' migrations agree.
+// that a test can check that both engines' migrations agree. SQLite's
+// full-text indexes (virtual tables and their shadow tables) are left out:
+// PostgreSQL keeps its index inside the table.
 func (s *Store) Columns(ctx context.Context) ([]Column, error) {
 	var q string
 	if s.dialect == Postgres {
@@ -439,7 +441,8 @@ func (s *Store) Columns(ctx context.Context) ([]Column, error) {
 			WHERE table_schema = current_schema() ORDER BY table_name, column_name`
 	} else {
 		q = `SELECT m.name, p.name, p."notnull" <> 0 OR p.pk > 0 FROM sqlite_master m, pragma_table_info(m.name) p
-			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.name`
+			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+			AND m.name NOT IN (SELECT name FROM pragma_table_list WHERE type IN ('virtual', 'shadow')) ORDER BY m.name, p.name`
 	}
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {

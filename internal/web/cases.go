@@ -121,6 +121,10 @@ type caseNewData struct {
 	Summary []caseFieldError
 	// MaxFiles and MaxFileMiB are the bounds of the files, for the hint.
 	MaxFiles, MaxFileMiB int
+	// Similar open cases, when the citizen asked before sending
+	// (casesearch.go); SimilarNeeds: the category or place is missing.
+	SimilarChecked, SimilarNeeds bool
+	Similar                      []service.SimilarCase
 }
 
 type caseFieldError struct{ ID, Msg string }
@@ -138,7 +142,7 @@ func (w *Web) caseNew(rw http.ResponseWriter, r *http.Request) {
 	w.renderCaseNew(rw, r, http.StatusOK, caseForm{Kind: service.CaseFeedback}, nil)
 }
 
-func (w *Web) renderCaseNew(rw http.ResponseWriter, r *http.Request, status int, f caseForm, errs map[string]string) {
+func (w *Web) renderCaseNew(rw http.ResponseWriter, r *http.Request, status int, f caseForm, errs map[string]string, similar ...func(*caseNewData)) {
 	cats, err := w.d.Svc.Cases.Categories(r.Context())
 	if err != nil {
 		w.fail(rw, r, err)
@@ -153,6 +157,9 @@ func (w *Web) renderCaseNew(rw http.ResponseWriter, r *http.Request, status int,
 	slices.SortFunc(places, func(a, b org.Unit) int { return strings.Compare(a.Name, b.Name) })
 	d := caseNewData{Form: f, Kinds: service.CaseKinds, Categories: cats, Places: places, Errors: errs,
 		MaxFiles: service.MaxCaseFiles, MaxFileMiB: service.MaxCaseFileSize >> 20}
+	for _, fn := range similar {
+		fn(&d)
+	}
 	for _, field := range caseFields {
 		if m, ok := errs[field]; ok {
 			d.Summary = append(d.Summary, caseFieldError{ID: caseFieldID(field), Msg: m})
@@ -187,6 +194,10 @@ func (w *Web) caseSubmit(rw http.ResponseWriter, r *http.Request) {
 			id = -1
 		}
 		in.PlaceUnitID = id
+	}
+	if v("check_similar") != "" {
+		w.caseSimilar(rw, r, f, in)
+		return
 	}
 	sub, err := w.d.Svc.Cases.Submit(r.Context(), caseCaller(r), in)
 	if inv, ok := service.AsInvalid(err); ok {
