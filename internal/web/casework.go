@@ -116,8 +116,11 @@ type caseFilterForm struct {
 }
 
 type caseListData struct {
-	Rows      []caseRow
-	Total     int
+	Rows  []caseRow
+	Total int
+	// More: a search by words matched more than Total cases (the count
+	// stops at service.CaseSearchCountCap).
+	More      bool
 	Filter    caseFilterForm
 	Units     []org.Unit
 	Kinds     []string
@@ -214,6 +217,9 @@ func (w *Web) caseList(rw http.ResponseWriter, r *http.Request) {
 		d.Rows = append(d.Rows, row)
 	}
 	d.Total, d.Page = total, page
+	if total > service.CaseSearchCountCap {
+		d.Total, d.More = service.CaseSearchCountCap, true
+	}
 	d.Pages = max(1, (total+casePageSize-1)/casePageSize)
 	link := func(n int) string {
 		q := r.URL.Query()
