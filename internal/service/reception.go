@@ -121,8 +121,8 @@ type ReceptionRule struct {
 
 // ReceptionRules are the minimum frequencies in force (DOMAIN §5).
 var ReceptionRules = []ReceptionRule{
-	{PositionChairman, LevelCommune, "week", 1, "2014-07-01", "Luật Tiếp công dân số 42/2013/QH13, Điều 18"},
-	{PositionChairman, LevelProvince, "month", 1, "2014-07-01", "Luật Tiếp công dân số 42/2013/QH13, Điều 18"},
+	{PositionChairman, LevelCommune, "week", 1, "2014-07-01", "Luật Tiếp công dân số 42/2013/QH13, Điều 15 khoản 2"},
+	{PositionChairman, LevelProvince, "month", 1, "2014-07-01", "Luật Tiếp công dân số 42/2013/QH13 (trách nhiệm tiếp công dân của Chủ tịch Ủy ban nhân dân cấp tỉnh)"},
 	{PositionSecretary, LevelProvince, "month", 1, "2019-02-18", "Quy định số 11-QĐi/TW, sửa đổi theo Kết luận số 215-KL/TW năm 2025"},
 	{PositionSecretary, LevelCommune, "month", 2, "2019-02-18", "Quy định số 11-QĐi/TW, sửa đổi theo Kết luận số 215-KL/TW năm 2025"},
 }
