@@ -43,6 +43,7 @@ type Services struct {
 	Deadlines *Deadlines
 	Cases     *Cases
 	Civic     *Civic
+	CaseStats *CaseStats
 }
 
 // base is what every capability shares.
@@ -78,6 +79,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Deadlines = newDeadlines(b)
 	s.Cases = newCases(b, s.Deadlines)
 	s.Civic = newCivic(b, s.Deadlines)
+	s.CaseStats = newCaseStats(b)
 	return s, nil
 }
 

@@ -13,6 +13,7 @@ var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
 	builderFeature,
 	calendarFeature,
 	casesFeature,
+	caseStatsFeature,
 	civicFeature,
 	consolidatedFeature,
 	dashboardFeature,
