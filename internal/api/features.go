@@ -24,6 +24,7 @@ func newFeature(tag, desc string, rs []route, ops map[string]op, schemas obj) fe
 var features = []func() feature{
 	calendarFeature,
 	casesFeature,
+	caseStatsFeature,
 	civicFeature,
 	consolidatedFeature,
 	dashboardFeature,
