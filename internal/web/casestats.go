@@ -11,30 +11,36 @@ package web
 
 import (
 	"html/template"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/danvan/danvan/internal/chart"
+	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
 	"github.com/danvan/danvan/internal/service"
 )
 
 func caseStatsFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
-	// caseFig shows a rate or an average; a negative one is "nothing to
-	// divide" and shows as a dash.
-	funcs["caseFig"] = func(x float64) string {
-		if x < 0 {
+	// caseFig shows a rate or an average in the reader's language; a
+	// negative one (nothing to divide) or a missing one shows as a dash.
+	funcs["caseFig"] = func(l i18n.Locale, x any) string {
+		var f float64
+		switch v := x.(type) {
+		case float64:
+			f = v
+		case *float64:
+			if v == nil {
+				return "—"
+			}
+			f = *v
+		}
+		if f < 0 {
 			return "—"
 		}
-		return strings.Replace(strconv.FormatFloat(x, 'f', 1, 64), ".", ",", 1)
-	}
-	funcs["caseFigP"] = func(x *float64) string {
-		if x == nil {
-			return "—"
-		}
-		return strings.Replace(strconv.FormatFloat(*x, 'f', 1, 64), ".", ",", 1)
+		return l.Decimal(f, 1)
 	}
 	return func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /cases/stats", w.caseStatsPage)
@@ -99,7 +105,7 @@ func (w *Web) caseStatsPage(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Chart = chart.HBar(chart.Bars{ID: "case-ontime", Title: l.T("casestats.chart.title"), Desc: l.T("casestats.chart.desc"),
-		Bars: bars, Percent: true, Unit: "%", NoData: l.T("casestats.chart.none")})
+		Bars: bars, Percent: true, Unit: "%", NoData: l.T("casestats.chart.none"), Format: func(f float64) string { return l.Decimal(math.Round(f*10)/10, -1) }})
 	w.render(rw, r, http.StatusOK, "casestats_stats", w.page(rw, r, "casestats.title", d))
 }
 
