@@ -3,6 +3,7 @@ package web
 // Case statistics and follow-up pages:
 //
 //	GET /cases/stats[?from=&to=&unit=]   figures per unit, kind and category (case.read)
+//	GET /cases/stats.csv, .xlsx            the same figures as a file
 //	GET /cases/prolonged[?unit=]         prolonged cases of the units below (case.read)
 //	GET /bang-diem[?year=]               the public scorecard per agency and commune
 //
@@ -17,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/danvan/danvan/internal/chart"
+	"github.com/danvan/danvan/internal/export"
 	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
@@ -44,6 +46,8 @@ func caseStatsFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 	}
 	return func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /cases/stats", w.caseStatsPage)
+		mux.HandleFunc("GET /cases/stats.csv", w.caseStatsFile)
+		mux.HandleFunc("GET /cases/stats.xlsx", w.caseStatsFile)
 		mux.HandleFunc("GET /cases/prolonged", w.caseProlongedPage)
 		mux.HandleFunc("GET /bang-diem", w.scorecardPage)
 	}
@@ -107,6 +111,72 @@ func (w *Web) caseStatsPage(rw http.ResponseWriter, r *http.Request) {
 	d.Chart = chart.HBar(chart.Bars{ID: "case-ontime", Title: l.T("casestats.chart.title"), Desc: l.T("casestats.chart.desc"),
 		Bars: bars, Percent: true, Unit: "%", NoData: l.T("casestats.chart.none"), Format: func(f float64) string { return l.Decimal(math.Round(f*10)/10, -1) }})
 	w.render(rw, r, http.StatusOK, "casestats_stats", w.page(rw, r, "casestats.title", d))
+}
+
+// caseStatsFile writes the figures as CSV (one table, the group in the
+// first column) or XLSX (one sheet per grouping).
+func (w *Web) caseStatsFile(rw http.ResponseWriter, r *http.Request) {
+	p := server.PrincipalFrom(r.Context())
+	if p == nil {
+		w.fail(rw, r, service.ErrUnauthenticated)
+		return
+	}
+	q := r.URL.Query()
+	l := server.LocaleFrom(r.Context())
+	rep, err := w.d.Svc.CaseStats.Stats(r.Context(), p, service.CaseStatsFilter{Unit: queryUnit(r), From: q.Get("from"), To: q.Get("to")}, l)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	cols := []export.Column{{Title: l.T("casestats.col.name"), Width: 36}}
+	for _, k := range []string{"received", "handled", "on_time"} {
+		cols = append(cols, export.Column{Title: l.T("casestats.col." + k), Kind: export.KindInteger})
+	}
+	cols = append(cols, export.Column{Title: l.T("casestats.col.on_time_rate"), Kind: export.KindDecimal},
+		export.Column{Title: l.T("casestats.col.avg_days"), Kind: export.KindDecimal},
+		export.Column{Title: l.T("casestats.col.overdue"), Kind: export.KindInteger},
+		export.Column{Title: l.T("casestats.col.avg_rating"), Kind: export.KindDecimal})
+	num := func(f float64) export.Cell {
+		if f < 0 {
+			return export.Text("")
+		}
+		return export.Num(f)
+	}
+	row := func(x service.CaseStatsLine) []export.Cell {
+		return []export.Cell{export.Text(x.Name), export.Num(float64(x.Received)), export.Num(float64(x.Handled)), export.Num(float64(x.OnTime)),
+			num(x.OnTimeRate), num(x.AvgDays), export.Num(float64(x.Overdue)), num(x.AvgRating)}
+	}
+	groups := []struct {
+		key   string
+		lines []service.CaseStatsLine
+	}{{"casestats.by_unit", rep.Units}, {"casestats.by_kind", rep.Kinds}, {"casestats.by_category", rep.Categories}}
+	name := "thong-ke-vu-viec-" + rep.From + "-" + rep.To
+	if strings.HasSuffix(r.URL.Path, ".csv") {
+		t := export.Table{Columns: append([]export.Column{{Title: l.T("casestats.col.group")}}, cols...)}
+		for _, g := range groups {
+			for _, x := range g.lines {
+				t.Rows = append(t.Rows, append([]export.Cell{export.Text(l.T(g.key))}, row(x)...))
+			}
+		}
+		rw.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		rw.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		_ = export.WriteCSV(rw, t)
+		return
+	}
+	var tables []export.Table
+	for _, g := range groups {
+		t := export.Table{Sheet: l.T(g.key), Title: []string{l.T("casestats.title") + " — " + l.T(g.key), l.T("casestats.period_from") + " " + rep.From + " " + l.T("casestats.period_to") + " " + rep.To},
+			Columns: cols}
+		for _, x := range g.lines {
+			t.Rows = append(t.Rows, row(x))
+		}
+		tables = append(tables, t)
+	}
+	rw.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	rw.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+	if err := export.WriteXLSX(rw, tables...); err != nil {
+		w.d.Log.Error("case stats xlsx", "err", err)
+	}
 }
 
 type caseProlongedData struct {

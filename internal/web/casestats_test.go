@@ -46,9 +46,23 @@ func TestCaseStatsPages(t *testing.T) {
 		t.Fatalf("anonymous stats: %d", code)
 	}
 	coord := e.session("dieuphoi", authz.RoleCoordinator)
+	citizen := e.session("congdan", authz.RoleCitizen)
 	code, body = e.get("/cases/stats", "192.0.2.5", "vi", coord)
 	if code != http.StatusOK || !strings.Contains(body, `<table class="cards">`) || !strings.Contains(body, "Phản ánh") || !strings.Contains(body, "Xã Đông Sơn") {
 		t.Fatalf("stats: %d %s", code, body)
+	}
+	if !strings.Contains(body, `href="/cases/stats.csv?`) {
+		t.Fatal("no CSV link")
+	}
+	code, body = e.get("/cases/stats.csv", "192.0.2.5", "vi", coord)
+	if code != http.StatusOK || !strings.Contains(body, "Theo đơn vị,Xã Đông Sơn,6,0,0,,,") || strings.Contains(body, "Đường làng") {
+		t.Fatalf("csv: %d %s", code, body)
+	}
+	if code, body = e.get("/cases/stats.xlsx", "192.0.2.5", "vi", coord); code != http.StatusOK || !strings.HasPrefix(body, "PK") {
+		t.Fatalf("xlsx: %d", code)
+	}
+	if code, _ := e.get("/cases/stats.csv", "192.0.2.5", "vi", citizen); code != http.StatusForbidden {
+		t.Fatalf("citizen csv: %d", code)
 	}
 	code, body = e.get("/cases/stats?from=2026-02-01&to=2025-01-01", "192.0.2.5", "en", coord)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="cs-to-err"`) {
@@ -57,7 +71,6 @@ func TestCaseStatsPages(t *testing.T) {
 	if code, body = e.get("/cases/prolonged", "192.0.2.5", "vi", coord); code != http.StatusOK || !strings.Contains(body, "Vụ việc kéo dài") {
 		t.Fatalf("prolonged: %d", code)
 	}
-	citizen := e.session("congdan", authz.RoleCitizen)
 	if code, _ := e.get("/cases/prolonged", "192.0.2.5", "vi", citizen); code != http.StatusForbidden {
 		t.Fatalf("citizen prolonged: %d", code)
 	}
