@@ -26,6 +26,7 @@ var features = []func() feature{
 	casesFeature,
 	caseFilesFeature,
 	caseSearchFeature,
+	caseStatsFeature,
 	civicFeature,
 	consolidatedFeature,
 	dashboardFeature,

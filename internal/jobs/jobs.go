@@ -1,6 +1,7 @@
 // Package jobs runs danvan's scheduled work inside the server process:
 // report reminders before a deadline and after it is missed (in the app and
-// by e-mail), and delivery of the e-mail outbox with retry and backoff.
+// by e-mail), reminders about citizen cases, and delivery of the e-mail
+// outbox with retry and backoff.
 // Every job is deterministic given the store's clock, so tests drive it
 // with st.SetClock and call the Run functions directly.
 package jobs
@@ -93,6 +94,7 @@ func Start(ctx context.Context, st *store.Store, cfg config.Config, log *slog.Lo
 			log.Info("reminders sent", "notifications", n)
 		}
 	})
+	every(ReminderEvery, caseReminders(st, cfg, log))
 	if sender := mail.NewSender(cfg.SMTP); sender != nil {
 		every(OutboxEvery, func(ctx context.Context) {
 			sent, failed, err := DeliverOutboxAs(ctx, st, sender, log, owner)

@@ -346,6 +346,7 @@ func (s *Cases) Submit(ctx context.Context, p *Principal, in CaseInput) (Submitt
 	if err != nil {
 		return Submitted{}, unavailable("create case", err)
 	}
+	s.afterSubmit(ctx, c)
 	return Submitted{ID: c.ID, TrackingCode: c.TrackingCode, Secret: secret,
 		SecretLink: strings.TrimSuffix(s.cfg.BaseURL, "/") + "/cases/track/" + c.TrackingCode + "?secret=" + secret,
 		ReceivedOn: c.ReceivedOn, AcceptDue: c.AcceptDue}, nil
@@ -1146,6 +1147,7 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 		return Case{}, unavailable("case "+step, err)
 	}
 	out.IdentityEnc = nil
+	s.afterStep(ctx, p, c, out, step, ev)
 	return out, nil
 }
 

@@ -21,6 +21,7 @@ var NoticeKinds = []string{
 	KindTaskAssigned, KindInspectionOpened, KindInspectionFinding,
 	followup.KindUrge, followup.KindRecommendation, followup.KindResponse,
 	followup.KindReminderDue, followup.KindReminderLate,
+	KindCaseAssigned, KindCaseDue, KindCaseEscalated,
 }
 
 // NoticePref is whether one kind of notice is e-mailed.

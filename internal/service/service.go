@@ -47,6 +47,7 @@ type Services struct {
 	Open311     *Open311
 	Open311Keys *Open311Keys
 	Reception   *Reception
+	CaseStats   *CaseStats
 }
 
 // base is what every capability shares.
@@ -84,6 +85,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Civic = newCivic(b, s.Deadlines)
 	s.Open311, s.Open311Keys = newOpen311(b, s.Cases)
 	s.Reception = newReception(b, s.Cases)
+	s.CaseStats = newCaseStats(b)
 	return s, nil
 }
 

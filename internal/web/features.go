@@ -15,6 +15,7 @@ var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
 	casesFeature,
 	caseworkFeature,
 	caseFilesFeature,
+	caseStatsFeature,
 	civicFeature,
 	consolidatedFeature,
 	dashboardFeature,
