@@ -92,6 +92,9 @@ func (s *Store) reseed(ctx context.Context) error {
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, m := range ms {
+			// The statements of a trigger's body (CREATE TRIGGER … BEGIN …;
+			// …; END) are not seeds.
+			inTrigger := false
 			for _, stmt := range strings.Split(m.SQL, ";\n") {
 				var lines []string
 				for _, l := range strings.Split(stmt, "\n") {
@@ -100,6 +103,13 @@ func (s *Store) reseed(ctx context.Context) error {
 					}
 				}
 				body := strings.TrimSuffix(strings.TrimSpace(strings.Join(lines, "\n")), ";")
+				if strings.HasPrefix(strings.ToUpper(body), "CREATE TRIGGER ") {
+					inTrigger = true
+				}
+				if inTrigger {
+					inTrigger = !strings.HasSuffix(strings.ToUpper(body), "END")
+					continue
+				}
 				if !strings.HasPrefix(body, "INSERT INTO ") {
 					continue
 				}
