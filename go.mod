@@ -7,6 +7,7 @@ require (
 	github.com/jackc/pgx/v5 v5.12.0 // PostgreSQL driver, used through database/sql
 	github.com/xuri/excelize/v2 v2.11.1 // XLSX export and import of indicator values
 	golang.org/x/crypto v0.59.0 // argon2id password hashing
+	golang.org/x/image v0.48.0 // scaling uploaded pictures (Catmull-Rom) and reading WebP; the standard library has neither
 	golang.org/x/text v0.44.0 // Unicode normalisation (diacritic folding), language matching
 	modernc.org/sqlite v1.62.0 // embedded SQLite without cgo
 )
