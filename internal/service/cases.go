@@ -306,7 +306,8 @@ func (s *Cases) Submit(ctx context.Context, p *Principal, in CaseInput) (Submitt
 		if err != nil {
 			return Submitted{}, unavailable("tracking code", err)
 		}
-		err = s.st.CreateCase(ctx, p.Actor(), &c, ev)
+		// Shared commit with the cases submitted at the same time (store.QueueCase).
+		err = s.st.QueueCase(ctx, p.Actor(), &c, ev)
 		if !errors.Is(err, ErrConflict) {
 			break
 		}

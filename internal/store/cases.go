@@ -126,39 +126,42 @@ func scanCase(sc interface{ Scan(...any) error }) (Case, error) {
 // nil. A tracking code already taken answers ErrConflict, so that the
 // caller draws another.
 func (s *Store) CreateCase(ctx context.Context, a audit.Actor, c *Case, first CaseEvent) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		now := s.Now().Truncate(time.Microsecond)
-		var lat, lon any
-		if c.Lat != nil {
-			lat = *c.Lat
-		}
-		if c.Lon != nil {
-			lon = *c.Lon
-		}
-		var ident any
-		if c.IdentityEnc != nil {
-			ident = c.IdentityEnc
-		}
-		id, err := s.insertID(ctx, tx, `INSERT INTO cases (tracking_code, secret_hash, kind, category, channel, unit_id, place_unit_id, lat, lon,
-				title, description, status, anonymous, identity_enc, submitter_id, parent_case_id, remote, accept_due, received_on, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.TrackingCode, c.SecretHash, c.Kind, c.Category, c.Channel, c.UnitID, nullID(c.PlaceUnitID), lat, lon,
-			c.Title, c.Description, c.Status, c.Anonymous, ident, nullID(c.SubmitterID), nullID(c.ParentCaseID), c.Remote, c.AcceptDue, c.ReceivedOn, s.ts(now), s.ts(now))
-		if isUnique(err) {
-			return fmt.Errorf("case %s: %w", c.TrackingCode, ErrConflict)
-		}
-		if err != nil {
-			return fmt.Errorf("insert case: %w", err)
-		}
-		c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.HasIdentity = id, now, now, 1, c.IdentityEnc != nil
-		first.CaseID, first.At = id, now
-		if err := s.insertCaseEvent(ctx, tx, &first); err != nil {
-			return err
-		}
-		// The audit entry names the case, never the person.
-		return s.appendAudit(ctx, tx, a, "case.create", "case", id, nil, map[string]any{
-			"tracking_code": c.TrackingCode, "kind": c.Kind, "channel": c.Channel, "unit_id": c.UnitID, "anonymous": c.Anonymous})
-	})
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.insertCase(ctx, tx, a, c, first) })
+}
+
+// insertCase writes a case, its first event and the audit entry inside tx.
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, a audit.Actor, c *Case, first CaseEvent) error {
+	now := s.Now().Truncate(time.Microsecond)
+	var lat, lon any
+	if c.Lat != nil {
+		lat = *c.Lat
+	}
+	if c.Lon != nil {
+		lon = *c.Lon
+	}
+	var ident any
+	if c.IdentityEnc != nil {
+		ident = c.IdentityEnc
+	}
+	id, err := s.insertID(ctx, tx, `INSERT INTO cases (tracking_code, secret_hash, kind, category, channel, unit_id, place_unit_id, lat, lon,
+			title, description, status, anonymous, identity_enc, submitter_id, parent_case_id, remote, accept_due, received_on, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.TrackingCode, c.SecretHash, c.Kind, c.Category, c.Channel, c.UnitID, nullID(c.PlaceUnitID), lat, lon,
+		c.Title, c.Description, c.Status, c.Anonymous, ident, nullID(c.SubmitterID), nullID(c.ParentCaseID), c.Remote, c.AcceptDue, c.ReceivedOn, s.ts(now), s.ts(now))
+	if isUnique(err) {
+		return fmt.Errorf("case %s: %w", c.TrackingCode, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("insert case: %w", err)
+	}
+	c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.HasIdentity = id, now, now, 1, c.IdentityEnc != nil
+	first.CaseID, first.At = id, now
+	if err := s.insertCaseEvent(ctx, tx, &first); err != nil {
+		return err
+	}
+	// The audit entry names the case, never the person.
+	return s.appendAudit(ctx, tx, a, "case.create", "case", id, nil, map[string]any{
+		"tracking_code": c.TrackingCode, "kind": c.Kind, "channel": c.Channel, "unit_id": c.UnitID, "anonymous": c.Anonymous})
 }
 
 func (s *Store) insertCaseEvent(ctx context.Context, tx *sql.Tx, e *CaseEvent) error {
