@@ -573,6 +573,8 @@ func (s *Cases) ImportCSV(ctx context.Context, p *Principal, r io.Reader) ([]Rec
 type CaseExportFilter struct {
 	From, To string
 	Unit     int64
+	// UnitCode names the unit by its code (valid today) instead of Unit.
+	UnitCode string
 }
 
 // CaseExportRow is one exported case: public fields, status, deadlines and
@@ -602,6 +604,13 @@ func (s *Cases) Export(ctx context.Context, p *Principal, f CaseExportFilter) ([
 	var v Validator
 	f.From = v.Date("from", f.From, false)
 	f.To = v.Date("to", f.To, false)
+	if f.UnitCode != "" {
+		id, ok := s.unitCodes()[strings.ToUpper(strings.TrimSpace(f.UnitCode))]
+		if !ok {
+			v.Add("unit", MsgCaseImportUnit)
+		}
+		f.Unit = id
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
