@@ -98,7 +98,7 @@ func TestCaseRecordAndExport(t *testing.T) {
 	recs := []service.CaseRecord{
 		{CaseInput: service.CaseInput{Kind: service.CaseComplaint, PlaceUnitID: f.unit["W1"], Title: "Khiếu nại lần đầu", Description: "Nội dung", Identity: id},
 			ReceivedOn: "2025-05-05", TrackingCode: "TH-2025-AAAA22",
-			Steps: []service.RecordedStep{{Step: "accept", On: "2025-05-08"}, {Step: "resolve", On: "2025-07-10", PublicNote: "Giữ nguyên"}, {Step: "close", On: "2025-07-11"}},
+			Steps:  []service.RecordedStep{{Step: "accept", On: "2025-05-08"}, {Step: "resolve", On: "2025-07-10", PublicNote: "Giữ nguyên"}, {Step: "close", On: "2025-07-11"}},
 			Rating: 2},
 		{CaseInput: service.CaseInput{Kind: service.CaseComplaint2, UnitID: f.unit["P38"], PlaceUnitID: f.unit["W1"], Title: "Khiếu nại lần hai", Description: "Nội dung", Identity: id, ParentCode: "TH-2025-AAAA22"},
 			ReceivedOn: "2025-07-20"},
