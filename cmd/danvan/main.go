@@ -41,7 +41,7 @@ func commands() []command {
 		{"audit", "audit log: audit verify | audit rekey", runAudit},
 		{"calendar", "days off of a year (statute and recorded decisions): calendar holidays YEAR", runCalendar},
 		{"cases", "citizen cases: cases import FILE (CSV register) | cases export [--format csv|xlsx]", runCases},
-		{"bench", "benchmarks that print figures: bench report | bench api", runBench},
+		{"bench", "benchmarks that print figures: bench report | bench api | bench cases", runBench},
 		{"export", "export reports: export report … (DOCX, XLSX, CSV)", runExport},
 		{"version", "print the version", runVersion},
 	}

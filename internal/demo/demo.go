@@ -126,6 +126,7 @@ var featureLoaders = []func(ctx context.Context, s *store.Store) error{
 	loadReports,
 	loadFollowup,  // urges name the reports
 	loadRegisters, // numbers the received reports
+	loadCases,     // citizen cases, dialogues, mediation
 }
 
 // Loaded reports whether the database already holds the demo.

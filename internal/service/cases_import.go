@@ -44,6 +44,10 @@ const (
 	MsgCaseImportCodeTaken  = "casedata.err.code_taken"
 )
 
+// TrackingAlphabet is the alphabet of the code part of tracking codes (no
+// 0/O, 1/I/L), for callers that draw their own codes (the demo).
+const TrackingAlphabet = trackingAlphabet
+
 // MaxCaseImportLines bounds one import.
 const MaxCaseImportLines = 100000
 
@@ -86,6 +90,7 @@ func (s *Cases) Record(ctx context.Context, p *Principal, action string, recs []
 	today := s.Today()
 	seeds := make([]store.CaseSeed, 0, len(recs))
 	codes := map[string]string{} // tracking code → kind, of this load
+	ctx = withDueMemo(ctx)
 	for i, r := range recs {
 		line := r.Line
 		if line == 0 {
@@ -183,7 +188,7 @@ func (s *Cases) recordSeed(ctx context.Context, p *Principal, r CaseRecord, toda
 		c.Remote = u.Remote
 	}
 	if key := acceptKey(c.Kind); key != "" {
-		if c.AcceptDue, err = s.due(ctx, key, received, c.Remote); err != nil {
+		if c.AcceptDue, err = s.memoDue(ctx, key, received, c.Remote); err != nil {
 			return seed, err
 		}
 	}
@@ -270,7 +275,7 @@ func (s *Cases) recordStep(ctx context.Context, p *Principal, c *Case, st Record
 	case StepAccept:
 		c.Status = CaseAccepted
 		if key := resolveKey(c.Kind); key != "" {
-			if c.ResolveDue, err = s.due(ctx, key, on, c.Remote); err != nil {
+			if c.ResolveDue, err = s.memoDue(ctx, key, on, c.Remote); err != nil {
 				return ev, err
 			}
 		}
@@ -283,7 +288,7 @@ func (s *Cases) recordStep(ctx context.Context, p *Principal, c *Case, st Record
 		ev.FromUnitID, ev.ToUnitID = c.UnitID, st.ToUnitID
 		c.Status, c.UnitID, c.ResolveDue, c.ExtendedDue = CaseTransferred, st.ToUnitID, "", ""
 		if key := acceptKey(c.Kind); key != "" {
-			if c.AcceptDue, err = s.due(ctx, key, on, c.Remote); err != nil {
+			if c.AcceptDue, err = s.memoDue(ctx, key, on, c.Remote); err != nil {
 				return ev, err
 			}
 		}
@@ -308,6 +313,28 @@ func (s *Cases) recordStep(ctx context.Context, p *Principal, c *Case, st Record
 		c.Status, c.ClosedAt = CaseClosed, at9(on, 8)
 	}
 	return ev, nil
+}
+
+// dueMemoKey carries, in a Record's context, the due dates already
+// computed: a load of thousands of cases asks for few distinct dates.
+type dueMemoKey struct{}
+
+func withDueMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, dueMemoKey{}, map[string]string{})
+}
+
+// memoDue is [Cases.due], remembered for the rest of the Record call.
+func (s *Cases) memoDue(ctx context.Context, key, start string, remote bool) (string, error) {
+	memo, _ := ctx.Value(dueMemoKey{}).(map[string]string)
+	k := key + "|" + start + "|" + strconv.FormatBool(remote)
+	if d, ok := memo[k]; ok {
+		return d, nil
+	}
+	d, err := s.due(ctx, key, start, remote)
+	if err == nil && memo != nil {
+		memo[k] = d
+	}
+	return d, err
 }
 
 // at9 is 9:00 in Vietnam on day (YYYY-MM-DD), plus minutes.
