@@ -289,7 +289,7 @@ func (fx *casesFixture) intakers(ctx context.Context, tr http.RoundTripper, base
 		ws = append(ws, worker{next: func() (call, bool) {
 			form := url.Values{"csrf": {token}, "kind": {service.CaseRecommendation}, "category": {"giao-thong"},
 				"place_unit_id": {strconv.FormatInt(fx.communes[r.IntN(len(fx.communes))], 10)},
-				"title": {"Kiến nghị lắp đèn chiếu sáng"}, "description": {"Tuyến đường trục chính chưa có đèn chiếu sáng."},
+				"title":         {"Kiến nghị lắp đèn chiếu sáng"}, "description": {"Tuyến đường trục chính chưa có đèn chiếu sáng."},
 				"name": {"Trần Thị Bình"}, "phone": {"0987654321"}}
 			return webForm(client, base+"/cases/new", form), true
 		}})

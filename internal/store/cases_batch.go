@@ -27,6 +27,10 @@ import (
 	"github.com/danvan/danvan/internal/audit"
 )
 
+// Migration 0024 seeds the default categories; a restored backup that
+// holds categories replaces them.
+func init() { seededTables = append(seededTables, "case_categories") }
+
 // caseBatchMax bounds the cases of one shared commit.
 const caseBatchMax = 256
 
