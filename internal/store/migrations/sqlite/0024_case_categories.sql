@@ -17,3 +17,7 @@ INSERT INTO case_categories (code, name_vi, name_en, name_ja, default_kind) VALU
     ('thu-tuc-hanh-chinh', 'Thủ tục hành chính', 'Administrative procedures', '行政手続き', 'commune'),
     ('khac', 'Khác', 'Other', 'その他', 'commune')
 ON CONFLICT (code) DO NOTHING;
+
+-- The handlers' list of a unit by status, newest first, reads this index
+-- in order instead of walking every case by date.
+CREATE INDEX cases_unit_status_created ON cases (unit_id, status, created_at, id);
