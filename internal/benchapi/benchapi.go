@@ -3,6 +3,9 @@
 // per request on the same database with the same settings, loads both over
 // loopback HTTP with the same clients, and reports each figure with its
 // ratio to the raw one. Figures are printed, never asserted.
+//
+// `danvan bench cases` (cases.go) drives citizen-case intake, tracking
+// lookups and the handlers' list over a large synthetic set of cases.
 package benchapi
 
 import (
