@@ -671,6 +671,11 @@ func resolveKey(kind string) string {
 
 // due computes the legal due date of rule key from start.
 func (s *Cases) due(ctx context.Context, key, start string, remote bool) (string, error) {
+	memo := dueMemo(ctx)
+	k := key + "|" + start + "|" + strconv.FormatBool(remote)
+	if d, ok := memo[k]; ok {
+		return d, nil
+	}
 	st, err := calendar.ParseDate(start)
 	if err != nil {
 		return "", fmt.Errorf("case deadline start %q: %w", start, err)
@@ -678,6 +683,9 @@ func (s *Cases) due(ctx context.Context, key, start string, remote bool) (string
 	out, _, err := s.deadlines.Due(ctx, key, st, remote)
 	if err != nil {
 		return "", unavailable("case deadline "+key, err)
+	}
+	if memo != nil {
+		memo[k] = out.String()
 	}
 	return out.String(), nil
 }
@@ -1006,23 +1014,49 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 	if err := s.authorize(p, authz.ActionCaseHandle, c.UnitID); err != nil {
 		return Case{}, err
 	}
+	ch, ev, err := s.transition(ctx, c, step, in, s.Today())
+	if in.Version <= 0 {
+		// Reported with the other field errors of the step.
+		var v Validator
+		if inv, ok := AsInvalid(err); ok {
+			v.inv.Fields = append(v.inv.Fields, inv.Fields...)
+		} else if err != nil {
+			return Case{}, err
+		}
+		v.Add("version", MsgRequired)
+		return Case{}, v.Err()
+	}
+	if err != nil {
+		return Case{}, err
+	}
+	ev.ActorID, ev.Actor = p.UserID(), p.Actor().Name
+	ch.ID, ch.Version, ch.AuditAction, ch.Event = id, in.Version, "case."+step, ev
+	out, err := s.st.ChangeCase(ctx, p.Actor(), ch)
+	if err != nil {
+		return Case{}, unavailable("case "+step, err)
+	}
+	out.IdentityEnc = nil
+	return out, nil
+}
+
+// transition is what handling step makes of case c on day on (YYYY-MM-DD):
+// the new status, unit and deadlines, and the event with its notes. Live
+// handling (Step) and cases recorded after the fact (Record) share it.
+func (s *Cases) transition(ctx context.Context, c Case, step string, in CaseStep, on string) (store.CaseChange, CaseEvent, error) {
 	var v Validator
 	v.Choice("step", step, CaseSteps...)
 	if err := v.Err(); err != nil {
-		return Case{}, err
+		return store.CaseChange{}, CaseEvent{}, err
 	}
 	needNote := step == StepRefuse || step == StepTransfer || step == StepExtend || step == StepSuspend || step == StepResolve
 	minNote := 0
 	if needNote {
 		minNote = 1
 	}
-	ev := CaseEvent{ActorID: p.UserID(), Actor: p.Actor().Name, Action: step, Public: true,
+	ev := CaseEvent{Action: step, Public: true,
 		PublicNote:   v.Text("public_note", in.PublicNote, minNote, MaxCaseNote),
 		InternalNote: v.Text("internal_note", in.InternalNote, 0, MaxCaseNote)}
-	ch := store.CaseChange{ID: id, Version: in.Version, AuditAction: "case." + step}
-	if in.Version <= 0 {
-		v.Add("version", MsgRequired)
-	}
+	var ch store.CaseChange
 	ok := false
 	for _, st := range stepFrom[step] {
 		ok = ok || c.Status == st
@@ -1031,16 +1065,16 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 		v.Add("step", MsgCaseBadState)
 	}
 	if err := v.Err(); err != nil {
-		return Case{}, err
+		return ch, ev, err
 	}
-	today := s.Today()
+	fail := func(err error) (store.CaseChange, CaseEvent, error) { return store.CaseChange{}, CaseEvent{}, err }
 	switch step {
 	case StepAccept:
 		ch.Status = CaseAccepted
 		if key := resolveKey(c.Kind); key != "" {
-			d, err := s.due(ctx, key, today, c.Remote)
+			d, err := s.due(ctx, key, on, c.Remote)
 			if err != nil {
-				return Case{}, err
+				return fail(err)
 			}
 			ch.ResolveDue = &d
 		}
@@ -1048,30 +1082,30 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 		ch.Status = CaseRefused
 	case StepTransfer:
 		if in.ToUnitID == 0 {
-			return Case{}, Invalid("to_unit_id", MsgRequired)
+			return fail(Invalid("to_unit_id", MsgRequired))
 		}
 		if _, ok := s.tree.Unit(in.ToUnitID); !ok {
-			return Case{}, Invalid("to_unit_id", MsgBadChoice)
+			return fail(Invalid("to_unit_id", MsgBadChoice))
 		}
 		if in.ToUnitID == c.UnitID {
-			return Case{}, Invalid("to_unit_id", MsgCaseSameUnit)
+			return fail(Invalid("to_unit_id", MsgCaseSameUnit))
 		}
 		ch.Status, ch.UnitID = CaseTransferred, in.ToUnitID
 		ev.FromUnitID, ev.ToUnitID = c.UnitID, in.ToUnitID
-		// The receiving unit has its own acceptance period from today.
+		// The receiving unit has its own acceptance period from that day.
 		empty := ""
 		ch.ResolveDue, ch.ExtendedDue = &empty, &empty
 		if key := acceptKey(c.Kind); key != "" {
-			d, err := s.due(ctx, key, today, c.Remote)
+			d, err := s.due(ctx, key, on, c.Remote)
 			if err != nil {
-				return Case{}, err
+				return fail(err)
 			}
 			ch.AcceptDue = &d
 		}
 	case StepExtend:
 		until, err := s.extendUntil(ctx, c, in.Until)
 		if err != nil {
-			return Case{}, err
+			return fail(err)
 		}
 		ch.Status, ch.ExtendedDue = CaseInProgress, &until
 	case StepSuspend:
@@ -1083,13 +1117,7 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 	case StepClose:
 		ch.Status, ch.Close = CaseClosed, true
 	}
-	ch.Event = ev
-	out, err := s.st.ChangeCase(ctx, p.Actor(), ch)
-	if err != nil {
-		return Case{}, unavailable("case "+step, err)
-	}
-	out.IdentityEnc = nil
-	return out, nil
+	return ch, ev, nil
 }
 
 // extendUntil is the extended deadline: the date given, which must be after

@@ -188,7 +188,7 @@ func (s *Cases) recordSeed(ctx context.Context, p *Principal, r CaseRecord, toda
 		c.Remote = u.Remote
 	}
 	if key := acceptKey(c.Kind); key != "" {
-		if c.AcceptDue, err = s.memoDue(ctx, key, received, c.Remote); err != nil {
+		if c.AcceptDue, err = s.due(ctx, key, received, c.Remote); err != nil {
 			return seed, err
 		}
 	}
@@ -245,72 +245,44 @@ func (s *Cases) recordSeed(ctx context.Context, p *Principal, r CaseRecord, toda
 }
 
 // recordStep applies one recorded step to c, by the rules of live
-// handling, and returns its event.
+// handling (transition), and returns its event; field errors are named
+// after the step (field).
 func (s *Cases) recordStep(ctx context.Context, p *Principal, c *Case, st RecordedStep, on, field string) (CaseEvent, error) {
-	var v Validator
-	v.Choice(field+".step", st.Step, CaseSteps...)
-	needNote := st.Step == StepRefuse || st.Step == StepTransfer || st.Step == StepExtend || st.Step == StepSuspend || st.Step == StepResolve
-	minNote := 0
-	if needNote {
-		minNote = 1
-	}
-	ev := CaseEvent{Action: st.Step, Public: true,
-		PublicNote:   v.Text(field+".public_note", st.PublicNote, minNote, MaxCaseNote),
-		InternalNote: v.Text(field+".internal_note", st.InternalNote, 0, MaxCaseNote)}
-	if err := v.Err(); err != nil {
-		return ev, err
-	}
-	ok := false
-	for _, from := range stepFrom[st.Step] {
-		ok = ok || c.Status == from
-	}
-	if !ok {
-		return ev, Invalid(field+".step", MsgCaseImportStep)
-	}
 	if err := s.authorize(p, authz.ActionCaseHandle, c.UnitID); err != nil {
+		return CaseEvent{}, err
+	}
+	if st.Step == StepExtend && st.Until == "" {
+		// The legal extension counts from events a record does not have yet.
+		return CaseEvent{}, Invalid(field+".until", MsgRequired)
+	}
+	ch, ev, err := s.transition(ctx, *c, st.Step, CaseStep{PublicNote: st.PublicNote, InternalNote: st.InternalNote, ToUnitID: st.ToUnitID, Until: st.Until}, on)
+	if inv, ok := AsInvalid(err); ok {
+		var v Validator
+		for _, f := range inv.Fields {
+			if f.Key == MsgCaseBadState {
+				f.Key = MsgCaseImportStep
+			}
+			v.Add(field+"."+f.Field, f.Key, f.Args...)
+		}
+		return ev, v.Err()
+	}
+	if err != nil {
 		return ev, err
 	}
-	var err error
-	switch st.Step {
-	case StepAccept:
-		c.Status = CaseAccepted
-		if key := resolveKey(c.Kind); key != "" {
-			if c.ResolveDue, err = s.memoDue(ctx, key, on, c.Remote); err != nil {
-				return ev, err
-			}
+	c.Status = ch.Status
+	if ch.UnitID != 0 {
+		c.UnitID = ch.UnitID
+	}
+	for _, x := range []struct {
+		from *string
+		to   *string
+	}{{ch.AcceptDue, &c.AcceptDue}, {ch.ResolveDue, &c.ResolveDue}, {ch.ExtendedDue, &c.ExtendedDue}, {ch.Resolution, &c.Resolution}} {
+		if x.from != nil {
+			*x.to = *x.from
 		}
-	case StepRefuse:
-		c.Status, c.ClosedAt = CaseRefused, time.Time{}
-	case StepTransfer:
-		if _, ok := s.tree.Unit(st.ToUnitID); !ok || st.ToUnitID == c.UnitID {
-			return ev, Invalid(field+".to_unit_id", MsgBadChoice)
-		}
-		ev.FromUnitID, ev.ToUnitID = c.UnitID, st.ToUnitID
-		c.Status, c.UnitID, c.ResolveDue, c.ExtendedDue = CaseTransferred, st.ToUnitID, "", ""
-		if key := acceptKey(c.Kind); key != "" {
-			if c.AcceptDue, err = s.memoDue(ctx, key, on, c.Remote); err != nil {
-				return ev, err
-			}
-		}
-	case StepExtend:
-		until := v.Date(field+".until", st.Until, true)
-		if err := v.Err(); err != nil {
-			return ev, err
-		}
-		cur := c.ExtendedDue
-		if cur == "" {
-			cur = c.ResolveDue
-		}
-		if cur != "" && until <= cur {
-			return ev, Invalid(field+".until", MsgCaseDueBefore)
-		}
-		c.Status, c.ExtendedDue = CaseInProgress, until
-	case StepSuspend:
-		c.Status = CaseSuspended
-	case StepResolve:
-		c.Status, c.Resolution = CaseResolved, ev.PublicNote
-	case StepClose:
-		c.Status, c.ClosedAt = CaseClosed, at9(on, 8)
+	}
+	if ch.Close {
+		c.ClosedAt = at9(on, 8)
 	}
 	return ev, nil
 }
@@ -323,18 +295,10 @@ func withDueMemo(ctx context.Context) context.Context {
 	return context.WithValue(ctx, dueMemoKey{}, map[string]string{})
 }
 
-// memoDue is [Cases.due], remembered for the rest of the Record call.
-func (s *Cases) memoDue(ctx context.Context, key, start string, remote bool) (string, error) {
-	memo, _ := ctx.Value(dueMemoKey{}).(map[string]string)
-	k := key + "|" + start + "|" + strconv.FormatBool(remote)
-	if d, ok := memo[k]; ok {
-		return d, nil
-	}
-	d, err := s.due(ctx, key, start, remote)
-	if err == nil && memo != nil {
-		memo[k] = d
-	}
-	return d, err
+// dueMemo is the memo of ctx, nil outside a Record call.
+func dueMemo(ctx context.Context) map[string]string {
+	m, _ := ctx.Value(dueMemoKey{}).(map[string]string)
+	return m
 }
 
 // at9 is 9:00 in Vietnam on day (YYYY-MM-DD), plus minutes.
