@@ -47,6 +47,8 @@ type Cases struct {
 	keyOnce sync.Once
 	aead    cipher.AEAD
 	keyErr  error
+
+	categories readCache[[]store.CaseCategory]
 }
 
 // Public intake limits: a client address may submit CaseIntakeBurst cases
@@ -324,7 +326,7 @@ func (s *Cases) Submit(ctx context.Context, p *Principal, in CaseInput) (Submitt
 // the case to the category's competent unit: its default unit, or the
 // nearest unit of its default kind at or above the place.
 func (s *Cases) route(ctx context.Context, c *Case, choose bool) error {
-	cats, err := s.st.CaseCategories(ctx)
+	cats, err := s.categories.get(ctx, s.st.CaseCategories)
 	if err != nil {
 		return unavailable("case categories", err)
 	}
@@ -392,6 +394,7 @@ func (s *Cases) PutCategory(ctx context.Context, p *Principal, c CaseCategory) e
 	if err := v.Err(); err != nil {
 		return err
 	}
+	defer s.categories.drop()
 	if err := s.st.PutCaseCategory(ctx, p.Actor(), c); err != nil {
 		return unavailable("case category", err)
 	}
