@@ -25,13 +25,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) > 0 && args[0] == "api" {
 		return runBenchAPI(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "cases" {
+		return runBenchCases(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "report" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprintln(stderr, "Usage: danvan bench report [--db postgres://…] [--provinces 34] [--communes 3321] [--indicators 200] [--periods 48]")
 			fmt.Fprintln(stderr, "       danvan "+benchAPISynopsis)
+			fmt.Fprintln(stderr, "       danvan "+benchCasesSynopsis)
 			return nil
 		}
-		return usagef("bench: want a benchmark name: report or api")
+		return usagef("bench: want a benchmark name: report, api or cases")
 	}
 	fs := newFlags("bench report", "bench report [--db postgres://…] [--provinces 34] [--communes 3321] [--indicators 200] [--periods 48] [--reads 200] [--submits 20]", stderr)
 	dbURL := fs.String("db", "", "PostgreSQL URL: the benchmark runs in a fresh schema there, dropped afterwards (default: a temporary SQLite file)")

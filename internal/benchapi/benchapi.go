@@ -3,6 +3,9 @@
 // per request on the same database with the same settings, loads both over
 // loopback HTTP with the same clients, and reports each figure with its
 // ratio to the raw one. Figures are printed, never asserted.
+//
+// `danvan bench cases` (cases.go) drives citizen-case intake, tracking
+// lookups and the handlers' list over a large synthetic set of cases.
 package benchapi
 
 import (
@@ -280,6 +283,12 @@ func openStore(ctx context.Context, pg string) (*store.Store, string, func() err
 
 // startDanvan serves app.Handler over st on a loopback port.
 func startDanvan(ctx context.Context, st *store.Store) (string, func(), error) {
+	return startDanvanWith(ctx, st, nil)
+}
+
+// startDanvanWith is startDanvan with a hook that tunes the services
+// before they serve (nil: none).
+func startDanvanWith(ctx context.Context, st *store.Store, tune func(*service.Services)) (string, func(), error) {
 	cfg := config.Default()
 	log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	bundle, err := i18n.Load()
@@ -290,6 +299,9 @@ func startDanvan(ctx context.Context, st *store.Store) (string, func(), error) {
 	svc, err := service.New(ctx, service.Deps{Store: st, Cfg: cfg, Policy: policy, Log: log})
 	if err != nil {
 		return "", nil, err
+	}
+	if tune != nil {
+		tune(svc)
 	}
 	d := &server.Deps{Cfg: cfg, I18n: bundle, Log: log, Policy: policy, Version: "bench", Metrics: server.NewMetrics(), Svc: svc}
 	var ready atomic.Bool

@@ -24,6 +24,7 @@ type Figures struct {
 	Errors    int     `json:"errors"`
 	ReqPerSec float64 `json:"req_s"`
 	P50ms     float64 `json:"p50_ms"`
+	P95ms     float64 `json:"p95_ms"`
 	P99ms     float64 `json:"p99_ms"`
 	// FirstError is the status and the start of the body of the first failure.
 	FirstError string `json:"first_error,omitempty"`
@@ -129,6 +130,7 @@ func drive(ctx context.Context, hc *http.Client, d time.Duration, measured []wor
 	if ok > 0 {
 		f.ReqPerSec = round1(float64(ok) / elapsed.Seconds())
 		f.P50ms = quantile(lat, 0.50)
+		f.P95ms = quantile(lat, 0.95)
 		f.P99ms = quantile(lat, 0.99)
 	}
 	return f

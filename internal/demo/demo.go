@@ -3,7 +3,8 @@
 // communes (valid until 30 Jun 2025), the 166 communes and wards since
 // 1 Jul 2025 with successor links, one account for each role, and the work
 // of a province in progress — the directive and its plans, a year of
-// periodic reports, inspections and urges — dated back from the store
+// periodic reports, inspections and urges, a year of citizen cases with
+// dialogues and mediation — dated back from the store
 // clock's today. It also says whether a database holds only the demo, so
 // that `danvan demo --reset` may wipe it.
 package demo
@@ -126,6 +127,7 @@ var featureLoaders = []func(ctx context.Context, s *store.Store) error{
 	loadReports,
 	loadFollowup,  // urges name the reports
 	loadRegisters, // numbers the received reports
+	loadCases,     // citizen cases, dialogues, mediation
 	loadReception,
 }
 

@@ -51,6 +51,7 @@ type Cases struct {
 
 	personOnce sync.Once // the key of person hashes (casesearch.go)
 	personKey  []byte
+	categories readCache[[]store.CaseCategory]
 }
 
 // Public intake limits: a client address may submit CaseIntakeBurst cases
@@ -338,7 +339,8 @@ func (s *Cases) Submit(ctx context.Context, p *Principal, in CaseInput) (Submitt
 		if err != nil {
 			return Submitted{}, unavailable("tracking code", err)
 		}
-		err = s.st.CreateCase(ctx, p.Actor(), &c, ev, files...)
+		// Shared commit with the cases submitted at the same time (store.QueueCase).
+		err = s.st.QueueCase(ctx, p.Actor(), &c, ev, files...)
 		if !errors.Is(err, ErrConflict) {
 			break
 		}
@@ -356,7 +358,7 @@ func (s *Cases) Submit(ctx context.Context, p *Principal, in CaseInput) (Submitt
 // the case to the category's competent unit: its default unit, or the
 // nearest unit of its default kind at or above the place.
 func (s *Cases) route(ctx context.Context, c *Case, choose bool) error {
-	cats, err := s.st.CaseCategories(ctx)
+	cats, err := s.categories.get(ctx, s.st.CaseCategories)
 	if err != nil {
 		return unavailable("case categories", err)
 	}
@@ -424,6 +426,7 @@ func (s *Cases) PutCategory(ctx context.Context, p *Principal, c CaseCategory) e
 	if err := v.Err(); err != nil {
 		return err
 	}
+	defer s.categories.drop()
 	if err := s.st.PutCaseCategory(ctx, p.Actor(), c); err != nil {
 		return unavailable("case category", err)
 	}
@@ -707,6 +710,11 @@ func resolveKey(kind string) string {
 
 // due computes the legal due date of rule key from start.
 func (s *Cases) due(ctx context.Context, key, start string, remote bool) (string, error) {
+	memo := dueMemo(ctx)
+	k := key + "|" + start + "|" + strconv.FormatBool(remote)
+	if d, ok := memo[k]; ok {
+		return d, nil
+	}
 	st, err := calendar.ParseDate(start)
 	if err != nil {
 		return "", fmt.Errorf("case deadline start %q: %w", start, err)
@@ -714,6 +722,9 @@ func (s *Cases) due(ctx context.Context, key, start string, remote bool) (string
 	out, _, err := s.deadlines.Due(ctx, key, st, remote)
 	if err != nil {
 		return "", unavailable("case deadline "+key, err)
+	}
+	if memo != nil {
+		memo[k] = out.String()
 	}
 	return out.String(), nil
 }
@@ -1064,23 +1075,50 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 	if err := s.authorize(p, authz.ActionCaseHandle, c.UnitID); err != nil {
 		return Case{}, err
 	}
+	ch, ev, err := s.transition(ctx, c, step, in, s.Today())
+	if in.Version <= 0 {
+		// Reported with the other field errors of the step.
+		var v Validator
+		if inv, ok := AsInvalid(err); ok {
+			v.inv.Fields = append(v.inv.Fields, inv.Fields...)
+		} else if err != nil {
+			return Case{}, err
+		}
+		v.Add("version", MsgRequired)
+		return Case{}, v.Err()
+	}
+	if err != nil {
+		return Case{}, err
+	}
+	ev.ActorID, ev.Actor = p.UserID(), p.Actor().Name
+	ch.ID, ch.Version, ch.AuditAction, ch.Event = id, in.Version, "case."+step, ev
+	out, err := s.st.ChangeCase(ctx, p.Actor(), ch)
+	if err != nil {
+		return Case{}, unavailable("case "+step, err)
+	}
+	out.IdentityEnc = nil
+	s.afterStep(ctx, p, c, out, step, ev)
+	return out, nil
+}
+
+// transition is what handling step makes of case c on day on (YYYY-MM-DD):
+// the new status, unit and deadlines, and the event with its notes. Live
+// handling (Step) and cases recorded after the fact (Record) share it.
+func (s *Cases) transition(ctx context.Context, c Case, step string, in CaseStep, on string) (store.CaseChange, CaseEvent, error) {
 	var v Validator
 	v.Choice("step", step, CaseSteps...)
 	if err := v.Err(); err != nil {
-		return Case{}, err
+		return store.CaseChange{}, CaseEvent{}, err
 	}
 	needNote := step == StepRefuse || step == StepTransfer || step == StepExtend || step == StepSuspend || step == StepResolve
 	minNote := 0
 	if needNote {
 		minNote = 1
 	}
-	ev := CaseEvent{ActorID: p.UserID(), Actor: p.Actor().Name, Action: step, Public: true,
+	ev := CaseEvent{Action: step, Public: true,
 		PublicNote:   v.Text("public_note", in.PublicNote, minNote, MaxCaseNote),
 		InternalNote: v.Text("internal_note", in.InternalNote, 0, MaxCaseNote)}
-	ch := store.CaseChange{ID: id, Version: in.Version, AuditAction: "case." + step}
-	if in.Version <= 0 {
-		v.Add("version", MsgRequired)
-	}
+	var ch store.CaseChange
 	ok := false
 	for _, st := range stepFrom[step] {
 		ok = ok || c.Status == st
@@ -1089,16 +1127,16 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 		v.Add("step", MsgCaseBadState)
 	}
 	if err := v.Err(); err != nil {
-		return Case{}, err
+		return ch, ev, err
 	}
-	today := s.Today()
+	fail := func(err error) (store.CaseChange, CaseEvent, error) { return store.CaseChange{}, CaseEvent{}, err }
 	switch step {
 	case StepAccept:
 		ch.Status = CaseAccepted
 		if key := resolveKey(c.Kind); key != "" {
-			d, err := s.due(ctx, key, today, c.Remote)
+			d, err := s.due(ctx, key, on, c.Remote)
 			if err != nil {
-				return Case{}, err
+				return fail(err)
 			}
 			ch.ResolveDue = &d
 		}
@@ -1106,30 +1144,30 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 		ch.Status = CaseRefused
 	case StepTransfer:
 		if in.ToUnitID == 0 {
-			return Case{}, Invalid("to_unit_id", MsgRequired)
+			return fail(Invalid("to_unit_id", MsgRequired))
 		}
 		if _, ok := s.tree.Unit(in.ToUnitID); !ok {
-			return Case{}, Invalid("to_unit_id", MsgBadChoice)
+			return fail(Invalid("to_unit_id", MsgBadChoice))
 		}
 		if in.ToUnitID == c.UnitID {
-			return Case{}, Invalid("to_unit_id", MsgCaseSameUnit)
+			return fail(Invalid("to_unit_id", MsgCaseSameUnit))
 		}
 		ch.Status, ch.UnitID = CaseTransferred, in.ToUnitID
 		ev.FromUnitID, ev.ToUnitID = c.UnitID, in.ToUnitID
-		// The receiving unit has its own acceptance period from today.
+		// The receiving unit has its own acceptance period from that day.
 		empty := ""
 		ch.ResolveDue, ch.ExtendedDue = &empty, &empty
 		if key := acceptKey(c.Kind); key != "" {
-			d, err := s.due(ctx, key, today, c.Remote)
+			d, err := s.due(ctx, key, on, c.Remote)
 			if err != nil {
-				return Case{}, err
+				return fail(err)
 			}
 			ch.AcceptDue = &d
 		}
 	case StepExtend:
 		until, err := s.extendUntil(ctx, c, in.Until)
 		if err != nil {
-			return Case{}, err
+			return fail(err)
 		}
 		ch.Status, ch.ExtendedDue = CaseInProgress, &until
 	case StepSuspend:
@@ -1141,14 +1179,7 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 	case StepClose:
 		ch.Status, ch.Close = CaseClosed, true
 	}
-	ch.Event = ev
-	out, err := s.st.ChangeCase(ctx, p.Actor(), ch)
-	if err != nil {
-		return Case{}, unavailable("case "+step, err)
-	}
-	out.IdentityEnc = nil
-	s.afterStep(ctx, p, c, out, step, ev)
-	return out, nil
+	return ch, ev, nil
 }
 
 // extendUntil is the extended deadline: the date given, which must be after

@@ -30,13 +30,14 @@ const (
 // one with a later effective date replaces it from that date.
 type Deadlines struct {
 	base
+	rules readCache[[]store.DeadlineRule]
 }
 
 func newDeadlines(b base) *Deadlines { return &Deadlines{base: b} }
 
 // versions reads every stored version of every rule.
 func (s *Deadlines) versions(ctx context.Context) ([]legal.Rule, error) {
-	rows, err := s.st.DeadlineRules(ctx)
+	rows, err := s.rules.get(ctx, s.st.DeadlineRules)
 	if err != nil {
 		return nil, unavailable("deadline rules", err)
 	}
@@ -157,6 +158,7 @@ func (s *Deadlines) AddVersion(ctx context.Context, p *Principal, in RuleInput) 
 			return legal.Rule{}, Invalid("effective_from", MsgDeadlineNotLater, dmy(stored[len(stored)-1].EffectiveFrom))
 		}
 	}
+	defer s.rules.drop()
 	_, err = s.st.AddDeadlineRule(ctx, p.Actor(), store.DeadlineRule{Key: in.Key, Days: in.Days, WorkingDays: in.WorkingDays,
 		RemoteDays: in.RemoteDays, EffectiveFrom: in.EffectiveFrom, Basis: in.Basis, Name: in.Name})
 	if errors.Is(err, ErrConflict) {

@@ -143,52 +143,56 @@ func scanCase(sc interface{ Scan(...any) error }) (Case, error) {
 // caller draws another. Files given are stored in the same transaction, so
 // that an acknowledged case has them.
 func (s *Store) CreateCase(ctx context.Context, a audit.Actor, c *Case, first CaseEvent, files ...NewCaseFile) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		now := s.Now().Truncate(time.Microsecond)
-		var lat, lon any
-		if c.Lat != nil {
-			lat = *c.Lat
-		}
-		if c.Lon != nil {
-			lon = *c.Lon
-		}
-		var ident any
-		if c.IdentityEnc != nil {
-			ident = c.IdentityEnc
-		}
-		id, err := s.insertID(ctx, tx, `INSERT INTO cases (tracking_code, secret_hash, kind, category, channel, unit_id, place_unit_id, lat, lon,
-				title, description, status, anonymous, identity_enc, submitter_id, parent_case_id, remote, accept_due, received_on, created_at, updated_at,
-				media_url, address_string)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.TrackingCode, c.SecretHash, c.Kind, c.Category, c.Channel, c.UnitID, nullID(c.PlaceUnitID), lat, lon,
-			c.Title, c.Description, c.Status, c.Anonymous, ident, nullID(c.SubmitterID), nullID(c.ParentCaseID), c.Remote, c.AcceptDue, c.ReceivedOn, s.ts(now), s.ts(now),
-			c.MediaURL, c.AddressString)
-		if isUnique(err) {
-			return fmt.Errorf("case %s: %w", c.TrackingCode, ErrConflict)
-		}
-		if err != nil {
-			return fmt.Errorf("insert case: %w", err)
-		}
-		c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.HasIdentity = id, now, now, 1, c.IdentityEnc != nil
-		if err := s.indexCase(ctx, tx, c); err != nil {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.insertCase(ctx, tx, a, c, first, files...) })
+}
+
+// insertCase writes a case, its search index, its first event, the audit
+// entry and its files inside tx.
+func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, a audit.Actor, c *Case, first CaseEvent, files ...NewCaseFile) error {
+	now := s.Now().Truncate(time.Microsecond)
+	var lat, lon any
+	if c.Lat != nil {
+		lat = *c.Lat
+	}
+	if c.Lon != nil {
+		lon = *c.Lon
+	}
+	var ident any
+	if c.IdentityEnc != nil {
+		ident = c.IdentityEnc
+	}
+	id, err := s.insertID(ctx, tx, `INSERT INTO cases (tracking_code, secret_hash, kind, category, channel, unit_id, place_unit_id, lat, lon,
+			title, description, status, anonymous, identity_enc, submitter_id, parent_case_id, remote, accept_due, received_on, created_at, updated_at,
+			media_url, address_string)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.TrackingCode, c.SecretHash, c.Kind, c.Category, c.Channel, c.UnitID, nullID(c.PlaceUnitID), lat, lon,
+		c.Title, c.Description, c.Status, c.Anonymous, ident, nullID(c.SubmitterID), nullID(c.ParentCaseID), c.Remote, c.AcceptDue, c.ReceivedOn, s.ts(now), s.ts(now),
+		c.MediaURL, c.AddressString)
+	if isUnique(err) {
+		return fmt.Errorf("case %s: %w", c.TrackingCode, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("insert case: %w", err)
+	}
+	c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.HasIdentity = id, now, now, 1, c.IdentityEnc != nil
+	if err := s.indexCase(ctx, tx, c); err != nil {
+		return err
+	}
+	first.CaseID, first.At = id, now
+	if err := s.insertCaseEvent(ctx, tx, &first); err != nil {
+		return err
+	}
+	// The audit entry names the case, never the person.
+	if err := s.appendAudit(ctx, tx, a, "case.create", "case", id, nil, map[string]any{
+		"tracking_code": c.TrackingCode, "kind": c.Kind, "channel": c.Channel, "unit_id": c.UnitID, "anonymous": c.Anonymous}); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if _, err := s.insertCaseFile(ctx, tx, a, id, f, now); err != nil {
 			return err
 		}
-		first.CaseID, first.At = id, now
-		if err := s.insertCaseEvent(ctx, tx, &first); err != nil {
-			return err
-		}
-		// The audit entry names the case, never the person.
-		if err := s.appendAudit(ctx, tx, a, "case.create", "case", id, nil, map[string]any{
-			"tracking_code": c.TrackingCode, "kind": c.Kind, "channel": c.Channel, "unit_id": c.UnitID, "anonymous": c.Anonymous}); err != nil {
-			return err
-		}
-		for _, f := range files {
-			if _, err := s.insertCaseFile(ctx, tx, a, id, f, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 func (s *Store) insertCaseEvent(ctx context.Context, tx *sql.Tx, e *CaseEvent) error {

@@ -63,6 +63,8 @@ type Store struct {
 	unitsChanged atomic.Int64
 	// cal keeps the working-day calendar (see WorkingCalendar).
 	cal calendarCache
+	// caseQueue groups concurrent case intakes into shared commits (see QueueCase).
+	caseQueue caseQueue
 }
 
 // Options are the settings a store takes besides its address.
