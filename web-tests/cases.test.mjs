@@ -1,7 +1,7 @@
 // The citizen loop of a case, in the browser, on SQLite and on PostgreSQL:
 // a citizen submits feedback on the public form from a phone → gets the
 // tracking code and the private link → the handler of Phường Hạc Thành signs
-// in on a desktop, looks at the sender's details (an audited read), accepts
+// in on a desktop, attaches a file, looks at the sender's details (an audited read), accepts
 // and transfers the case to Phường Hàm Rồng → a handler of that ward accepts
 // and resolves it → the citizen opens the private link, sees "Đã giải quyết"
 // and rates the handling → the handler sees the rating. A handler also
@@ -99,7 +99,7 @@ async function loop(server) {
     await citizen.locator('#case-identity-name').fill('Nguyễn Thị Lan');
     await citizen.locator('#case-identity-phone').fill('0912345678');
     await citizen.locator('#case-identity-address').fill('Ngõ 5, phường Hạc Thành');
-    const sent = await clickAndWait(citizen, citizen.locator('main form[action="/cases/new"] button[type="submit"]'));
+    const sent = await clickAndWait(citizen, citizen.locator('main form[action="/cases/new"] button[type="submit"]:not([name])'));
     assert.equal(sent.status(), 200, `submit: HTTP ${sent.status()}`);
     await flash(citizen, 'Hãy lưu lại mã tra cứu', 'submitted');
     code = (await citizen.locator('#case-h .code').innerText()).trim();
@@ -123,6 +123,12 @@ async function loop(server) {
     casePath = new URL(handler.url()).pathname;
     await look(handler, detail, 'case page');
     assert.ok((await handler.locator('main').innerText()).includes(title), 'case title');
+
+    await handler.locator('#files').setInputFiles({ name: 'bien-ban.txt', mimeType: 'text/plain', buffer: Buffer.from(`Biên bản kiểm tra hiện trường. ${MARK}\n`) });
+    await clickAndWait(handler, handler.locator(`form[action="${casePath}/files"] button[type="submit"]`));
+    await flash(handler, 'Đã đính kèm tệp vào vụ việc.', 'attached');
+    assert.ok((await handler.locator('main').innerText()).includes('bien-ban.txt'), 'file listed');
+    await look(handler, null, 'case page with a file');
 
     const ident = await clickAndWait(handler, handler.getByRole('button', { name: 'Xem thông tin người gửi' }));
     await look(handler, ident, 'case page with the identity');

@@ -8,6 +8,7 @@ package web
 //	GET  /cases/{id}                     one case: summary, deadlines, history, step forms
 //	POST /cases/{id}/identity            show who submitted it (an audited read)
 //	GET  /cases/{id}/confirm/{step}      confirm refusing or closing a case
+//	/cases/{id}/files, /cases/{id}/merge its files and possible duplicates (casework_files.go)
 //	POST /cases/{id}/{step}              run a handling step (accept, refuse, transfer, extend,
 //	                                     suspend, resolve, close)
 //
@@ -61,6 +62,9 @@ func caseworkFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("POST /cases/{id}/identity", w.caseIdentity)
 		mux.HandleFunc("GET /cases/{id}/confirm/{step}", w.caseConfirm)
 		mux.HandleFunc("POST /cases/{id}/{step}", w.caseStep)
+		mux.HandleFunc("POST /cases/{id}/files", w.caseAttach)
+		mux.HandleFunc("GET /cases/{id}/merge/{into}", w.caseMergeConfirm)
+		mux.HandleFunc("POST /cases/{id}/merge", w.caseMerge)
 	}
 }
 
@@ -257,6 +261,13 @@ type caseDetailData struct {
 	Form          caseStepForm
 	// Stale: the case changed since the handler loaded it.
 	Stale bool
+	// Files, and the bounds told beside the upload form.
+	Files                []caseFileRow
+	MaxFiles, MaxFileMiB int
+	// Duplicates: for those who may handle the case; Mergeable: the case
+	// may be merged into one of them.
+	Duplicates []caseDupRow
+	Mergeable  bool
 }
 
 type caseEventRow struct {
@@ -313,6 +324,10 @@ func (w *Web) renderCaseDetail(rw http.ResponseWriter, r *http.Request, status i
 				}
 			}
 		}
+	}
+	if err := w.caseFilesAndDuplicates(r, p, cv, &d); err != nil {
+		w.fail(rw, r, err)
+		return
 	}
 	if status == http.StatusOK && ident == nil {
 		rw.Header().Set("Referrer-Policy", "same-origin")
