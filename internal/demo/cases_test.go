@@ -104,7 +104,18 @@ func TestDemoCases(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows2, err := servicetest.New(t, st2).Cases.Export(ctx, sys, service.CaseExportFilter{})
-	if err != nil || len(rows2) != len(rows) || rows2[0] != rows[0] || rows2[len(rows)-1] != rows[len(rows)-1] {
-		t.Fatalf("not deterministic: %d vs %d", len(rows2), len(rows))
+	if err != nil || len(rows2) != len(rows) {
+		t.Fatalf("not deterministic: %d vs %d cases (%v)", len(rows2), len(rows), err)
+	}
+	for i := range rows {
+		a, b := rows[i], rows2[i]
+		// Cases opened at today's reception sessions go through the
+		// service, which draws their tracking codes at random.
+		if a.Channel == service.ChannelReception && a.ReceivedOn == b.ReceivedOn {
+			a.TrackingCode, b.TrackingCode = "", ""
+		}
+		if a != b {
+			t.Fatalf("not deterministic at row %d: %+v vs %+v", i, a, b)
+		}
 	}
 }
