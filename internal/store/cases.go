@@ -146,7 +146,8 @@ func (s *Store) CreateCase(ctx context.Context, a audit.Actor, c *Case, first Ca
 	return s.inTx(ctx, func(tx *sql.Tx) error { return s.insertCase(ctx, tx, a, c, first, files...) })
 }
 
-// insertCase writes a case, its search index, its first event, the audit
+// insertCase writes a case (with its folded search text, which the index
+// follows), its first event, the audit
 // entry and its files inside tx.
 func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, a audit.Actor, c *Case, first CaseEvent, files ...NewCaseFile) error {
 	now := s.Now().Truncate(time.Microsecond)
@@ -163,11 +164,11 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, a audit.Actor, c *Ca
 	}
 	id, err := s.insertID(ctx, tx, `INSERT INTO cases (tracking_code, secret_hash, kind, category, channel, unit_id, place_unit_id, lat, lon,
 			title, description, status, anonymous, identity_enc, submitter_id, parent_case_id, remote, accept_due, received_on, created_at, updated_at,
-			media_url, address_string)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			media_url, address_string, search_text, person_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.TrackingCode, c.SecretHash, c.Kind, c.Category, c.Channel, c.UnitID, nullID(c.PlaceUnitID), lat, lon,
 		c.Title, c.Description, c.Status, c.Anonymous, ident, nullID(c.SubmitterID), nullID(c.ParentCaseID), c.Remote, c.AcceptDue, c.ReceivedOn, s.ts(now), s.ts(now),
-		c.MediaURL, c.AddressString)
+		c.MediaURL, c.AddressString, CaseSearchText(c), c.PersonHash)
 	if isUnique(err) {
 		return fmt.Errorf("case %s: %w", c.TrackingCode, ErrConflict)
 	}
@@ -175,9 +176,6 @@ func (s *Store) insertCase(ctx context.Context, tx *sql.Tx, a audit.Actor, c *Ca
 		return fmt.Errorf("insert case: %w", err)
 	}
 	c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.HasIdentity = id, now, now, 1, c.IdentityEnc != nil
-	if err := s.indexCase(ctx, tx, c); err != nil {
-		return err
-	}
 	first.CaseID, first.At = id, now
 	if err := s.insertCaseEvent(ctx, tx, &first); err != nil {
 		return err

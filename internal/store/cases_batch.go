@@ -152,8 +152,9 @@ func (s *Store) SeedCases(ctx context.Context, a audit.Actor, action string, see
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, s.q(`INSERT INTO cases (tracking_code, secret_hash, kind, category, channel, unit_id, place_unit_id, lat, lon,
 				title, description, status, anonymous, identity_enc, submitter_id, parent_case_id, remote, accept_due, resolve_due, extended_due,
-				resolution, rating, rating_comment, received_on, created_at, updated_at, closed_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`))
+				resolution, rating, rating_comment, received_on, created_at, updated_at, closed_at, version,
+				media_url, address_string, search_text, person_hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`))
 		if err != nil {
 			return fmt.Errorf("seed cases: %w", err)
 		}
@@ -206,7 +207,8 @@ func (s *Store) SeedCases(ctx context.Context, a audit.Actor, action string, see
 			err := ins.QueryRowContext(ctx, c.TrackingCode, c.SecretHash, c.Kind, c.Category, c.Channel, c.UnitID, nullID(c.PlaceUnitID), lat, lon,
 				c.Title, c.Description, c.Status, c.Anonymous, ident, nullID(c.SubmitterID), nullID(c.ParentCaseID), c.Remote,
 				c.AcceptDue, c.ResolveDue, c.ExtendedDue, c.Resolution, rating, c.RatingNote, c.ReceivedOn,
-				s.ts(c.CreatedAt), s.ts(c.UpdatedAt), s.ts(c.ClosedAt), c.Version).Scan(&c.ID)
+				s.ts(c.CreatedAt), s.ts(c.UpdatedAt), s.ts(c.ClosedAt), c.Version,
+				c.MediaURL, c.AddressString, CaseSearchText(c), c.PersonHash).Scan(&c.ID)
 			if isUnique(err) {
 				return fmt.Errorf("seed case %s: %w", c.TrackingCode, ErrConflict)
 			}

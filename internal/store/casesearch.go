@@ -29,16 +29,6 @@ func CaseSearchText(c *Case) string {
 	return textfold.Words(c.TrackingCode + " " + c.Category + " " + c.Title + " " + c.Description)
 }
 
-// indexCase writes the search text and person hash of a case just
-// inserted, in the caller's transaction.
-func (s *Store) indexCase(ctx context.Context, tx *sql.Tx, c *Case) error {
-	if _, err := s.txExec(ctx, tx, s.q(`UPDATE cases SET search_text = ?, person_hash = ? WHERE id = ?`),
-		CaseSearchText(c), c.PersonHash, c.ID); err != nil {
-		return fmt.Errorf("index case: %w", err)
-	}
-	return nil
-}
-
 // QueryWords returns the folded words of a text query, at most
 // maxQueryWords of them.
 func QueryWords(text string) []string {

@@ -224,3 +224,19 @@ func TestCaseSearchCountCap(t *testing.T) {
 		t.Fatalf("no text: %d %v", total, err)
 	}
 }
+
+// Cases written in bulk (the demo, imports from paper registers) are found
+// by text like the ones submitted one by one.
+func TestSeededCasesAreSearchable(t *testing.T) {
+	st := storetest.Open(t)
+	ids := smallTree(t, st)
+	c := *newCase("TH-2025-SEEDED", ids["11"])
+	c.Title, c.Description, c.ReceivedOn = "Cầu treo xuống cấp", "Cây cầu treo qua suối đã hư hỏng.", "2025-08-01"
+	if _, err := st.SeedCases(ctx, sys, "case.seed", []store.CaseSeed{{Case: c, Events: []store.CaseEvent{{Action: "receive", Public: true}}}}); err != nil {
+		t.Fatal(err)
+	}
+	cs, n, err := st.ListCases(ctx, store.CaseFilter{Text: "cau treo"})
+	if err != nil || n != 1 || len(cs) != 1 || cs[0].TrackingCode != "TH-2025-SEEDED" {
+		t.Fatalf("seeded case by its words: %d %v %v", n, cs, err)
+	}
+}
