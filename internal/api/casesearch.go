@@ -125,7 +125,7 @@ func caseSearchOps() map[string]op {
 			tag: "case-search", summary: "Search the public cases (feedback and recommendations), newest first",
 			desc: "q matches every word as a prefix, with or without Vietnamese diacritics (\"duong\" finds \"Đường\"). " +
 				"Complaints, denunciations and requests for information are never listed; no description or personal data is shown. " +
-				"With q, total is counted up to 10001 (read: more than 10 000).",
+				"With q, total is counted up to 1001 (read: more than 1 000).",
 			params: []obj{param("q", "query", "Words to find.", obj{"type": "string", "maxLength": service.MaxCaseQuery}, false),
 				param("category", "query", "Only this category (code).", obj{"type": "string"}, false), place,
 				param("status", "query", "Only this status.", obj{"type": "string", "enum": service.CaseStatuses}, false),

@@ -2,9 +2,9 @@ package benchapi
 
 // `danvan bench cases`: the real server in-process on a temporary database,
 // N synthetic cases bulk-loaded through the store, then, over loopback HTTP
-// with the same clients: public intake (the web form, with its CSRF token,
-// and the JSON API; every acknowledged case must be stored), tracking
-// lookups, and the handlers' list.
+// with the same clients: public intake (the web form with its CSRF token,
+// the JSON API and Open311 GeoReport v2 with an API key; every acknowledged
+// case must be stored), tracking lookups, and the handlers' text search.
 
 import (
 	"context"
@@ -27,6 +27,7 @@ import (
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/service"
 	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/textfold"
 )
 
 // CasesOptions size a run of `danvan bench cases`.
@@ -89,9 +90,17 @@ func RunCases(ctx context.Context, o CasesOptions) (map[string]any, error) {
 
 	// Public intake is rate-limited per client address; every client of
 	// the benchmark comes from 127.0.0.1, so the limiter is lifted.
-	base, stop, err := startDanvanWith(ctx, st, func(s *service.Services) { s.Cases.LimitIntake(nil) })
+	var keyErr error
+	base, stop, err := startDanvanWith(ctx, st, func(s *service.Services) {
+		s.Cases.LimitIntake(nil)
+		fx.key, _, keyErr = s.Open311Keys.Create(ctx, service.SystemPrincipal(), "bench")
+	})
 	if err != nil {
 		return nil, err
+	}
+	if keyErr != nil {
+		stop()
+		return nil, keyErr
 	}
 	defer stop()
 	hc := &http.Client{Transport: &http.Transport{
@@ -127,19 +136,18 @@ func RunCases(ctx context.Context, o CasesOptions) (map[string]any, error) {
 	}
 	lookup := phase("lookup", drive(ctx, hc, o.Duration, lookers(base, codes, o.Clients), nil))
 	search := phase("search", drive(ctx, hc, o.Duration, fx.searchers(base, o.Clients), nil))
-	say("search measures the handlers' list filtered by unit and status (GET /api/v1/cases?unit=&status=) until text search exists")
 
 	out["intake_rps"], out["intake_p99_ms"] = intake.ReqPerSec, intake.P99ms
 	out["lookup_rps"], out["lookup_p99_ms"] = lookup.ReqPerSec, lookup.P99ms
 	out["search_rps"], out["search_p95_ms"] = search.ReqPerSec, search.P95ms
-	out["search_is"] = "list by unit and status"
+	out["search_is"] = "GET /api/v1/cases?q= (one or two words, with or without diacritics), every case of the province"
 	rss, peak := rssMB()
 	out["rss_mb"], out["rss_peak_mb"] = rss, peak
 	out["errors"] = intake.Errors + lookup.Errors + search.Errors
 	out["total_s"] = round1(time.Since(started).Seconds())
 	fmt.Fprintf(o.Log, "\nintake  %8.0f cases/s  p99 %6.2f ms  (%d acknowledged, %d stored)\n", intake.ReqPerSec, intake.P99ms, intake.OK, after-before)
 	fmt.Fprintf(o.Log, "lookup  %8.0f req/s    p99 %6.2f ms\n", lookup.ReqPerSec, lookup.P99ms)
-	fmt.Fprintf(o.Log, "search  %8.0f req/s    p95 %6.2f ms  (the list by unit and status)\n", search.ReqPerSec, search.P95ms)
+	fmt.Fprintf(o.Log, "search  %8.0f req/s    p95 %6.2f ms  (words over every case of the province)\n", search.ReqPerSec, search.P95ms)
 	fmt.Fprintf(o.Log, "rss     %8.1f MB (peak %.1f MB)\n", rss, peak)
 	return out, nil
 }
@@ -147,7 +155,9 @@ func RunCases(ctx context.Context, o CasesOptions) (map[string]any, error) {
 // casesFixture is the data the cases phases work on.
 type casesFixture struct {
 	communes []int64
-	token    string // a case handler of the province, for the list
+	codes    []string // the communes' codes (Open311 address_id)
+	token    string   // a case handler of the province, for the search
+	key      string   // an Open311 API key
 }
 
 // casesSetup creates a province with benchCommunes communes and a case
@@ -177,6 +187,7 @@ func casesSetup(ctx context.Context, st *store.Store, say func(string, ...any)) 
 		switch u.Kind {
 		case org.KindCommune:
 			fx.communes = append(fx.communes, u.ID)
+			fx.codes = append(fx.codes, u.Code)
 		case org.KindProvince:
 			prov = u.ID
 		}
@@ -232,8 +243,8 @@ func seedSyntheticCases(ctx context.Context, st *store.Store, communes []int64, 
 				kind = service.CaseComplaint
 			}
 			c := store.Case{TrackingCode: syntheticCode(i), SecretHash: "bench", Kind: kind, Category: "khac", Channel: service.CaseChannels[i%len(service.CaseChannels)],
-				UnitID: communes[i%len(communes)], PlaceUnitID: communes[i%len(communes)], Title: "Phản ánh tổng hợp số " + strconv.Itoa(i),
-				Description: "Nội dung vụ việc tổng hợp dùng để đo hiệu năng.", Status: statuses[i%len(statuses)],
+				UnitID: communes[i%len(communes)], PlaceUnitID: communes[i%len(communes)], Title: syntheticText(i, 4),
+				Description: syntheticText(i*7+3, 12), Status: statuses[i%len(statuses)],
 				ReceivedOn: at.Format("2006-01-02"), AcceptDue: at.AddDate(0, 0, 14).Format("2006-01-02"), CreatedAt: at}
 			if c.Status == service.CaseClosed {
 				c.ClosedAt = at.AddDate(0, 0, 20)
@@ -259,14 +270,14 @@ func countCases(ctx context.Context, st *store.Store) (int, error) {
 	return n, err
 }
 
-// intakers are n clients submitting cases: the even ones through the
-// public web form (each with its own cookie jar and CSRF token), the odd
-// ones through the JSON API. openIntake311 is where Open311 clients join.
+// intakers are n clients submitting cases: every third one an Open311
+// application, the others alternately through the public web form (each
+// with its own cookie jar and CSRF token) and the JSON API.
 func (fx *casesFixture) intakers(ctx context.Context, tr http.RoundTripper, base string, n int) ([]worker, error) {
 	ws := make([]worker, 0, n)
 	for i := range n {
 		r := rand.New(rand.NewPCG(uint64(i), 7))
-		if w, ok := open311Intake(base, i); ok {
+		if w, ok := fx.open311Intake(base, i, r); ok {
 			ws = append(ws, w)
 			continue
 		}
@@ -297,9 +308,63 @@ func (fx *casesFixture) intakers(ctx context.Context, tr http.RoundTripper, base
 	return ws, nil
 }
 
-// open311Intake is the place of the Open311 clients (POST of a service
-// request in GeoReport v2) once that door exists; until then it adds none.
-func open311Intake(string, int) (worker, bool) { return worker{}, false }
+// open311Intake makes every third client an Open311 application posting
+// service requests (GeoReport v2, form-encoded, with the API key).
+func (fx *casesFixture) open311Intake(base string, i int, r *rand.Rand) (worker, bool) {
+	if i%3 != 2 {
+		return worker{}, false
+	}
+	return worker{next: func() (call, bool) {
+		form := url.Values{"api_key": {fx.key}, "service_code": {"giao-thong"}, "attribute[kind]": {service.CaseFeedback},
+			"address_id": {fx.codes[r.IntN(len(fx.codes))]}, "description": {"Mặt đường bong tróc, nhiều ổ gà trước trường học."},
+			"first_name": {"Văn Cường"}, "last_name": {"Lê"}, "phone": {"0934567890"}}
+		return formPost(base+"/open311/v2/requests.json", form), true
+	}}, true
+}
+
+// formPost posts a form-encoded body with the benchmark's shared client.
+func formPost(target string, form url.Values) call {
+	body := form.Encode()
+	return func(ctx context.Context, hc *http.Client) (int, []byte, error) {
+		req, err := http.NewRequestWithContext(ctx, "POST", target, strings.NewReader(body))
+		if err != nil {
+			return 0, nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := hc.Do(req)
+		if err != nil {
+			return 0, nil, err
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, b, err
+	}
+}
+
+// benchWords are the words synthetic cases are written with (about 200,
+// so that a word matches a few percent of the cases, as in real text).
+var benchWords = strings.Fields(`đường ngập nước mưa cống rãnh rác thải ô nhiễm khói bụi tiếng ồn karaoke đêm
+	đất đai lấn chiếm ranh giới sổ đỏ thu hồi đền bù tái định cư xây dựng trái phép giấy phép
+	điện nước sinh hoạt mất điện áp thấp đèn chiếu sáng cầu cống sạt lở đê kè kênh mương
+	trường học lớp học giáo viên học phí bảo hiểm y tế trạm bệnh viện thuốc khám chữa
+	hộ nghèo cận nghèo trợ cấp người cao tuổi khuyết tật chính sách thương binh liệt sĩ
+	thủ tục chậm trễ hồ sơ chứng thực hộ tịch khai sinh cán bộ thái độ nhũng nhiễu
+	chợ vỉa hè lòng đường đỗ xe tai nạn giao thông biển báo ổ gà xe tải quá tải
+	cây xanh công viên nhà văn hóa sân thể thao nghĩa trang chăn nuôi lợn gà mùi hôi
+	thuốc trừ sâu ruộng lúa mùa vụ thủy lợi tưới tiêu hạn hán lũ lụt bão cứu trợ
+	doanh nghiệp công nhân lương thưởng bảo hiểm xã hội đình công hợp đồng lao động
+	thôn bản khu phố tổ dân phố trưởng thôn họp dân đóng góp quỹ minh bạch công khai
+	rừng phá rừng khai thác cát sỏi khoáng sản trái phép bến bãi tàu thuyền ngư dân`)
+
+// syntheticText draws n words for the seed-th synthetic case.
+func syntheticText(seed, n int) string {
+	r := rand.New(rand.NewPCG(uint64(seed), 17))
+	ws := make([]string, n)
+	for k := range ws {
+		ws[k] = benchWords[r.IntN(len(benchWords))]
+	}
+	return strings.Join(ws, " ")
+}
 
 // formToken reads the CSRF token of a form page (and keeps its cookie).
 func formToken(ctx context.Context, c *http.Client, page string) (string, error) {
@@ -351,16 +416,21 @@ func lookers(base string, codes []string, n int) []worker {
 	return ws
 }
 
-// searchers are n handlers listing the cases of a random commune with a
-// random status.
+// searchers are n handlers searching every case of the province for one
+// or two words, half of the queries typed without diacritics.
 func (fx *casesFixture) searchers(base string, n int) []worker {
 	ws := make([]worker, n)
-	statuses := []string{service.CaseReceived, service.CaseAccepted, service.CaseClosed, service.CaseInProgress}
 	for i := range ws {
 		r := rand.New(rand.NewPCG(uint64(i), 13))
 		ws[i] = worker{next: func() (call, bool) {
-			u := fx.communes[r.IntN(len(fx.communes))]
-			return request("GET", fmt.Sprintf("%s/api/v1/cases?unit=%d&status=%s", base, u, statuses[r.IntN(len(statuses))]), fx.token, nil), true
+			q := benchWords[r.IntN(len(benchWords))]
+			if r.IntN(2) == 0 {
+				q += " " + benchWords[r.IntN(len(benchWords))]
+			}
+			if r.IntN(2) == 0 {
+				q = textfold.Fold(q)
+			}
+			return request("GET", base+"/api/v1/cases?q="+url.QueryEscape(q), fx.token, nil), true
 		}}
 	}
 	return ws

@@ -19,7 +19,7 @@ import (
 
 // CaseCountCap bounds the count of a text search: past it the total is
 // CaseCountCap+1, read "more than CaseCountCap".
-const CaseCountCap = 10000
+const CaseCountCap = 1000
 
 // maxQueryWords bounds the words of a text query.
 const maxQueryWords = 8

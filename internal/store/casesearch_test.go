@@ -191,9 +191,6 @@ func TestCaseSearchAfterRestore(t *testing.T) {
 // TestCaseSearchCountCap: a search by words counts up to CaseCountCap+1;
 // a list without words counts exactly.
 func TestCaseSearchCountCap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes 10 000 cases")
-	}
 	st := storetest.Open(t)
 	ids := smallTree(t, st)
 	q := `INSERT INTO cases (tracking_code, secret_hash, kind, channel, unit_id, title, description, status, received_on, created_at, updated_at, search_text)
