@@ -106,7 +106,7 @@ func TestCaseworkFiles(t *testing.T) {
 		t.Errorf("no CSRF: %d", w.Code)
 	}
 	var n int
-	if err := e.st.DB().QueryRow(`SELECT COUNT(*) FROM case_attachments WHERE case_id = ?`, e.feedback.ID).Scan(&n); err != nil || n != 3 {
+	if err := e.st.DB().QueryRow(bind(e.st, `SELECT COUNT(*) FROM case_attachments WHERE case_id = ?`), e.feedback.ID).Scan(&n); err != nil || n != 3 {
 		t.Errorf("attachments stored: %d %v", n, err)
 	}
 }
