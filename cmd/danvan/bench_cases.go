@@ -5,13 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
 	"github.com/danvan/danvan/internal/benchapi"
 )
 
-const benchCasesSynopsis = "bench cases [--db postgres://…] [--clients 64] [--cases 1000000] [--duration 10s]"
+const benchCasesSynopsis = "bench cases [--db postgres://…] [--clients 64] [--cases 1000000] [--duration 10s] [--cpuprofile FILE]"
 
 // runBenchCases runs `danvan bench cases`: public intake (web form and
 // JSON API), tracking lookups and the handlers' list over loopback HTTP,
@@ -24,6 +26,7 @@ func runBenchCases(ctx context.Context, args []string, stdout, stderr io.Writer)
 	clients := fs.Int("clients", 64, "concurrent HTTP clients of each phase")
 	cases := fs.Int("cases", 1000000, "synthetic cases stored before the phases")
 	duration := fs.Duration("duration", 10*time.Second, "length of each measured phase")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -36,6 +39,17 @@ func runBenchCases(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	if *dbURL != "" && !strings.HasPrefix(*dbURL, "postgres://") && !strings.HasPrefix(*dbURL, "postgresql://") {
 		return usagef("bench cases: --db must be a postgres:// URL")
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	fig, err := benchapi.RunCases(ctx, benchapi.CasesOptions{DB: *dbURL, Clients: *clients, Cases: *cases, Duration: *duration, Log: stdout})
 	if err != nil {

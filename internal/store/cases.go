@@ -280,11 +280,7 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error
 	if len(where) > 0 {
 		w = " WHERE " + strings.Join(where, " AND ")
 	}
-	var total int
 	from, order := s.caseSearchFrom(f)
-	if err := s.db.QueryRowContext(ctx, s.q(countCases(f, from, w)), args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count cases: %w", err)
-	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
@@ -302,7 +298,18 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]Case, int, error
 		}
 		out = append(out, c)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	// A first page that is not full is the whole list: no count needed.
+	if f.Offset == 0 && len(out) < limit {
+		return out, len(out), nil
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, s.q(countCases(f, from, w)), args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count cases: %w", err)
+	}
+	return out, total, nil
 }
 
 // ChangeCase applies one state transition if the case is still at

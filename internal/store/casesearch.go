@@ -39,6 +39,31 @@ func QueryWords(text string) []string {
 	return ws
 }
 
+// ftsPrefixMax is the longest prefix the SQLite text index keeps an index
+// of (0021_case_search.sql, prefix='1 2 3 4').
+const ftsPrefixMax = 4
+
+// ftsQuery is the FTS5 query of folded words, all of which must match. A
+// word of up to ftsPrefixMax letters matches as a prefix (read from the
+// prefix index, so it costs what a word costs); a longer one matches as a
+// whole word, which the index reads lazily in case order: a prefix query
+// on a longer word would gather every match before the first page.
+// Vietnamese is written in syllables of at most seven letters, so a longer
+// query word is almost always whole.
+func ftsQuery(ws []string) string {
+	var b strings.Builder
+	for i, w := range ws {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(`"` + w + `"`)
+		if len(w) <= ftsPrefixMax {
+			b.WriteByte('*')
+		}
+	}
+	return b.String()
+}
+
 // caseSearchWhere adds the search conditions of f (text, dates, kinds,
 // category, place) to ListCases' WHERE.
 func (s *Store) caseSearchWhere(f CaseFilter) ([]string, []any) {
@@ -51,10 +76,13 @@ func (s *Store) caseSearchWhere(f CaseFilter) ([]string, []any) {
 		} else {
 			match := `case_search MATCH ?`
 			if !textDriven(f) {
-				match = `c.id IN (SELECT rowid FROM case_search WHERE ` + match + `)`
+				// Each case the narrow filter reads is checked by its rowid:
+				// the index answers one case at a time instead of listing
+				// every match of a common word.
+				match = `EXISTS (SELECT 1 FROM case_search WHERE ` + match + ` AND case_search.rowid = c.id)`
 			}
 			where = append(where, match)
-			args = append(args, `"`+strings.Join(ws, `"* "`)+`"*`)
+			args = append(args, ftsQuery(ws))
 		}
 	} else if strings.TrimSpace(f.Text) != "" {
 		// Only punctuation: nothing can match.
