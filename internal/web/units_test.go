@@ -28,14 +28,14 @@ import (
 // uenv serves the HTML door over a store with a province, one district
 // (until the 2025 reform) with one commune, and the ward that succeeds it.
 type uenv struct {
-	t     *testing.T
+	t     testing.TB
 	st    *store.Store
 	h     http.Handler
 	unit  map[string]int64
 	admin string // session cookie of an administrator
 }
 
-func newUenv(t *testing.T) *uenv {
+func newUenv(t testing.TB) *uenv {
 	t.Helper()
 	st := storetest.Open(t)
 	st.SetClock(func() time.Time { return testNow })
