@@ -273,6 +273,7 @@ func casesOps() map[string]op {
 		service.StepSuspend:  "Suspend the resolution; public_note gives the reason",
 		service.StepResolve:  "Resolve a case; public_note is the decision or answer",
 		service.StepClose:    "Close a resolved or refused case",
+		service.StepClassify: "Classify (phân loại) a received or accepted case: kind, category and, for a second-time complaint, parent_code; recomputes the deadlines of the new kind",
 	}
 	for _, st := range service.CaseSteps {
 		ops["POST "+Prefix+"/cases/{id}/"+st] = op{
@@ -341,7 +342,10 @@ func casesSchemas() obj {
 		}),
 		"CaseSecret": object([]string{"secret"}, obj{"secret": s}),
 		"CaseRating": object([]string{"secret", "rating"}, obj{"secret": s, "rating": obj{"type": "integer", "minimum": 1, "maximum": 5}, "comment": s}),
-		"CaseStep":   object([]string{"version"}, obj{"version": obj{"type": "integer", "minimum": 1}, "public_note": s, "internal_note": s, "to_unit_id": id, "until": date}),
+		"CaseStep": object([]string{"version"}, obj{"version": obj{"type": "integer", "minimum": 1}, "public_note": s, "internal_note": s, "to_unit_id": id, "until": date,
+			"kind":        obj{"type": "string", "enum": service.CaseKinds, "description": "classify: the new kind; empty: unchanged."},
+			"category":    obj{"type": "string", "maxLength": service.MaxCaseCategory, "description": "classify: the new category code; empty: unchanged."},
+			"parent_code": obj{"type": "string", "description": "classify to complaint2: the tracking code of the first complaint."}}),
 		"PublicCase": object([]string{"tracking_code", "kind", "status", "received_on", "deadlines", "history", "rated"}, publicProps),
 		"OwnCase":    object(nil, ownProps),
 		"Case":       object(nil, caseProps),

@@ -1002,6 +1002,11 @@ type CaseStep struct {
 	InternalNote string `json:"internal_note"`
 	ToUnitID     int64  `json:"to_unit_id"`
 	Until        string `json:"until"`
+	// Kind, Category and ParentCode reclassify a case (classify; empty:
+	// unchanged, ParentCode only for a second-time complaint).
+	Kind       string `json:"kind,omitempty"`
+	Category   string `json:"category,omitempty"`
+	ParentCode string `json:"parent_code,omitempty"`
 }
 
 // Step names.
@@ -1013,10 +1018,11 @@ const (
 	StepSuspend  = "suspend"
 	StepResolve  = "resolve"
 	StepClose    = "close"
+	StepClassify = "classify" // cases_classify.go
 )
 
 // CaseSteps lists the handling steps.
-var CaseSteps = []string{StepAccept, StepRefuse, StepTransfer, StepExtend, StepSuspend, StepResolve, StepClose}
+var CaseSteps = []string{StepClassify, StepAccept, StepRefuse, StepTransfer, StepExtend, StepSuspend, StepResolve, StepClose}
 
 // stepFrom is the statuses each step may start from.
 var stepFrom = map[string][]string{
@@ -1027,6 +1033,7 @@ var stepFrom = map[string][]string{
 	StepSuspend:  {CaseAccepted, CaseInProgress},
 	StepResolve:  {CaseAccepted, CaseInProgress, CaseSuspended},
 	StepClose:    {CaseResolved, CaseRefused},
+	StepClassify: {CaseReceived, CaseAccepted},
 }
 
 // Accept accepts (thụ lý) a case and sets its resolution deadline.
@@ -1078,7 +1085,13 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 	if err := s.authorize(p, authz.ActionCaseHandle, c.UnitID); err != nil {
 		return Case{}, err
 	}
-	ch, ev, err := s.transition(ctx, c, step, in, s.Today())
+	var ch store.CaseChange
+	var ev CaseEvent
+	if step == StepClassify {
+		ch, ev, err = s.classify(ctx, c, in)
+	} else {
+		ch, ev, err = s.transition(ctx, c, step, in, s.Today())
+	}
 	if in.Version <= 0 {
 		// Reported with the other field errors of the step.
 		var v Validator
@@ -1109,6 +1122,10 @@ func (s *Cases) Step(ctx context.Context, p *Principal, id int64, step string, i
 // handling (Step) and cases recorded after the fact (Record) share it.
 func (s *Cases) transition(ctx context.Context, c Case, step string, in CaseStep, on string) (store.CaseChange, CaseEvent, error) {
 	var v Validator
+	if step == StepClassify {
+		// Reclassifying reads the stored identity (Step, cases_classify.go).
+		step = ""
+	}
 	v.Choice("step", step, CaseSteps...)
 	if err := v.Err(); err != nil {
 		return store.CaseChange{}, CaseEvent{}, err

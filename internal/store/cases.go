@@ -110,6 +110,13 @@ type CaseChange struct {
 	Close       bool
 	Event       CaseEvent
 	AuditAction string
+	// Kind, Category and ParentCaseID (0: none) reclassify the case; a
+	// new category also renews its search text. IdentityEnc (non-nil)
+	// replaces the encrypted identity, sealed again for the new kind.
+	Kind         *string
+	Category     *string
+	ParentCaseID *int64
+	IdentityEnc  []byte
 }
 
 const caseCols = `c.id, c.tracking_code, c.secret_hash, c.kind, c.category, c.channel, c.unit_id, c.place_unit_id, c.lat, c.lon,
@@ -346,6 +353,15 @@ func (s *Store) ChangeCase(ctx context.Context, a audit.Actor, ch CaseChange) (C
 		if ch.Resolution != nil {
 			after.Resolution = *ch.Resolution
 		}
+		if ch.Kind != nil {
+			after.Kind = *ch.Kind
+		}
+		if ch.Category != nil {
+			after.Category = *ch.Category
+		}
+		if ch.ParentCaseID != nil {
+			after.ParentCaseID = *ch.ParentCaseID
+		}
 		var closed any
 		if ch.Close {
 			after.ClosedAt = now
@@ -353,9 +369,18 @@ func (s *Store) ChangeCase(ctx context.Context, a audit.Actor, ch CaseChange) (C
 		} else if !before.ClosedAt.IsZero() {
 			closed = s.ts(before.ClosedAt)
 		}
+		set, args := "", []any{after.Status, after.UnitID, after.AcceptDue, after.ResolveDue, after.ExtendedDue, after.Resolution, closed, s.ts(now)}
+		if ch.Kind != nil || ch.Category != nil || ch.ParentCaseID != nil {
+			// Only a reclassification writes these (and the text index follows search_text).
+			set = ", kind = ?, category = ?, parent_case_id = ?, search_text = ?"
+			args = append(args, after.Kind, after.Category, nullID(after.ParentCaseID), CaseSearchText(&after))
+		}
+		if ch.IdentityEnc != nil {
+			set += ", identity_enc = ?"
+			args = append(args, ch.IdentityEnc)
+		}
 		res, err := s.txExec(ctx, tx, s.q(`UPDATE cases SET status = ?, unit_id = ?, accept_due = ?, resolve_due = ?, extended_due = ?, resolution = ?, closed_at = ?,
-				updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`),
-			after.Status, after.UnitID, after.AcceptDue, after.ResolveDue, after.ExtendedDue, after.Resolution, closed, s.ts(now), ch.ID, ch.Version)
+				updated_at = ?`+set+`, version = version + 1 WHERE id = ? AND version = ?`), append(args, ch.ID, ch.Version)...)
 		if err != nil {
 			return fmt.Errorf("update case: %w", err)
 		}
@@ -368,9 +393,13 @@ func (s *Store) ChangeCase(ctx context.Context, a audit.Actor, ch CaseChange) (C
 			return err
 		}
 		out = after
-		return s.appendAudit(ctx, tx, a, ch.AuditAction, "case", ch.ID,
-			map[string]any{"status": before.Status, "unit_id": before.UnitID, "version": before.Version},
-			map[string]any{"status": after.Status, "unit_id": after.UnitID, "version": after.Version})
+		was := map[string]any{"status": before.Status, "unit_id": before.UnitID, "version": before.Version}
+		is := map[string]any{"status": after.Status, "unit_id": after.UnitID, "version": after.Version}
+		if ch.Kind != nil || ch.Category != nil || ch.ParentCaseID != nil {
+			was["kind"], was["category"], was["parent_case_id"] = before.Kind, before.Category, before.ParentCaseID
+			is["kind"], is["category"], is["parent_case_id"] = after.Kind, after.Category, after.ParentCaseID
+		}
+		return s.appendAudit(ctx, tx, a, ch.AuditAction, "case", ch.ID, was, is)
 	})
 	return out, err
 }

@@ -9,8 +9,8 @@ package web
 //	POST /cases/{id}/identity            show who submitted it (an audited read)
 //	GET  /cases/{id}/confirm/{step}      confirm refusing or closing a case
 //	/cases/{id}/files, /cases/{id}/merge its files and possible duplicates (casework_files.go)
-//	POST /cases/{id}/{step}              run a handling step (accept, refuse, transfer, extend,
-//	                                     suspend, resolve, close)
+//	POST /cases/{id}/{step}              run a handling step (classify, accept, refuse, transfer,
+//	                                     extend, suspend, resolve, close)
 //
 // Every rule (who may read, handle or see the identity, which step is
 // allowed when, the deadlines) is service.Cases; these handlers read forms
@@ -268,6 +268,8 @@ type caseDetailData struct {
 	// may be merged into one of them.
 	Duplicates []caseDupRow
 	Mergeable  bool
+	// Classify: the classification form, when that step is allowed.
+	Classify *caseClassifyForm
 }
 
 type caseEventRow struct {
@@ -323,6 +325,12 @@ func (w *Web) renderCaseDetail(rw http.ResponseWriter, r *http.Request, status i
 					d.TransferUnits = append(d.TransferUnits, u)
 				}
 			}
+		}
+	}
+	if slices.Contains(d.Steps, service.StepClassify) {
+		if d.Classify, err = w.caseClassifyForm(r, names, d); err != nil {
+			w.fail(rw, r, err)
+			return
 		}
 	}
 	if err := w.caseFilesAndDuplicates(r, p, cv, &d); err != nil {
@@ -419,7 +427,8 @@ func (w *Web) caseStep(rw http.ResponseWriter, r *http.Request) {
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	in := service.CaseStep{Version: version, PublicNote: r.PostFormValue("public_note"), InternalNote: r.PostFormValue("internal_note"),
-		ToUnitID: formID(r, "to_unit_id"), Until: r.PostFormValue("until")}
+		ToUnitID: formID(r, "to_unit_id"), Until: r.PostFormValue("until"),
+		Kind: r.PostFormValue("kind"), Category: r.PostFormValue("category"), ParentCode: r.PostFormValue("parent_code")}
 	if raw := strings.TrimSpace(r.PostFormValue("to_unit_id")); raw != "" && in.ToUnitID <= 0 {
 		in.ToUnitID = -1 // not a number: a unit no one has, refused as a bad choice
 	}
