@@ -29,9 +29,9 @@ func newsPNG(t *testing.T, w, h int) []byte {
 
 func TestNewsSlug(t *testing.T) {
 	for in, want := range map[string]string{
-		"Dân vận khéo ở xã Mường Lát":  "dan-van-kheo-o-xa-muong-lat",
+		"Dân vận khéo ở xã Mường Lát":   "dan-van-kheo-o-xa-muong-lat",
 		"  Đường   điện — “sáng” 2026 ": "duong-dien-sang-2026",
-		"!!!":                           "tin",
+		"!!!": "tin",
 	} {
 		if got := service.Slug(in); got != want {
 			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
