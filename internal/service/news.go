@@ -201,7 +201,7 @@ func (s *News) check(v *Validator, in ArticleInput) (NewsArticle, []NewsPicture)
 	var pics []NewsPicture
 	if len(in.Picture) > 0 {
 		var err error
-		pics, err = newsPictures(in.Picture)
+		pics, err = NewsPictures(in.Picture)
 		if err != nil {
 			v.Add("picture", MsgNewsPicture)
 		} else {
@@ -212,8 +212,9 @@ func (s *News) check(v *Validator, in ArticleInput) (NewsArticle, []NewsPicture)
 	return a, pics
 }
 
-// newsPictures resizes an uploaded picture into its two stored sizes.
-func newsPictures(data []byte) ([]NewsPicture, error) {
+// NewsPictures resizes a picture into its two stored sizes: the
+// article's (and og:image) and the thumbnail.
+func NewsPictures(data []byte) ([]NewsPicture, error) {
 	if len(data) > MaxNewsPicture {
 		return nil, imaging.ErrTooLarge
 	}
