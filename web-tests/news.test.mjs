@@ -24,11 +24,20 @@ async function look(page, label) {
   }
 }
 
-test('news list, article and feed, without JavaScript, axe-clean at phone and desktop width', async () => {
+test('news list, article and feed, readable without JavaScript, axe-clean at phone and desktop width', async () => {
   const srv = await startServer({ env: { DANVAN_BASE_URL: 'https://danvan.example.vn' } });
   cleanups.push(() => srv.stop());
   browser ??= await launchBrowser();
-  const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+  // Readable without JavaScript.
+  const bare = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE, locale: 'vi-VN' });
+  cleanups.push(() => bare.close());
+  const bp = await bare.newPage();
+  await bp.goto(srv.baseURL + '/tin-tuc');
+  assert.equal(await bp.locator('ul.news-list > li h2 a').count(), 12);
+  await bp.locator('ul.news-list > li h2 a').first().click();
+  assert.ok((await bp.locator('article h1').textContent()).trim().length > 0);
+
+  const ctx = await browser.newContext({ viewport: PHONE, locale: 'vi-VN' });
   cleanups.push(() => ctx.close());
   const page = await ctx.newPage();
 
@@ -80,7 +89,7 @@ test('the coordinator approves an article waiting in the demo, with confirmation
   const srv = await startServer();
   cleanups.push(() => srv.stop());
   browser ??= await launchBrowser();
-  const ctx = await browser.newContext({ viewport: DESKTOP });
+  const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' });
   cleanups.push(() => ctx.close());
   const page = await ctx.newPage();
   await signIn(page, srv.baseURL, 'dieuphoi');

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/internal/atom"
+	"github.com/danvan/danvan/internal/i18n"
 	"github.com/danvan/danvan/internal/markup"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/server"
@@ -195,8 +196,9 @@ func (w *Web) newsPicture(rw http.ResponseWriter, r *http.Request) {
 const feedSize = 30
 
 // newsFeed writes the Atom feed of every article, of a topic or of a unit.
+// Feeds are in Vietnamese whatever the reader's language (xml:lang="vi").
 func (w *Web) newsFeed(rw http.ResponseWriter, r *http.Request) {
-	l := server.LocaleFrom(r.Context())
+	l := i18n.Default().For("vi")
 	base := w.baseURL(r)
 	f := service.PublicFilter{Limit: feedSize}
 	title, self, alt := l.T("news.feed_title"), base+r.URL.Path, base+NewsPath
