@@ -147,7 +147,7 @@ func loadNews(ctx context.Context, s *store.Store) error {
 		}
 		pp := pics[k]
 		var body strings.Builder
-		body.WriteString(d.summary + "\n\n## Kết quả nổi bật\n\n")
+		body.WriteString("## Kết quả nổi bật\n\n")
 		for _, p := range d.points {
 			body.WriteString("- " + p + "\n")
 		}
