@@ -33,6 +33,7 @@ var features = []func() feature{
 	exportsFeature,
 	followupFeature,
 	myWorkFeature,
+	newsFeature,
 	noticesFeature,
 	programmeFeature,
 	receptionFeature,
