@@ -48,6 +48,7 @@ type Services struct {
 	Open311Keys *Open311Keys
 	Reception   *Reception
 	CaseStats   *CaseStats
+	Models      *Models
 }
 
 // base is what every capability shares.
@@ -86,6 +87,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Open311, s.Open311Keys = newOpen311(b, s.Cases)
 	s.Reception = newReception(b, s.Cases)
 	s.CaseStats = newCaseStats(b)
+	s.Models = newModels(b)
 	return s, nil
 }
 

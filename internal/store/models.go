@@ -48,10 +48,9 @@ type Model struct {
 	UpdatedAt   time.Time     `json:"updated_at"`
 	// Recognition is the recognition decision, when there is one.
 	Recognition *ModelRecognition `json:"recognition,omitempty"`
-	// CoverID is the first photo's id (0: none), CoverHash its digest; set
+	// Cover is the first photo (its id, digest and thumbnail's size), set
 	// by the lists.
-	CoverID   int64  `json:"-"`
-	CoverHash string `json:"-"`
+	Cover *ModelFile `json:"cover,omitempty"`
 }
 
 // ModelFile is a photo or document of a model, without its bytes.
@@ -240,12 +239,14 @@ func (s *Store) GetModel(ctx context.Context, id int64) (Model, error) {
 	return m, err
 }
 
-// ModelFilter chooses models: of the given units (nil: all), with one of
+// ModelFilter chooses models: of the given units or assigned to Evaluator
+// (UnitIDs nil: all), with one of
 // Statuses (empty: any), of a field, recognised at a level or in a year,
 // placed in a commune, whose name contains Query; Limit rows after Offset
 // (Limit 0: all).
 type ModelFilter struct {
 	UnitIDs   []int64
+	Evaluator int64
 	Statuses  []string
 	Field     string
 	Level     string
@@ -260,14 +261,18 @@ type ModelFilter struct {
 func (s *Store) ListModels(ctx context.Context, f ModelFilter) ([]Model, int, error) {
 	where := ` WHERE 1 = 1`
 	var args []any
-	if f.UnitIDs != nil {
-		if len(f.UnitIDs) == 0 {
-			return []Model{}, 0, nil
-		}
-		where += ` AND m.unit_id IN (` + placeholders(len(f.UnitIDs)) + `)`
+	switch {
+	case f.UnitIDs != nil && len(f.UnitIDs) == 0 && f.Evaluator == 0:
+		return []Model{}, 0, nil
+	case f.UnitIDs != nil:
+		where += ` AND (m.unit_id IN (` + placeholders(max(len(f.UnitIDs), 1)) + `) OR m.id IN (SELECT model_id FROM model_evaluators WHERE user_id = ?))`
 		for _, id := range f.UnitIDs {
 			args = append(args, id)
 		}
+		if len(f.UnitIDs) == 0 {
+			args = append(args, 0)
+		}
+		args = append(args, f.Evaluator)
 	}
 	if len(f.Statuses) > 0 {
 		where += ` AND m.status IN (` + placeholders(len(f.Statuses)) + `)`
@@ -295,10 +300,9 @@ func (s *Store) ListModels(ctx context.Context, f ModelFilter) ([]Model, int, er
 	if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*)`+modelFrom+where), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count models: %w", err)
 	}
-	q := `SELECT ` + modelCols + `,
-		COALESCE((SELECT f.id FROM model_files f WHERE f.model_id = m.id AND f.kind = 'photo' ORDER BY f.id LIMIT 1), 0),
-		COALESCE((SELECT f.sha256 FROM model_files f WHERE f.model_id = m.id AND f.kind = 'photo' ORDER BY f.id LIMIT 1), '')` +
-		modelFrom + where + ` ORDER BY COALESCE(r.year, 0) DESC, m.name, m.id`
+	q := `SELECT ` + modelCols + `, COALESCE(cf.id, 0), COALESCE(cf.sha256, ''), COALESCE(cf.thumb_width, 0), COALESCE(cf.thumb_height, 0)` +
+		modelFrom + ` LEFT JOIN model_files cf ON cf.id = (SELECT MIN(f.id) FROM model_files f WHERE f.model_id = m.id AND f.kind = 'photo')` +
+		where + ` ORDER BY COALESCE(r.year, 0) DESC, m.name, m.id`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d OFFSET %d`, f.Limit, max(f.Offset, 0))
 	}
@@ -309,13 +313,15 @@ func (s *Store) ListModels(ctx context.Context, f ModelFilter) ([]Model, int, er
 	defer rows.Close()
 	out := []Model{}
 	for rows.Next() {
-		var cover int64
-		var hash string
-		m, err := scanModel(scanTail{rows, []any{&cover, &hash}})
+		var c ModelFile
+		m, err := scanModel(scanTail{rows, []any{&c.ID, &c.SHA256, &c.ThumbWidth, &c.ThumbHeight}})
 		if err != nil {
 			return nil, 0, err
 		}
-		m.CoverID, m.CoverHash = cover, hash
+		if c.ID != 0 {
+			c.ModelID, c.Kind = m.ID, "photo"
+			m.Cover = &c
+		}
 		out = append(out, m)
 	}
 	return out, total, rows.Err()

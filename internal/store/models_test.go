@@ -123,7 +123,7 @@ func TestModelsStore(t *testing.T) {
 
 	// Lists: filters, the cover photo, recognised first.
 	list, total, err := st.ListModels(ctx, store.ModelFilter{Statuses: []string{"recognised"}, Level: "province", Year: 2023, CommuneID: w, Field: "economy"})
-	if err != nil || total != 1 || list[0].ID != a.ID || list[0].CoverID != f.ID || list[0].CoverHash != "abc" {
+	if err != nil || total != 1 || list[0].ID != a.ID || list[0].Cover == nil || list[0].Cover.ID != f.ID || list[0].Cover.SHA256 != "abc" || list[0].Cover.ThumbWidth != 480 {
 		t.Fatalf("public list: %+v %d %v", list, total, err)
 	}
 	if list, total, _ := st.ListModels(ctx, store.ModelFilter{UnitIDs: []int64{w}, Limit: 1}); total != 2 || len(list) != 1 || list[0].ID != a.ID {

@@ -21,6 +21,7 @@ var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
 	dashboardFeature,
 	exportsFeature,
 	followupFeature,
+	modelsFeature,
 	noticesFeature,
 	programmeFeature,
 	receptionFeature,
