@@ -430,19 +430,19 @@ func (w *Web) modelStale(rw http.ResponseWriter, r *http.Request, err error) boo
 }
 
 type modelPageData struct {
-	V           service.ModelView
-	Criteria    []service.ModelCriterion
-	Year        int
-	Register    bool // p may edit, submit, attach
-	Manage      bool // p assigns evaluators and recognises
-	Evaluator   bool
-	ReplUnits   []org.Unit
-	Levels      []string
-	ReplStatus  []string
-	Today       string
-	Form        civicForm
-	MyScores    map[int64]int
-	MyComments  map[int64]string
+	V          service.ModelView
+	Criteria   []service.ModelCriterion
+	Year       int
+	Register   bool // p may edit, submit, attach
+	Manage     bool // p assigns evaluators and recognises
+	Evaluator  bool
+	ReplUnits  []org.Unit
+	Levels     []string
+	ReplStatus []string
+	Today      string
+	Form       civicForm
+	MyScores   map[int64]int
+	MyComments map[int64]string
 }
 
 func (w *Web) modelPage(rw http.ResponseWriter, r *http.Request) {
