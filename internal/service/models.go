@@ -507,7 +507,11 @@ type ModelListFilter struct {
 	Year      int    `json:"year"`
 	CommuneID int64  `json:"commune_id"`
 	Status    string `json:"status"`
-	Page      int    `json:"page"`
+	// Page is 1-based, of MaxModelPage models; a door that pages by
+	// Limit (at most 100) and Offset sets those instead.
+	Page   int `json:"page"`
+	Limit  int `json:"-"`
+	Offset int `json:"-"`
 }
 
 func (s *Models) filter(v *Validator, f ModelListFilter) store.ModelFilter {
@@ -529,6 +533,9 @@ func (s *Models) filter(v *Validator, f ModelListFilter) store.ModelFilter {
 		v.Add("page", MsgRange, 1, 100000)
 	}
 	out.Offset = (page - 1) * MaxModelPage
+	if f.Limit > 0 {
+		out.Limit, out.Offset = min(f.Limit, 100), max(f.Offset, 0)
+	}
 	return out
 }
 
