@@ -887,6 +887,8 @@ func (s *Models) Replicate(ctx context.Context, p *Principal, id int64, in Repli
 	if err := s.st.SaveModelReplication(ctx, p.Actor(), &r); err != nil {
 		return ModelReplication{}, unavailable("save replication", err)
 	}
+	u, _ := s.tree.Unit(r.UnitID)
+	r.UnitName = u.Name
 	return r, nil
 }
 
