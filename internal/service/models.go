@@ -32,6 +32,7 @@ import (
 	"math"
 	"net/url"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -591,8 +592,26 @@ func (s *Models) Years(ctx context.Context) ([]int, error) {
 	return y, nil
 }
 
+// GalleryCommunes lists the communes and wards (in force or not: a model
+// recognised in 2022 belongs to the commune of that time) that hold a
+// recognised model, by name, for the gallery's filter.
+func (s *Models) GalleryCommunes(ctx context.Context) ([]org.Unit, error) {
+	ids, err := s.st.ModelCommunes(ctx, ModelRecognised)
+	if err != nil {
+		return nil, unavailable("model communes", err)
+	}
+	out := make([]org.Unit, 0, len(ids))
+	for _, id := range ids {
+		if u, ok := s.tree.Unit(id); ok {
+			out = append(out, u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
 // Communes lists the communes, wards and special zones in force, for the
-// gallery's filter.
+// place of a model.
 func (s *Models) Communes() []org.Unit {
 	var out []org.Unit
 	for _, u := range s.tree.At(s.Today()) {

@@ -611,3 +611,22 @@ func (s *Store) ModelReplications(ctx context.Context, modelID int64) ([]ModelRe
 	}
 	return out, rows.Err()
 }
+
+// ModelCommunes lists the communes that hold at least one model of the
+// given status.
+func (s *Store) ModelCommunes(ctx context.Context, status string) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT DISTINCT commune_id FROM models WHERE status = ? AND commune_id IS NOT NULL ORDER BY commune_id`), status)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -159,9 +159,14 @@ func (w *Web) gallery(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
+	communes, err := svc.Models.GalleryCommunes(r.Context())
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
 	l := server.LocaleFrom(r.Context())
 	d := galleryData{F: f, Models: list, Total: total, Page: max(f.Page, 1), Pages: (total + service.MaxModelPage - 1) / service.MaxModelPage,
-		Fields: service.ModelFields, Levels: service.ModelLevels, Years: years, Communes: svc.Models.Communes(),
+		Fields: service.ModelFields, Levels: service.ModelLevels, Years: years, Communes: communes,
 		Meta: pageMeta{Description: l.T("models.gallery_description"), URL: w.absURL(r.URL.RequestURI()), Type: "website"}}
 	if len(list) > 0 && list[0].Cover != nil {
 		d.Meta.Image = w.absURL(modelPhotoURL(*list[0].Cover, "1600"))
