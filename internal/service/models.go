@@ -40,6 +40,7 @@ import (
 	"github.com/danvan/danvan/internal/imaging"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/store"
+	"github.com/danvan/danvan/internal/textfold"
 )
 
 // Models is the "Dân vận khéo" capability.
@@ -606,7 +607,7 @@ func (s *Models) GalleryCommunes(ctx context.Context) ([]org.Unit, error) {
 			out = append(out, u)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.SliceStable(out, func(i, j int) bool { return textfold.Fold(out[i].Name) < textfold.Fold(out[j].Name) })
 	return out, nil
 }
 
