@@ -100,8 +100,17 @@ type pageMeta struct {
 	Type        string // website, article
 }
 
-func (w *Web) absURL(p string) string {
+// absURL makes p absolute on DANVAN_BASE_URL, or when none is configured
+// on the host the request came to.
+func (w *Web) absURL(r *http.Request, p string) string {
 	base := strings.TrimSuffix(w.d.Cfg.BaseURL, "/")
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
 	return base + p
 }
 
@@ -167,20 +176,14 @@ func (w *Web) gallery(rw http.ResponseWriter, r *http.Request) {
 	l := server.LocaleFrom(r.Context())
 	d := galleryData{F: f, Models: list, Total: total, Page: max(f.Page, 1), Pages: (total + service.MaxModelPage - 1) / service.MaxModelPage,
 		Fields: service.ModelFields, Levels: service.ModelLevels, Years: years, Communes: communes,
-		Meta: pageMeta{Description: l.T("models.gallery_description"), URL: w.absURL(r.URL.RequestURI()), Type: "website"}}
+		Meta: pageMeta{Description: l.T("models.gallery_description"), URL: w.absURL(r, r.URL.RequestURI()), Type: "website"}}
 	if len(list) > 0 && list[0].Cover != nil {
-		d.Meta.Image = w.absURL(modelPhotoURL(*list[0].Cover, "1600"))
+		d.Meta.Image = w.absURL(r, modelPhotoURL(*list[0].Cover, "1600"))
 	}
 	if p := server.PrincipalFrom(r.Context()); p != nil {
-		d.Manage = true
+		d.Manage = !p.OnlyCitizen()
 	}
-	w.renderPublic(rw, r, "models_gallery", w.page(rw, r, "models.gallery_title", d))
-}
-
-// renderPublic renders a public page that anyone may cache briefly when
-// nobody is signed in.
-func (w *Web) renderPublic(rw http.ResponseWriter, r *http.Request, name string, p Page) {
-	w.render(rw, r, http.StatusOK, name, p)
+	w.render(rw, r, http.StatusOK, "models_gallery", w.page(rw, r, "models.gallery_title", d))
 }
 
 type galleryEntryData struct {
@@ -201,19 +204,19 @@ func (w *Web) galleryEntry(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	d := galleryEntryData{V: v, Photos: v.Photos(), Meta: pageMeta{Description: v.Summary, URL: w.absURL(GalleryPath + "/" + strconv.FormatInt(id, 10)), Type: "article"}}
+	d := galleryEntryData{V: v, Photos: v.Photos(), Meta: pageMeta{Description: v.Summary, URL: w.absURL(r, GalleryPath + "/" + strconv.FormatInt(id, 10)), Type: "article"}}
 	if d.Meta.Description == "" {
 		d.Meta.Description = server.LocaleFrom(r.Context()).T("models.gallery_description")
 	}
 	if len(d.Photos) > 0 {
-		d.Meta.Image = w.absURL(modelPhotoURL(d.Photos[0], "1600"))
+		d.Meta.Image = w.absURL(r, modelPhotoURL(d.Photos[0], "1600"))
 	}
 	if p := server.PrincipalFrom(r.Context()); p != nil {
-		d.Manage = true
+		d.Manage = !p.OnlyCitizen()
 	}
 	pg := w.page(rw, r, "models.gallery_title", d)
 	pg.Title = v.Name
-	w.renderPublic(rw, r, "models_entry", pg)
+	w.render(rw, r, http.StatusOK, "models_entry", pg)
 }
 
 // galleryPhoto serves a picture. The address carries the content's digest,
