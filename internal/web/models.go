@@ -204,7 +204,7 @@ func (w *Web) galleryEntry(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	d := galleryEntryData{V: v, Photos: v.Photos(), Meta: pageMeta{Description: v.Summary, URL: w.absURL(r, GalleryPath + "/" + strconv.FormatInt(id, 10)), Type: "article"}}
+	d := galleryEntryData{V: v, Photos: v.Photos(), Meta: pageMeta{Description: v.Summary, URL: w.absURL(r, GalleryPath+"/"+strconv.FormatInt(id, 10)), Type: "article"}}
 	if d.Meta.Description == "" {
 		d.Meta.Description = server.LocaleFrom(r.Context()).T("models.gallery_description")
 	}
