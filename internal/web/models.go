@@ -21,6 +21,7 @@ import (
 	"errors"
 	"html/template"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,13 +50,7 @@ func modelsFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 		return s
 	}
 	// modelNumber shows a figure without a needless fraction.
-	funcs["modelNumber"] = func(l interface{ Lang() string }, v float64) string {
-		s := strconv.FormatFloat(v, 'f', -1, 64)
-		if l.Lang() == "vi" {
-			s = strings.Replace(s, ".", ",", 1)
-		}
-		return s
-	}
+	funcs["modelNumber"] = modelNumber
 	// modelsOpts is the argument of the "models_fields_opts" block.
 	funcs["modelsOpts"] = func(p Page, list []string, sel string) map[string]any {
 		return map[string]any{"P": p, "List": list, "Sel": sel}
@@ -90,6 +85,31 @@ func modelPhotoURL(f service.ModelFile, size string) string {
 		h = h[:16]
 	}
 	return GalleryPath + "/anh/" + strconv.FormatInt(f.ID, 10) + "/" + h + "/" + size
+}
+
+// modelNumber shows a figure with its thousands grouped and no needless
+// fraction: 12.000 and 4,5 in Vietnamese, 12,000 and 4.5 otherwise.
+func modelNumber(l interface{ Lang() string }, v float64) string {
+	group, point := ",", "."
+	if l.Lang() == "vi" {
+		group, point = ".", ","
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteString(point + frac)
+	}
+	return b.String()
 }
 
 // pageMeta is what a public page tells search engines and link previews.

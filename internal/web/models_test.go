@@ -171,7 +171,7 @@ func TestModelsPages(t *testing.T) {
 	entry := "/dan-van-kheo/" + strconv.FormatInt(id, 10)
 	code, body = e.get(entry, "192.0.2.20", "vi", "")
 	b = html.UnescapeString(body)
-	if code != 200 || !strings.Contains(b, "12000 m²") || !strings.Contains(b, "8,5 km") || !strings.Contains(b, "45/QĐ-UBND") || !strings.Contains(body, "srcset=") ||
+	if code != 200 || !strings.Contains(b, "12.000 m²") || !strings.Contains(b, "8,5 km") || !strings.Contains(b, "45/QĐ-UBND") || !strings.Contains(body, "srcset=") ||
 		!strings.Contains(body, `property="og:type" content="article"`) || strings.Contains(b, "thamdinh") || strings.Contains(b, "85,0") {
 		t.Fatalf("entry page: %d", code)
 	}
