@@ -32,6 +32,7 @@ var features = []func() feature{
 	dashboardFeature,
 	exportsFeature,
 	followupFeature,
+	modelsFeature,
 	myWorkFeature,
 	newsFeature,
 	noticesFeature,

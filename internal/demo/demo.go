@@ -130,6 +130,7 @@ var featureLoaders = []func(ctx context.Context, s *store.Store) error{
 	loadCases,     // citizen cases, dialogues, mediation
 	loadReception,
 	loadNews,
+	loadModels, // "Dân vận khéo" models of 2021–2023
 }
 
 // Loaded reports whether the database already holds the demo.

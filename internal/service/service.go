@@ -49,6 +49,7 @@ type Services struct {
 	Reception   *Reception
 	CaseStats   *CaseStats
 	News        *News
+	Models      *Models
 }
 
 // base is what every capability shares.
@@ -88,6 +89,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Reception = newReception(b, s.Cases)
 	s.CaseStats = newCaseStats(b)
 	s.News = newNews(b)
+	s.Models = newModels(b)
 	return s, nil
 }
 

@@ -22,6 +22,7 @@ var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
 	exportsFeature,
 	followupFeature,
 	newsFeature,
+	modelsFeature,
 	noticesFeature,
 	programmeFeature,
 	receptionFeature,
