@@ -48,6 +48,7 @@ type Services struct {
 	Open311Keys *Open311Keys
 	Reception   *Reception
 	CaseStats   *CaseStats
+	Consult     *Consult
 }
 
 // base is what every capability shares.
@@ -86,6 +87,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Open311, s.Open311Keys = newOpen311(b, s.Cases)
 	s.Reception = newReception(b, s.Cases)
 	s.CaseStats = newCaseStats(b)
+	s.Consult = newConsult(b)
 	return s, nil
 }
 
