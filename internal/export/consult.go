@@ -95,6 +95,6 @@ func ConsultSynthesis(r ConsultReport) *docx.Document {
 		d.Paragraph(c)
 	}
 	d.Sign(Sign(is, Signer{Name: r.SignerName, Position: r.SignerTitle}))
-	d.To("- Thường trực Hội đồng nhân dân;", "- Ủy ban Mặt trận Tổ quốc Việt Nam cùng cấp;", "- Cổng thông tin điện tử;", "- Lưu: VT.")
+	d.To("Thường trực Hội đồng nhân dân;", "Ủy ban Mặt trận Tổ quốc Việt Nam cùng cấp;", "Cổng thông tin điện tử;", "Lưu: VT.")
 	return d
 }
