@@ -45,7 +45,7 @@ func TestConsultAPI(t *testing.T) {
 		t.Fatalf("public list %+v", list)
 	}
 	syn := decode[api.SynthesisAnswer](t, e.do("GET", path+"/synthesis", nil, e.as("truong")), 200)
-	if len(syn.Rows) != 1 || syn.Rows[0].Taken != 1 || syn.Rows[0].Label != "Khoản 1" {
+	if len(syn.Rows) != 1 || syn.Rows[0].Taken != 1 || syn.Rows[0].Label != "Khoản 1 Phần I" {
 		t.Fatalf("synthesis %+v", syn)
 	}
 	// Still open: no synthesis yet.

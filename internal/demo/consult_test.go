@@ -43,7 +43,7 @@ func TestDemoConsultations(t *testing.T) {
 		t.Fatalf("synthesised %v %+v", err, d)
 	}
 	rows := service.Synthesis(d)
-	if len(rows) != 3 || rows[0].Label != "Điều 2" || rows[1].Partly != 1 {
+	if len(rows) != 3 || rows[0].Label != "Điều 2" || rows[1].Label != "Khoản 1 Điều 3" || rows[1].Partly != 1 {
 		t.Errorf("rows %+v", rows)
 	}
 	open, _ := svc.Consult.Get(ctx, nil, phases[service.PhaseOpen])

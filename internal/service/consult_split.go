@@ -49,12 +49,16 @@ var markers = []marker{
 }
 
 // SplitDraft splits a pasted draft into passages in reading order, with
-// their labels ("Điều 5", "Khoản 2", "Điểm a") and levels. Blank lines are
+// their labels ("Điều 5", "Khoản 2 Điều 5", "Điểm a khoản 2 Điều 5") and
+// levels. Blank lines are
 // dropped and each line is trimmed; the text is put in NFC.
 func SplitDraft(text string) []store.Passage {
 	text = norm.NFC.String(strings.ToValidUTF8(text, "\uFFFD"))
 	var out []store.Passage
 	var body []string
+	// within is the article or part a clause belongs to, clause the clause
+	// a point belongs to: labels cite them ("Điểm a khoản 2 Điều 3").
+	var within, clause string
 	flush := func() {
 		if n := len(out); n > 0 {
 			out[n-1].Text = strings.Join(body, "\n")
@@ -75,7 +79,26 @@ func SplitDraft(text string) []store.Passage {
 			continue
 		}
 		flush()
-		out = append(out, store.Passage{Level: m.level, Label: m.word + " " + token})
+		label := m.word + " " + token
+		switch m.word {
+		case "Chương", "Mục":
+			within, clause = "", ""
+		case "Phần", "Điều":
+			within, clause = label, ""
+		case "Khoản":
+			clause = "khoản " + token
+			if within != "" {
+				label += " " + within
+			}
+		case "Điểm":
+			if clause != "" {
+				label += " " + clause
+			}
+			if within != "" {
+				label += " " + within
+			}
+		}
+		out = append(out, store.Passage{Level: m.level, Label: label})
 		if rest = strings.TrimSpace(rest); rest != "" {
 			body = append(body, rest)
 		}
@@ -102,13 +125,16 @@ func matchMarker(line string) (marker, string, string, bool) {
 func JoinPassages(ps []store.Passage) string {
 	var b strings.Builder
 	for _, p := range ps {
-		word, token, _ := strings.Cut(p.Label, " ")
+		word, token := "", ""
+		if f := strings.Fields(p.Label); len(f) >= 2 {
+			word, token = f[0], f[1]
+		}
 		head := ""
 		switch word {
 		case "Chương", "Mục":
-			head = p.Label
+			head = word + " " + token
 		case "Điều":
-			head = p.Label + "."
+			head = word + " " + token + "."
 		case "Phần", "Khoản":
 			head = token + "."
 		case "Điểm":

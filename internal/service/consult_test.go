@@ -57,7 +57,7 @@ func TestConsultLifecycle(t *testing.T) {
 	c := f.svc.Consult
 	head := f.principal(authz.RoleUnitHead, "W1")
 	d := f.draft(head, "2026-11-01", "2026-11-20")
-	if d.Phase != service.PhaseDraft || len(d.Passages) != 6 || d.Passages[2].Label != "Khoản 1" {
+	if d.Phase != service.PhaseDraft || len(d.Passages) != 6 || d.Passages[2].Label != "Khoản 1 Phần I" {
 		t.Fatalf("draft %+v", d)
 	}
 	// A draft is hidden from the public and cannot be commented on.

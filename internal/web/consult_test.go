@@ -42,12 +42,12 @@ func TestConsultPages(t *testing.T) {
 		t.Fatalf("draft is public: %d", code)
 	}
 	_, body = e.get(path, "192.0.2.10", "vi", head)
-	if !strings.Contains(body, `name="label-2"`) || !strings.Contains(body, `value="Khoản 1"`) {
+	if !strings.Contains(body, `name="label-2"`) || !strings.Contains(body, `value="Khoản 1 Điều 1"`) {
 		t.Fatalf("passages editor missing")
 	}
 	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]
 	form := url.Values{"version": {version}}
-	for i, p := range [][3]string{{"0", "", "Căn cứ Nghị quyết của Hội đồng nhân dân xã;"}, {"2", "Điều 1", "Phạm vi"}, {"3", "Khoản 1", "Đường thôn 3."}, {"3", "Khoản 2", "Đường thôn 5 (nối dài)."}} {
+	for i, p := range [][3]string{{"0", "", "Căn cứ Nghị quyết của Hội đồng nhân dân xã;"}, {"2", "Điều 1", "Phạm vi"}, {"3", "Khoản 1 Điều 1", "Đường thôn 3."}, {"3", "Khoản 2 Điều 1", "Đường thôn 5 (nối dài)."}} {
 		n := strconv.Itoa(i)
 		form.Set("level-"+n, p[0])
 		form.Set("label-"+n, p[1])
