@@ -518,6 +518,9 @@ func (s *Consult) Comment(ctx context.Context, p *Principal, id int64, in Commen
 type ModerateInput struct {
 	Status string `json:"status"`
 	Reason string `json:"reason"`
+	// ConsultationID, when set, is the consultation the door found the
+	// comment under: another one is not found.
+	ConsultationID int64 `json:"-"`
 }
 
 // Moderate decides on a pending comment (plan.edit on the drafting unit).
@@ -525,6 +528,9 @@ func (s *Consult) Moderate(ctx context.Context, p *Principal, commentID int64, i
 	cm, err := s.comment(ctx, commentID)
 	if err != nil {
 		return ConsultComment{}, err
+	}
+	if in.ConsultationID != 0 && in.ConsultationID != cm.ConsultationID {
+		return ConsultComment{}, ErrNotFound
 	}
 	if _, _, err := s.managed(ctx, p, cm.ConsultationID); err != nil {
 		return ConsultComment{}, err

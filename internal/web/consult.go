@@ -294,10 +294,7 @@ func (w *Web) consultModerate(rw http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return service.ErrNotFound
 		}
-		cm, err := w.d.Svc.Consult.Moderate(r.Context(), p, cid, service.ModerateInput{Status: r.PostFormValue("status"), Reason: r.PostFormValue("reason")})
-		if err == nil && cm.ConsultationID != id {
-			return service.ErrNotFound
-		}
+		_, err = w.d.Svc.Consult.Moderate(r.Context(), p, cid, service.ModerateInput{Status: r.PostFormValue("status"), Reason: r.PostFormValue("reason"), ConsultationID: id})
 		return err
 	})
 }

@@ -97,6 +97,9 @@ func TestConsultPages(t *testing.T) {
 	if code, _, _ := e.post(mod[0], "vi", head, url.Values{"status": {"rejected"}}); code != http.StatusUnprocessableEntity {
 		t.Fatalf("reject without reason: %d", code)
 	}
+	if code, _, _ := e.post("/consultations/999/comments/"+mod[1]+"/moderate", "vi", head, url.Values{"status": {"published"}}); code != http.StatusNotFound {
+		t.Fatalf("moderate under another consultation: %d", code)
+	}
 	if code, _, _ := e.post(mod[0], "vi", head, url.Values{"status": {"published"}}); code != http.StatusSeeOther {
 		t.Fatalf("publish comment: %d", code)
 	}
