@@ -29,6 +29,7 @@ var features = []func() feature{
 	caseStatsFeature,
 	civicFeature,
 	consolidatedFeature,
+	consultFeature,
 	dashboardFeature,
 	exportsFeature,
 	followupFeature,

@@ -131,6 +131,7 @@ var featureLoaders = []func(ctx context.Context, s *store.Store) error{
 	loadReception,
 	loadNews,
 	loadModels, // "Dân vận khéo" models of 2021–2023
+	loadConsultations,
 }
 
 // Loaded reports whether the database already holds the demo.

@@ -50,6 +50,7 @@ type Services struct {
 	CaseStats   *CaseStats
 	News        *News
 	Models      *Models
+	Consult     *Consult
 }
 
 // base is what every capability shares.
@@ -90,6 +91,7 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.CaseStats = newCaseStats(b)
 	s.News = newNews(b)
 	s.Models = newModels(b)
+	s.Consult = newConsult(b)
 	return s, nil
 }
 

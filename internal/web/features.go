@@ -18,6 +18,7 @@ var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
 	caseStatsFeature,
 	civicFeature,
 	consolidatedFeature,
+	consultFeature,
 	dashboardFeature,
 	exportsFeature,
 	followupFeature,
