@@ -48,6 +48,8 @@ type Services struct {
 	Open311Keys *Open311Keys
 	Reception   *Reception
 	CaseStats   *CaseStats
+	Disclosures *Disclosures
+	Portal      *Portal
 }
 
 // base is what every capability shares.
@@ -86,6 +88,8 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.Open311, s.Open311Keys = newOpen311(b, s.Cases)
 	s.Reception = newReception(b, s.Cases)
 	s.CaseStats = newCaseStats(b)
+	s.Disclosures = newDisclosures(b)
+	s.Portal = newPortal(b, s)
 	return s, nil
 }
 
