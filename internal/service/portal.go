@@ -54,16 +54,19 @@ type PortalUnitProgress struct {
 // PortalDirective is a directive as the public sees it: its number, title,
 // issuer and progress, overall and by unit (worst first).
 type PortalDirective struct {
-	ID       int64                    `json:"id"`
-	Number   string                   `json:"number"`
-	Title    string                   `json:"title"`
-	IssuedOn string                   `json:"issued_on"`
-	Issuer   string                   `json:"issuer"`
-	Tasks    int                      `json:"tasks"`
-	Percent  float64                  `json:"percent"`
-	Status   programme.Status         `json:"status"`
-	Counts   map[programme.Status]int `json:"counts"`
-	Units    []PortalUnitProgress     `json:"units"`
+	ID       int64                `json:"id"`
+	Number   string               `json:"number"`
+	Title    string               `json:"title"`
+	IssuedOn string               `json:"issued_on"`
+	Issuer   string               `json:"issuer"`
+	Tasks    int                  `json:"tasks"`
+	Percent  float64              `json:"percent"`
+	Status   programme.Status     `json:"status"`
+	Done     int                  `json:"done"`
+	OnTrack  int                  `json:"on_track"`
+	AtRisk   int                  `json:"at_risk"`
+	Late     int                  `json:"late"`
+	Units    []PortalUnitProgress `json:"units"`
 }
 
 // PortalChecks are the figures of "Dân kiểm tra, giám sát" for the year.
@@ -317,11 +320,10 @@ func (s *Portal) programme(ctx context.Context, d *portalData) error {
 		sum := programme.Summarise(full, acts, rules, d.home.Today)
 		title := programme.Original(full.Texts).Title
 		pd := PortalDirective{ID: x.ID, Number: x.Number, Title: title, IssuedOn: x.IssuedOn, Issuer: x.IssuerName, Tasks: x.TaskCount,
-			Percent: sum.Rollup.Percent, Status: sum.Rollup.Status, Counts: sum.Rollup.Counts, Units: []PortalUnitProgress{}}
-		if pd.Counts == nil {
-			pd.Counts = map[programme.Status]int{}
-		}
-		d.home.Results.ActivitiesDone += pd.Counts[programme.StatusDone]
+			Percent: sum.Rollup.Percent, Status: sum.Rollup.Status, Units: []PortalUnitProgress{}}
+		c := sum.Rollup.Counts
+		pd.Done, pd.OnTrack, pd.AtRisk, pd.Late = c[programme.StatusDone], c[programme.StatusOnTrack], c[programme.StatusAtRisk], c[programme.StatusLate]
+		d.home.Results.ActivitiesDone += pd.Done
 		for _, u := range sum.Units {
 			pd.Units = append(pd.Units, PortalUnitProgress{UnitID: u.UnitID, Name: u.UnitName, Percent: u.Rollup.Percent, Status: u.Rollup.Status})
 			d.byUnit[u.UnitID] = append(d.byUnit[u.UnitID], PortalCommuneTask{DirectiveID: x.ID, Number: x.Number, Title: title,

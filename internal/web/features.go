@@ -22,6 +22,8 @@ var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
 	exportsFeature,
 	followupFeature,
 	noticesFeature,
+	portalFeature,
+	disclosureFeature,
 	programmeFeature,
 	receptionFeature,
 	reportsFeature,
