@@ -30,6 +30,7 @@ var features = []func() feature{
 	civicFeature,
 	consolidatedFeature,
 	dashboardFeature,
+	disclosuresFeature,
 	exportsFeature,
 	followupFeature,
 	myWorkFeature,

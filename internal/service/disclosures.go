@@ -426,3 +426,34 @@ func (s *Disclosures) Tallies(ctx context.Context) ([]DisclosureTally, error) {
 	})
 	return out, nil
 }
+
+// AttachFile puts (or replaces) the document of a disclosure, read from r
+// up to one byte over the limit and checked by content.
+func (s *Disclosures) AttachFile(ctx context.Context, p *Principal, id int64, name string, r io.Reader) (Disclosure, error) {
+	cur, err := s.editable(ctx, p, id)
+	if err != nil {
+		return Disclosure{}, err
+	}
+	if cur.Status == DisclosureWithdrawn {
+		return Disclosure{}, Invalid("status", MsgDisclosureWithdrawn)
+	}
+	if r == nil {
+		return Disclosure{}, Invalid("file", MsgFileRequired)
+	}
+	in, err := ReadUpload(name, r)
+	if err != nil {
+		return Disclosure{}, err
+	}
+	var v Validator
+	f := disclosureFile(&v, in)
+	if f == nil && !v.Has("file") {
+		v.Add("file", MsgFileRequired)
+	}
+	if err := v.Err(); err != nil {
+		return Disclosure{}, err
+	}
+	if err := s.st.UpdateDisclosure(ctx, p.Actor(), &cur, f, cur.Version, "disclosure.update"); err != nil {
+		return Disclosure{}, unavailable("disclosure file", err)
+	}
+	return s.Get(ctx, id)
+}
