@@ -129,6 +129,7 @@ var featureLoaders = []func(ctx context.Context, s *store.Store) error{
 	loadRegisters, // numbers the received reports
 	loadCases,     // citizen cases, dialogues, mediation
 	loadReception,
+	loadDisclosures,
 }
 
 // Loaded reports whether the database already holds the demo.
