@@ -37,6 +37,11 @@ func portalFeature(funcs template.FuncMap) func(w *Web, mux *http.ServeMux) {
 	}
 	// portalNum is a whole number in the locale's way.
 	funcs["portalNum"] = func(l i18n.Locale, n int) string { return l.Int(int64(n)) }
+	// portalRates is the argument of the "portal_rates" block (a scorecard
+	// section of things done on time).
+	funcs["portalRates"] = func(p Page, id, heading string, lines []service.RateLine) map[string]any {
+		return map[string]any{"P": p, "ID": id, "Heading": heading, "Lines": lines}
+	}
 	return func(w *Web, mux *http.ServeMux) {
 		mux.HandleFunc("GET /xa/{code}", w.portalCommune)
 		mux.HandleFunc("GET /cong-khai", w.disclosuresPublic)

@@ -106,3 +106,14 @@ func TestPortalAndDisclosurePages(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The public scorecard has the sections of reports sent on time and of
+// dialogue commitments kept.
+func TestScorecardRateSections(t *testing.T) {
+	e := newUenv(t)
+	code, body := e.get("/bang-diem", "192.0.2.21", "vi", "")
+	body = html.UnescapeString(body)
+	if code != 200 || !strings.Contains(body, `id="sc-reports-h"`) || !strings.Contains(body, "Báo cáo gửi đúng hạn") || !strings.Contains(body, "Cam kết sau đối thoại thực hiện đúng hạn") {
+		t.Fatalf("scorecard: %d", code)
+	}
+}
