@@ -385,21 +385,34 @@ type DisclosureTally struct {
 	Unpublished int    `json:"unpublished"`
 }
 
-// Tallies counts the disclosures of every commune that has some, by name.
-func (s *Disclosures) Tallies(ctx context.Context) ([]DisclosureTally, error) {
+// all is every disclosure not withdrawn with its standing today, newest
+// decision first, without a bound: for counting.
+func (s *Disclosures) all(ctx context.Context) ([]Disclosure, error) {
 	rows, err := s.st.ListDisclosures(ctx, store.DisclosureFilter{})
 	if err != nil {
 		return nil, unavailable("list disclosures", err)
 	}
 	cal, today := s.st.WorkingCalendar(ctx), s.Today()
-	by := map[int64]*DisclosureTally{}
+	out := make([]Disclosure, 0, len(rows))
 	for _, r := range rows {
-		t := by[r.UnitID]
+		out = append(out, s.standing(cal, r, today))
+	}
+	return out, nil
+}
+
+// Tallies counts the disclosures of every commune that has some, by name.
+func (s *Disclosures) Tallies(ctx context.Context) ([]DisclosureTally, error) {
+	all, err := s.all(ctx)
+	if err != nil {
+		return nil, err
+	}
+	by := map[int64]*DisclosureTally{}
+	for _, d := range all {
+		t := by[d.UnitID]
 		if t == nil {
-			t = &DisclosureTally{UnitID: r.UnitID, UnitName: r.UnitName}
-			by[r.UnitID] = t
+			t = &DisclosureTally{UnitID: d.UnitID, UnitName: d.UnitName}
+			by[d.UnitID] = t
 		}
-		d := s.standing(cal, r, today)
 		t.Total++
 		switch {
 		case d.Overdue:

@@ -357,15 +357,12 @@ func (s *Portal) checks(ctx context.Context, d *portalData) error {
 	for _, l := range d.card.Commitments {
 		d.home.Results.CommitmentsKept += l.OnTime
 	}
-	all, err := s.svc.Disclosures.List(ctx, DisclosureQuery{})
+	all, err := s.svc.Disclosures.all(ctx)
 	if err != nil {
 		return err
 	}
 	c.LatestOverdue = []Disclosure{}
 	for _, x := range all {
-		if x.Status == DisclosureWithdrawn {
-			continue
-		}
 		c.Disclosures++
 		if x.PublishedOn != "" {
 			d.home.Results.Published++
