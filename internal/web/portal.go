@@ -108,6 +108,8 @@ type disclosuresPublicData struct {
 	Category   string
 	Overdue    bool
 	Errors     map[string]string
+	// Manage: the visitor may record disclosures (a link to /disclosures).
+	Manage bool
 }
 
 func (w *Web) disclosuresPublic(rw http.ResponseWriter, r *http.Request) {
@@ -135,6 +137,9 @@ func (w *Web) disclosuresPublic(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Items = items
+	if p := server.PrincipalFrom(r.Context()); p != nil {
+		d.Manage = len(svc.Disclosures.Units(p)) > 0
+	}
 	w.render(rw, r, status, "disclosure_public", w.page(rw, r, "disclosure.public.title", d))
 }
 

@@ -37,6 +37,9 @@ func TestPortalAndDisclosurePages(t *testing.T) {
 	if code, _ := e.get("/disclosures", "192.0.2.20", "vi", ""); code != http.StatusSeeOther {
 		t.Fatalf("anonymous management page: %d", code)
 	}
+	if _, body := e.get("/cong-khai", "192.0.2.20", "vi", officer); !strings.Contains(body, `href="/disclosures"`) {
+		t.Error("the public list does not lead the officer to the management page")
+	}
 	code, body = e.get("/disclosures", "192.0.2.20", "vi", officer)
 	if code != 200 || !strings.Contains(body, `enctype="multipart/form-data"`) || !strings.Contains(body, `name="csrf"`) {
 		t.Fatalf("management page: %d", code)
