@@ -129,8 +129,10 @@ func caseStatsSchemas() obj {
 			"unit_id": obj{"type": "integer", "format": "int64"}, "name": obj{"type": "string"}, "enough": obj{"type": "boolean"},
 			"received": n, "on_time_rate": f, "overdue": n, "avg_days": f, "avg_rating": f,
 		}),
-		"Scorecard": object([]string{"year", "from", "to", "min_cases", "agencies", "communes"}, obj{
+		"Scorecard": object([]string{"year", "from", "to", "min_cases", "agencies", "communes", "reports", "commitments"}, obj{
 			"year": n, "from": date, "to": date, "min_cases": n, "agencies": arrayOf(ref("ScoreLine")), "communes": arrayOf(ref("ScoreLine")),
+			"reports":     obj{"type": "array", "items": ref("RateLine"), "description": "Reports of the year already due, and those sent by their due date, per unit."},
+			"commitments": obj{"type": "array", "items": ref("RateLine"), "description": "Dialogue commitments due in the year by today, and those done by their due date, per owning unit."},
 		}),
 	}
 }

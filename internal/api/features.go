@@ -31,6 +31,7 @@ var features = []func() feature{
 	consolidatedFeature,
 	consultFeature,
 	dashboardFeature,
+	disclosuresFeature,
 	exportsFeature,
 	followupFeature,
 	modelsFeature,

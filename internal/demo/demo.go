@@ -132,6 +132,7 @@ var featureLoaders = []func(ctx context.Context, s *store.Store) error{
 	loadNews,
 	loadModels, // "Dân vận khéo" models of 2021–2023
 	loadConsultations,
+	loadDisclosures,
 }
 
 // Loaded reports whether the database already holds the demo.

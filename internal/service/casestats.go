@@ -303,6 +303,10 @@ type Scorecard struct {
 	MinCases int         `json:"min_cases"`
 	Agencies []ScoreLine `json:"agencies"`
 	Communes []ScoreLine `json:"communes"`
+	// Reports: reports sent by their due date, per unit (scorecard_more.go).
+	Reports []RateLine `json:"reports"`
+	// Commitments: dialogue commitments kept by their due date, per unit.
+	Commitments []RateLine `json:"commitments"`
 }
 
 // communeLevel reports whether a unit kind is a commune-level unit.
@@ -358,6 +362,12 @@ func (s *CaseStats) Scorecard(ctx context.Context, year int) (Scorecard, error) 
 	}
 	for _, ls := range [][]ScoreLine{out.Agencies, out.Communes} {
 		slices.SortFunc(ls, func(a, b ScoreLine) int { return strings.Compare(a.Name, b.Name) })
+	}
+	if out.Reports, err = s.reportsOnTime(ctx, year); err != nil {
+		return Scorecard{}, err
+	}
+	if out.Commitments, err = s.commitmentsKept(ctx, year); err != nil {
+		return Scorecard{}, err
 	}
 	return out, nil
 }

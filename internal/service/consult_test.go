@@ -283,3 +283,26 @@ func isStale(err error) bool {
 	var s *service.StaleVersionError
 	return errors.As(err, &s)
 }
+
+// The portal's "Dân bàn" block lists the drafts open today, soonest
+// closing first, and nothing that is not open.
+func TestConsultOpenForPortal(t *testing.T) {
+	f := newConsultFix(t)
+	c := f.svc.Consult
+	head := f.principal(authz.RoleUnitHead, "W1")
+	for _, d := range []service.ConsultDetail{f.draft(head, "2026-11-01", "2026-11-30"), f.draft(head, "2026-11-05", "2026-11-20"), f.draft(head, "2026-11-20", "2026-12-20")} {
+		if _, err := c.Publish(f.ctx, head, d.ID, d.Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.draft(head, "2026-11-01", "2026-11-30") // never published
+	items, err := c.OpenConsultations(f.ctx, 5)
+	if err != nil || len(items) != 2 || items[0].Meta != "2026-11-20" || items[1].Meta != "2026-11-30" || !strings.HasPrefix(items[0].URL, "/gop-y/") {
+		t.Fatalf("open consultations: %+v %v", items, err)
+	}
+	f.svc.Portal.Drop()
+	home, err := f.svc.Portal.Home(f.ctx)
+	if err != nil || len(home.Consultations) != 2 {
+		t.Fatalf("portal home: %d consultations, %v", len(home.Consultations), err)
+	}
+}

@@ -51,6 +51,8 @@ type Services struct {
 	News        *News
 	Models      *Models
 	Consult     *Consult
+	Disclosures *Disclosures
+	Portal      *Portal
 }
 
 // base is what every capability shares.
@@ -92,6 +94,9 @@ func New(ctx context.Context, d Deps) (*Services, error) {
 	s.News = newNews(b)
 	s.Models = newModels(b)
 	s.Consult = newConsult(b)
+	s.Disclosures = newDisclosures(b)
+	s.Portal = newPortal(b, s)
+	s.Portal.SetConsultations(s.Consult)
 	return s, nil
 }
 

@@ -25,6 +25,8 @@ var features = []func(funcs template.FuncMap) func(w *Web, mux *http.ServeMux){
 	newsFeature,
 	modelsFeature,
 	noticesFeature,
+	portalFeature,
+	disclosureFeature,
 	programmeFeature,
 	receptionFeature,
 	reportsFeature,

@@ -67,7 +67,8 @@ func (w *Web) home(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "home", w.page(rw, r, "home.work.title", homeData{Work: v}))
 }
 
-// publicHome presents the programme and the organisation.
+// publicHome presents the programme and the organisation: the portal
+// (portal.go).
 func (w *Web) publicHome(rw http.ResponseWriter, r *http.Request) {
 	acc := w.d.Svc.Accounts
 	t := acc.Today()
@@ -77,7 +78,7 @@ func (w *Web) publicHome(rw http.ResponseWriter, r *http.Request) {
 			org.KindPeoplesCommittee, org.KindDepartment, org.KindStateAgency, org.KindFatherlandFront, org.KindMassOrg)),
 		OldCommunes: int64(acc.UnitCount("2025-03-01", org.KindCommune, org.KindWard, org.KindTownship)),
 	}
-	w.render(rw, r, http.StatusOK, "home", w.page(rw, r, "home.title", d))
+	w.portalHome(rw, r, d)
 }
 
 // Left says how far a due date is, in words: "còn 3 ngày", "hết hạn hôm
