@@ -9,6 +9,7 @@ import (
 
 	"github.com/danvan/danvan/internal/authz"
 	"github.com/danvan/danvan/internal/service"
+	"github.com/danvan/danvan/internal/store"
 )
 
 // submitN submits one case from its own client address.
@@ -231,8 +232,7 @@ func TestCaseDuplicatesAndMerge(t *testing.T) {
 	if _, err := cs.Merge(f.ctx, h, b.ID, c.ID, 1); !errors.As(err, &inv) {
 		t.Fatalf("into a merged case: %v", err)
 	}
-	var n int
-	if err := f.st.DB().QueryRowContext(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'case.merge'`).Scan(&n); err != nil || n != 1 {
+	if _, n, err := f.st.ListAudit(f.ctx, store.AuditFilter{Action: "case.merge"}); err != nil || n != 1 {
 		t.Fatalf("audit: %d %v", n, err)
 	}
 }
