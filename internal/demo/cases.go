@@ -21,10 +21,8 @@ import (
 	"time"
 
 	"github.com/danvan/danvan/internal/account"
-	"github.com/danvan/danvan/internal/audit"
 	"github.com/danvan/danvan/internal/calendar"
 	"github.com/danvan/danvan/internal/config"
-	"github.com/danvan/danvan/internal/legal"
 	"github.com/danvan/danvan/internal/org"
 	"github.com/danvan/danvan/internal/service"
 	"github.com/danvan/danvan/internal/store"
@@ -110,12 +108,6 @@ func loadCases(ctx context.Context, s *store.Store) error {
 	if err != nil {
 		return err
 	}
-	if err := ensureDeadlineRules(ctx, s); err != nil {
-		return err
-	}
-	if err := ensureCategories(ctx, svc); err != nil {
-		return err
-	}
 	day := today(s)
 	var communes []org.Unit
 	for _, u := range svc.Tree.At(day.String()) {
@@ -148,62 +140,6 @@ func loadCases(ctx context.Context, s *store.Store) error {
 		return fmt.Errorf("demo cases: %w", err)
 	}
 	return loadCivic(ctx, svc, g)
-}
-
-// demoCategories are the categories of migration 0024, for a database
-// wiped by `danvan demo --reset` (the wipe empties every table, the rows
-// the migrations seeded included).
-var demoCategories = []service.CaseCategory{
-	{Code: "dat-dai", NameVi: "Đất đai", NameEn: "Land", NameJa: "土地", DefaultKind: "commune"},
-	{Code: "moi-truong", NameVi: "Môi trường", NameEn: "Environment", NameJa: "環境", DefaultKind: "commune"},
-	{Code: "giao-thong", NameVi: "Giao thông – hạ tầng", NameEn: "Roads and infrastructure", NameJa: "交通・インフラ", DefaultKind: "commune"},
-	{Code: "dien-nuoc", NameVi: "Điện, nước sinh hoạt", NameEn: "Electricity and water supply", NameJa: "電気・生活用水", DefaultKind: "commune"},
-	{Code: "an-sinh", NameVi: "An sinh xã hội", NameEn: "Social welfare", NameJa: "社会保障", DefaultKind: "commune"},
-	{Code: "y-te", NameVi: "Y tế", NameEn: "Health", NameJa: "保健・医療", DefaultKind: "commune"},
-	{Code: "giao-duc", NameVi: "Giáo dục", NameEn: "Education", NameJa: "教育", DefaultKind: "commune"},
-	{Code: "trat-tu-do-thi", NameVi: "Trật tự đô thị", NameEn: "Urban order", NameJa: "都市秩序", DefaultKind: "commune"},
-	{Code: "an-ninh-trat-tu", NameVi: "An ninh, trật tự", NameEn: "Public security and order", NameJa: "治安・秩序", DefaultKind: "commune"},
-	{Code: "can-bo", NameVi: "Cán bộ – công chức (thái độ, nhũng nhiễu)", NameEn: "Officials (conduct, harassment)", NameJa: "公務員（態度・嫌がらせ）", DefaultKind: "commune"},
-	{Code: "thu-tuc-hanh-chinh", NameVi: "Thủ tục hành chính", NameEn: "Administrative procedures", NameJa: "行政手続き", DefaultKind: "commune"},
-	{Code: "khac", NameVi: "Khác", NameEn: "Other", NameJa: "その他", DefaultKind: "commune"},
-}
-
-// ensureDeadlineRules puts back the legal deadlines of migration 0016
-// (internal/legal.Defaults) when a wipe removed them.
-func ensureDeadlineRules(ctx context.Context, s *store.Store) error {
-	have, err := s.DeadlineRules(ctx)
-	if err != nil || len(have) > 0 {
-		return err
-	}
-	for _, r := range legal.Defaults() {
-		_, err := s.AddDeadlineRule(ctx, audit.System("demo"), store.DeadlineRule{Key: r.Key, Days: r.Days, WorkingDays: r.WorkingDays,
-			RemoteDays: r.RemoteDays, EffectiveFrom: r.EffectiveFrom.String(), Basis: r.Basis, Name: r.Name})
-		if err != nil {
-			return fmt.Errorf("demo deadline rule %s: %w", r.Key, err)
-		}
-	}
-	return nil
-}
-
-// ensureCategories adds the categories the database lacks.
-func ensureCategories(ctx context.Context, svc *service.Services) error {
-	have, err := svc.Cases.Categories(ctx)
-	if err != nil {
-		return err
-	}
-	got := map[string]bool{}
-	for _, c := range have {
-		got[c.Code] = true
-	}
-	for _, c := range demoCategories {
-		if got[c.Code] {
-			continue
-		}
-		if err := svc.Cases.PutCategory(ctx, service.SystemPrincipal(), c); err != nil {
-			return fmt.Errorf("demo category %s: %w", c.Code, err)
-		}
-	}
-	return nil
 }
 
 // caseGen draws the demo's cases.

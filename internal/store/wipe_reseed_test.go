@@ -7,7 +7,7 @@ import (
 )
 
 // A wiped database keeps the reference data the migrations seed: the legal
-// deadline rules and the recorded calendar decisions.
+// deadline rules, the recorded calendar decisions and the case categories.
 func TestWipeReseeds(t *testing.T) {
 	st := storetest.Open(t)
 	rules, err := st.DeadlineRules(ctx)
@@ -17,6 +17,10 @@ func TestWipeReseeds(t *testing.T) {
 	days, err := st.CalendarDecisions(ctx, 2026)
 	if err != nil || len(days) == 0 {
 		t.Fatalf("decisions: %d %v", len(days), err)
+	}
+	cats, err := st.CaseCategories(ctx)
+	if err != nil || len(cats) == 0 {
+		t.Fatalf("categories: %d %v", len(cats), err)
 	}
 	smallTree(t, st)
 	if err := st.Wipe(ctx); err != nil {
@@ -31,5 +35,8 @@ func TestWipeReseeds(t *testing.T) {
 	}
 	if d, err := st.CalendarDecisions(ctx, 2026); err != nil || len(d) != len(days) {
 		t.Fatalf("decisions after wipe: %d, want %d (%v)", len(d), len(days), err)
+	}
+	if c, err := st.CaseCategories(ctx); err != nil || len(c) != len(cats) {
+		t.Fatalf("categories after wipe: %d, want %d (%v)", len(c), len(cats), err)
 	}
 }
